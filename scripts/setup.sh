@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# Installs everything Earshot needs on a Debian-like machine: Chromium (when no browser is found)
+# and the npm packages. Safe to run again.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+have_browser() {
+  [ -n "${EARSHOT_CHROMIUM:-}" ] && [ -x "${EARSHOT_CHROMIUM}" ] && return 0
+  [ -x /usr/bin/chromium ] && return 0
+  command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>&1 || command -v google-chrome >/dev/null 2>&1
+}
+
+if ! have_browser; then
+  echo "setup: installing Debian's chromium" >&2
+  SUDO=""
+  [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium >/dev/null
+fi
+
+if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  npm ci --no-audit --no-fund --loglevel=error
+fi

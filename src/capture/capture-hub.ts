@@ -1,0 +1,167 @@
+import type { CdpEvent, CdpPipe } from "../crawl/cdp.ts";
+import type { Collector, PageContext, TargetRef, TargetSetup } from "./collector.ts";
+import { CookieCollector } from "./cookies.ts";
+import { NetworkCollector, networkSetup } from "./network.ts";
+import { StorageCollector } from "./storage.ts";
+import type { PageCapture, TargetKind } from "./types.ts";
+
+/** Every kind of capture's per-target setup; a new collector that needs one adds it here. */
+const TARGET_SETUPS: TargetSetup[] = [networkSetup];
+
+const COMMAND_TIMEOUT_MS = 5000;
+
+interface TargetInfo {
+  targetId: string;
+  type: string;
+  url: string;
+  browserContextId?: string;
+}
+
+interface Session {
+  ref: TargetRef;
+  browserContextId: string | null;
+}
+
+function kindOf(type: string): TargetKind | null {
+  switch (type) {
+    case "page":
+    case "iframe":
+    case "worker":
+    case "shared_worker":
+    case "service_worker":
+      return type;
+    case "browser_ui":
+    case "browser":
+    case "tab":
+      return null;
+    default:
+      return "other";
+  }
+}
+
+function withTimeout<T>(promise: Promise<T | null>, ms: number): Promise<T | null> {
+  return Promise.race([promise, new Promise<null>((resolve) => setTimeout(() => resolve(null), ms))]);
+}
+
+/**
+ * Watches every target of one browser over our own CDP connection (pages, out-of-process frames,
+ * dedicated, shared and service workers, popups), holding each new target until capture is set up,
+ * and routes its events to the site whose browser context it belongs to.
+ */
+export class CaptureHub {
+  private readonly sessions = new Map<string, Session>();
+  private readonly sites = new Map<string, SiteCapture>();
+
+  constructor(private readonly cdp: CdpPipe) {
+    cdp.on("event", (event) => this.onEvent(event));
+  }
+
+  async start(): Promise<void> {
+    await this.cdp.send("Target.setAutoAttach", {
+      autoAttach: true,
+      waitForDebuggerOnStart: true,
+      flatten: true,
+    });
+  }
+
+  /** Starts capturing a browser context; its targets' events flow to the returned capture. */
+  register(browserContextId: string): SiteCapture {
+    const capture = new SiteCapture(browserContextId, this.cdp, () => this.targetsOf(browserContextId));
+    this.sites.set(browserContextId, capture);
+    return capture;
+  }
+
+  unregister(browserContextId: string): void {
+    this.sites.delete(browserContextId);
+  }
+
+  private targetsOf(browserContextId: string): TargetRef[] {
+    const out: TargetRef[] = [];
+    for (const session of this.sessions.values()) {
+      if (session.browserContextId === browserContextId) out.push(session.ref);
+    }
+    return out;
+  }
+
+  private onEvent(event: CdpEvent): void {
+    if (event.method === "Target.attachedToTarget") {
+      void this.onAttached(event);
+      return;
+    }
+    if (event.method === "Target.detachedFromTarget") {
+      this.sessions.delete(event.params.sessionId as string);
+      return;
+    }
+    if (event.method === "Target.targetInfoChanged") return;
+    if (!event.sessionId) return;
+    const session = this.sessions.get(event.sessionId);
+    if (!session?.browserContextId) return;
+    const site = this.sites.get(session.browserContextId);
+    if (site) site.onEvent(event, session.ref);
+  }
+
+  private async onAttached(event: CdpEvent): Promise<void> {
+    const sessionId = event.params.sessionId as string;
+    const info = event.params.targetInfo as TargetInfo;
+    const kind = kindOf(info.type);
+    const resume = () => this.cdp.trySend("Runtime.runIfWaitingForDebugger", {}, sessionId);
+    if (!kind) {
+      await resume();
+      await this.cdp.trySend("Target.detachFromTarget", { sessionId });
+      return;
+    }
+    const ref: TargetRef = { sessionId, targetId: info.targetId, kind, url: info.url };
+    this.sessions.set(sessionId, { ref, browserContextId: info.browserContextId ?? null });
+    const send = (method: string, params: Record<string, unknown> = {}) =>
+      withTimeout(this.cdp.trySend(method, params, sessionId), COMMAND_TIMEOUT_MS);
+    await Promise.all([
+      ...TARGET_SETUPS.map((setup) => setup(ref, send)),
+      // Frames and workers inside this target are attached the same way, paused until set up.
+      send("Target.setAutoAttach", { autoAttach: true, waitForDebuggerOnStart: true, flatten: true }),
+      kind === "page" ? send("Inspector.enable") : Promise.resolve(),
+    ]);
+    await resume();
+  }
+}
+
+/** The capture of one site: its collectors, fed by the hub, drained page by page. */
+export class SiteCapture {
+  readonly network: NetworkCollector;
+  private readonly collectors: Collector[];
+  readonly context: PageContext;
+  /** Set when a renderer of this site crashed during the current page. */
+  rendererCrashed = false;
+
+  constructor(browserContextId: string, cdp: CdpPipe, targets: () => TargetRef[]) {
+    this.context = {
+      browserContextId,
+      browserCommand: (method, params = {}) => withTimeout(cdp.trySend(method, params), COMMAND_TIMEOUT_MS),
+      targetCommand: (sessionId, method, params = {}) =>
+        withTimeout(cdp.trySend(method, params, sessionId), COMMAND_TIMEOUT_MS),
+      targets,
+    };
+    this.network = new NetworkCollector(this.context);
+    // Order matters: cookies read the Set-Cookie origins the network collector gathered.
+    this.collectors = [this.network, new CookieCollector(this.network), new StorageCollector()];
+  }
+
+  onEvent(event: CdpEvent, target: TargetRef): void {
+    if (event.method === "Inspector.targetCrashed") this.rendererCrashed = true;
+    for (const collector of this.collectors) collector.onEvent?.(event, target);
+  }
+
+  /** Moves everything gathered since the last page into `page`. */
+  async finishPage(page: PageCapture): Promise<void> {
+    for (const collector of this.collectors) {
+      try {
+        await collector.finishPage(page, this.context);
+      } catch (error) {
+        page.events.push({
+          kind: "limit_reached",
+          detail: `${collector.name} collector failed: ${String(error)}`,
+          at: Date.now(),
+        });
+      }
+    }
+  }
+}

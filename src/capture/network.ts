@@ -1,0 +1,378 @@
+import type { CdpEvent } from "../crawl/cdp.ts";
+import { bound, boundHeaders, clip } from "../util/bound.ts";
+import { LIMITS } from "../util/limits.ts";
+import type { Collector, PageContext, TargetRef, TargetSetup } from "./collector.ts";
+import type { CapturedRequest, CapturedWebSocket, PageCapture } from "./types.ts";
+
+interface CdpRequest {
+  url: string;
+  urlFragment?: string;
+  method: string;
+  headers: Record<string, string>;
+  hasPostData?: boolean;
+  postDataEntries?: Array<{ bytes?: string }>;
+}
+
+interface CdpResponse {
+  url: string;
+  status: number;
+  headers: Record<string, string>;
+  mimeType?: string;
+  remoteIPAddress?: string;
+  protocol?: string;
+  fromDiskCache?: boolean;
+  fromServiceWorker?: boolean;
+  fromPrefetchCache?: boolean;
+}
+
+interface CallFrame {
+  functionName: string;
+  url: string;
+  lineNumber: number;
+  columnNumber: number;
+}
+interface StackTrace {
+  callFrames: CallFrame[];
+  parent?: StackTrace;
+}
+interface Initiator {
+  type: string;
+  url?: string;
+  lineNumber?: number;
+  stack?: StackTrace;
+}
+
+function topOfStack(stack: StackTrace | undefined): CallFrame | null {
+  for (let s = stack; s; s = s.parent) {
+    const frame = s.callFrames.find((f) => f.url);
+    if (frame) return frame;
+  }
+  return null;
+}
+
+/** Network events must be on before a target runs. maxPostDataSize inlines bodies up to our limit. */
+export const networkSetup: TargetSetup = async (_target, send) => {
+  await send("Network.enable", { maxPostDataSize: LIMITS.postBody });
+};
+
+/** Records every request, response, redirect hop, failure and WebSocket of a page, in every target. */
+export class NetworkCollector implements Collector {
+  readonly name = "network";
+  private requests: CapturedRequest[] = [];
+  /** Latest hop of each request id, keyed by session and id (ids are only unique per target). */
+  private latest = new Map<string, CapturedRequest>();
+  private extraRequestHeaders = new Map<string, Record<string, string>>();
+  private sockets = new Map<string, CapturedWebSocket>();
+  private pendingBodies: Array<Promise<void>> = [];
+  private dropped = 0;
+  /** Cookie name → URL of the response whose Set-Cookie set it. */
+  readonly cookieSetters = new Map<string, string>();
+
+  constructor(private readonly context: PageContext) {}
+
+  onEvent(event: CdpEvent, target: TargetRef): void {
+    const p = event.params;
+    const key = `${target.sessionId}:${p.requestId as string}`;
+    switch (event.method) {
+      case "Network.requestWillBeSent":
+        this.onRequest(key, p, target);
+        break;
+      case "Network.requestWillBeSentExtraInfo": {
+        // Carries the headers actually sent, including Cookie, which requestWillBeSent lacks.
+        const headers = boundHeaders(
+          p.headers as Record<string, string>,
+          LIMITS.headersPerMessage,
+          LIMITS.headerValue,
+        );
+        const request = this.latest.get(key);
+        if (request) Object.assign(request.requestHeaders, headers);
+        else this.extraRequestHeaders.set(key, headers);
+        break;
+      }
+      case "Network.responseReceived": {
+        const request = this.latest.get(key);
+        if (request) applyResponse(request, p.response as CdpResponse);
+        break;
+      }
+      case "Network.responseReceivedExtraInfo": {
+        const headers = p.headers as Record<string, string>;
+        const request = this.latest.get(key);
+        if (request) {
+          request.responseHeaders = {
+            ...(request.responseHeaders ?? {}),
+            ...boundHeaders(headers, LIMITS.headersPerMessage, LIMITS.headerValue),
+          };
+          if (request.status === null && typeof p.statusCode === "number") request.status = p.statusCode;
+        }
+        this.noteSetCookies(headers, request?.url ?? null);
+        break;
+      }
+      case "Network.requestServedFromCache": {
+        const request = this.latest.get(key);
+        if (request) request.fromCache = true;
+        break;
+      }
+      case "Network.loadingFinished": {
+        const request = this.latest.get(key);
+        if (request && typeof p.encodedDataLength === "number") request.encodedSize = p.encodedDataLength;
+        break;
+      }
+      case "Network.loadingFailed": {
+        const request = this.latest.get(key);
+        if (request) {
+          const reason = (p.blockedReason as string | undefined) ?? (p.canceled ? "canceled" : undefined);
+          request.error = clip(
+            reason ? `${p.errorText as string} (${reason})` : (p.errorText as string),
+            LIMITS.errorText,
+          );
+        }
+        break;
+      }
+      case "Network.webSocketCreated":
+        this.onWebSocket(key, p, target);
+        break;
+      case "Network.webSocketHandshakeResponseReceived": {
+        const socket = this.sockets.get(key);
+        const response = p.response as { status?: number; headers?: Record<string, string> };
+        if (socket) socket.status = response.status ?? null;
+        const request = this.latest.get(key);
+        if (request) {
+          request.status = response.status ?? null;
+          request.responseHeaders = boundHeaders(
+            response.headers,
+            LIMITS.headersPerMessage,
+            LIMITS.headerValue,
+          );
+        }
+        break;
+      }
+      case "Network.webSocketWillSendHandshakeRequest": {
+        const request = this.latest.get(key);
+        const sent = p.request as { headers?: Record<string, string> };
+        if (request) Object.assign(request.requestHeaders, boundHeaders(sent.headers));
+        break;
+      }
+      case "Network.webSocketFrameSent":
+      case "Network.webSocketFrameReceived": {
+        const socket = this.sockets.get(key);
+        if (!socket) break;
+        if (socket.frames.length >= LIMITS.webSocketFramesPerSocket) {
+          socket.droppedFrames++;
+          break;
+        }
+        const response = p.response as { opcode: number; payloadData: string };
+        const payload = bound(response.payloadData ?? "", LIMITS.webSocketFramePayload);
+        socket.frames.push({
+          direction: event.method === "Network.webSocketFrameSent" ? "sent" : "received",
+          opcode: response.opcode,
+          payload: payload.text,
+          payloadLength: payload.length,
+          at: Date.now(),
+        });
+        break;
+      }
+      case "Network.webSocketFrameError": {
+        const socket = this.sockets.get(key);
+        if (socket) socket.error = clip(p.errorMessage as string, LIMITS.errorText);
+        break;
+      }
+    }
+  }
+
+  private onRequest(key: string, p: Record<string, unknown>, target: TargetRef): void {
+    const cdpRequest = p.request as CdpRequest;
+    const previous = this.latest.get(key);
+    if (previous && p.redirectResponse) {
+      applyResponse(previous, p.redirectResponse as CdpResponse);
+      previous.redirectedTo = clip(cdpRequest.url, LIMITS.url);
+    }
+    if (this.requests.length >= LIMITS.requestsPerPage) {
+      this.dropped++;
+      return;
+    }
+    const initiator = p.initiator as Initiator | undefined;
+    const frame = topOfStack(initiator?.stack);
+    const url = cdpRequest.url + (cdpRequest.urlFragment ?? "");
+    const request: CapturedRequest = {
+      requestId: p.requestId as string,
+      hop: previous && p.redirectResponse ? previous.hop + 1 : 0,
+      targetKind: target.kind,
+      frameId: (p.frameId as string | undefined) ?? null,
+      documentUrl: clip(p.documentURL as string | undefined, LIMITS.url),
+      url: clip(url, LIMITS.url) ?? "",
+      method: cdpRequest.method,
+      resourceType: ((p.type as string | undefined) ?? "other").toLowerCase(),
+      requestHeaders: boundHeaders(cdpRequest.headers, LIMITS.headersPerMessage, LIMITS.headerValue),
+      postData: null,
+      postDataLength: null,
+      postDataSha256: null,
+      initiatorType: initiator?.type ?? null,
+      initiatorUrl: clip(initiator?.url ?? frame?.url ?? null, LIMITS.url),
+      initiatorStack: frame
+        ? clip(
+            `${frame.functionName || "(anonymous)"}@${frame.url}:${frame.lineNumber + 1}:${frame.columnNumber + 1}`,
+            2000,
+          )
+        : null,
+      sentAt: typeof p.wallTime === "number" ? Math.round(p.wallTime * 1000) : Date.now(),
+      status: null,
+      responseHeaders: null,
+      remoteIp: null,
+      mimeType: null,
+      protocol: null,
+      fromCache: false,
+      encodedSize: null,
+      error: null,
+      redirectedTo: null,
+    };
+    const extra = this.extraRequestHeaders.get(key);
+    if (extra) {
+      Object.assign(request.requestHeaders, extra);
+      this.extraRequestHeaders.delete(key);
+    }
+    if (cdpRequest.hasPostData) this.readBody(request, cdpRequest, target, p.requestId as string);
+    this.requests.push(request);
+    this.latest.set(key, request);
+  }
+
+  private readBody(
+    request: CapturedRequest,
+    cdpRequest: CdpRequest,
+    target: TargetRef,
+    requestId: string,
+  ): void {
+    const entries = cdpRequest.postDataEntries ?? [];
+    if (entries.length > 0 && entries.every((e) => e.bytes !== undefined)) {
+      this.setBody(request, Buffer.concat(entries.map((e) => Buffer.from(e.bytes ?? "", "base64"))));
+      return;
+    }
+    // Bodies over maxPostDataSize (or made of blobs) are not inlined: ask for them while the request lives.
+    this.pendingBodies.push(
+      this.context
+        .targetCommand<{ postData: string; base64Encoded?: boolean }>(
+          target.sessionId,
+          "Network.getRequestPostData",
+          {
+            requestId,
+          },
+        )
+        .then((result) => {
+          if (result)
+            this.setBody(request, Buffer.from(result.postData, result.base64Encoded ? "base64" : "utf8"));
+        }),
+    );
+  }
+
+  private setBody(request: CapturedRequest, body: Buffer): void {
+    const text = body.toString("utf8");
+    const kept = bound(text, LIMITS.postBody);
+    request.postData = kept.text;
+    request.postDataLength = kept.length;
+    request.postDataSha256 = kept.sha256;
+  }
+
+  private onWebSocket(key: string, p: Record<string, unknown>, target: TargetRef): void {
+    const initiator = p.initiator as Initiator | undefined;
+    const url = clip(p.url as string, LIMITS.url) ?? "";
+    const initiatorUrl = clip(initiator?.url ?? topOfStack(initiator?.stack)?.url ?? null, LIMITS.url);
+    this.sockets.set(key, {
+      requestId: p.requestId as string,
+      url,
+      initiatorUrl,
+      status: null,
+      frames: [],
+      droppedFrames: 0,
+      error: null,
+    });
+    // The handshake is a request too, so it appears in the request table with everything else.
+    const request: CapturedRequest = {
+      requestId: p.requestId as string,
+      hop: 0,
+      targetKind: target.kind,
+      frameId: null,
+      documentUrl: clip(target.url, LIMITS.url),
+      url,
+      method: "GET",
+      resourceType: "websocket",
+      requestHeaders: {},
+      postData: null,
+      postDataLength: null,
+      postDataSha256: null,
+      initiatorType: initiator?.type ?? null,
+      initiatorUrl,
+      initiatorStack: null,
+      sentAt: Date.now(),
+      status: null,
+      responseHeaders: null,
+      remoteIp: null,
+      mimeType: null,
+      protocol: null,
+      fromCache: false,
+      encodedSize: null,
+      error: null,
+      redirectedTo: null,
+    };
+    this.requests.push(request);
+    this.latest.set(key, request);
+  }
+
+  private noteSetCookies(headers: Record<string, string>, url: string | null): void {
+    if (!url) return;
+    for (const [name, value] of Object.entries(headers)) {
+      if (name.toLowerCase() !== "set-cookie") continue;
+      for (const line of String(value).split("\n")) {
+        const cookieName = line.split("=")[0]?.trim();
+        if (cookieName) this.cookieSetters.set(cookieName, url);
+      }
+    }
+  }
+
+  /**
+   * The top-level document request of the current page that started at `url` (following its
+   * redirects), for pages whose navigation did not finish.
+   */
+  pendingDocument(url: string): CapturedRequest | null {
+    let doc = this.requests.find(
+      (r) => r.targetKind === "page" && r.resourceType === "document" && r.url === url,
+    );
+    while (doc?.redirectedTo) {
+      const next = this.requests.find((r) => r.requestId === doc?.requestId && r.hop === (doc?.hop ?? 0) + 1);
+      if (!next) break;
+      doc = next;
+    }
+    return doc ?? null;
+  }
+
+  async finishPage(page: PageCapture): Promise<void> {
+    // Bodies still being fetched get a short grace period; a dead target answers null at once.
+    await Promise.race([Promise.allSettled(this.pendingBodies), new Promise((r) => setTimeout(r, 5000))]);
+    page.requests.push(...this.requests);
+    page.webSockets.push(...this.sockets.values());
+    if (this.dropped > 0) {
+      page.events.push({
+        kind: "limit_reached",
+        detail: `${this.dropped} requests beyond the ${LIMITS.requestsPerPage}-request limit were not recorded`,
+        at: Date.now(),
+      });
+    }
+    this.requests = [];
+    this.latest.clear();
+    this.extraRequestHeaders.clear();
+    this.sockets.clear();
+    this.pendingBodies = [];
+    this.dropped = 0;
+  }
+}
+
+function applyResponse(request: CapturedRequest, response: CdpResponse): void {
+  request.status = response.status;
+  request.responseHeaders = {
+    ...(request.responseHeaders ?? {}),
+    ...boundHeaders(response.headers, LIMITS.headersPerMessage, LIMITS.headerValue),
+  };
+  request.mimeType = clip(response.mimeType, 200);
+  request.remoteIp = clip(response.remoteIPAddress, 100);
+  request.protocol = clip(response.protocol, 50);
+  if (response.fromDiskCache || response.fromPrefetchCache || response.fromServiceWorker)
+    request.fromCache = true;
+}

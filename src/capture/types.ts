@@ -1,0 +1,150 @@
+/**
+ * What a crawl records. These records are the source of truth: attribution, decoding and
+ * classification are pure functions over them, so an old crawl can be re-analysed without re-crawling.
+ */
+
+/** Which kind of browser target sent a request. */
+export type TargetKind = "page" | "iframe" | "worker" | "shared_worker" | "service_worker" | "other";
+
+/** One HTTP request (one hop of a redirect chain), with its response when one came. */
+export interface CapturedRequest {
+  /** CDP request id; hops of one redirect chain share it and differ in `hop`. */
+  requestId: string;
+  hop: number;
+  targetKind: TargetKind;
+  frameId: string | null;
+  /** URL of the document the request was made for (the frame's or worker's URL). */
+  documentUrl: string | null;
+  url: string;
+  method: string;
+  /** CDP resource type, lowercased: document, script, image, ping (beacons), fetch, xhr, websocket, ... */
+  resourceType: string;
+  requestHeaders: Record<string, string>;
+  postData: string | null;
+  /** Full length of the body in characters, even when `postData` was cut. */
+  postDataLength: number | null;
+  /** SHA-256 of the full body, only when `postData` was cut. */
+  postDataSha256: string | null;
+  initiatorType: string | null;
+  /** The script or document that caused the request. */
+  initiatorUrl: string | null;
+  /** Top of the JavaScript stack: `function@url:line:column`. */
+  initiatorStack: string | null;
+  /** When it was sent, ms since the epoch. */
+  sentAt: number;
+  status: number | null;
+  responseHeaders: Record<string, string> | null;
+  remoteIp: string | null;
+  mimeType: string | null;
+  protocol: string | null;
+  fromCache: boolean;
+  /** Bytes received over the network (headers and body). */
+  encodedSize: number | null;
+  /** Network error (`net::ERR_...`) when the request failed. */
+  error: string | null;
+  /** Set on a hop that was answered with a redirect: where it went next. */
+  redirectedTo: string | null;
+}
+
+export interface CapturedCookie {
+  name: string;
+  domain: string;
+  path: string;
+  value: string;
+  valueLength: number;
+  valueSha256: string | null;
+  /** Seconds since the epoch; null for a session cookie. */
+  expires: number | null;
+  httpOnly: boolean;
+  secure: boolean;
+  sameSite: string | null;
+  /** URL of the response whose Set-Cookie header set it, when one did. */
+  setBy: string | null;
+}
+
+export interface StorageItem {
+  origin: string;
+  kind: "local" | "session";
+  key: string;
+  value: string;
+  valueLength: number;
+}
+
+export interface WebSocketFrame {
+  direction: "sent" | "received";
+  opcode: number;
+  payload: string;
+  payloadLength: number;
+  at: number;
+}
+
+export interface CapturedWebSocket {
+  requestId: string;
+  url: string;
+  initiatorUrl: string | null;
+  status: number | null;
+  frames: WebSocketFrame[];
+  /** Frames seen beyond the per-socket limit. */
+  droppedFrames: number;
+  error: string | null;
+}
+
+/** Something the page did that is not a request: a dialog, a popup, a download, a crash. */
+export interface PageEvent {
+  kind:
+    | "dialog"
+    | "popup"
+    | "download_refused"
+    | "renderer_crash"
+    | "navigation_timeout"
+    | "blocked_navigation"
+    | "limit_reached";
+  detail: string;
+  at: number;
+}
+
+export type PageStatus = "ok" | "timeout" | "failed" | "crashed";
+
+export interface PageCapture {
+  depth: number;
+  requestedUrl: string;
+  finalUrl: string;
+  title: string | null;
+  status: PageStatus;
+  /** HTTP status of the top-level document. */
+  httpStatus: number | null;
+  error: string | null;
+  startedAt: number;
+  endedAt: number;
+  requests: CapturedRequest[];
+  cookies: CapturedCookie[];
+  storage: StorageItem[];
+  webSockets: CapturedWebSocket[];
+  events: PageEvent[];
+}
+
+/** Why a site failed, in a small vocabulary a user can count by (see the contract). */
+export type FailureReason =
+  | "timeout"
+  | "dns"
+  | "tls"
+  | "connection"
+  | "http_4xx"
+  | "http_5xx"
+  | "too_many_redirects"
+  | "crash"
+  | "not_html"
+  | "blocked"
+  | "error";
+
+export interface SiteResult {
+  site: string;
+  inputUrl: string;
+  finalUrl: string | null;
+  status: "ok" | "failed";
+  error: FailureReason | null;
+  errorDetail: string | null;
+  pages: PageCapture[];
+  startedAt: number;
+  endedAt: number;
+}

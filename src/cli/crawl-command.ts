@@ -1,0 +1,227 @@
+import { readFileSync } from "node:fs";
+import { availableParallelism, freemem } from "node:os";
+import { parseArgs } from "node:util";
+import { browserVersion, findChromium } from "../crawl/browser.ts";
+import { type CrawlOptions, runCrawl } from "../crawl/crawler.ts";
+import { DEFAULT_IDENTITY, type Identity, loadIdentity } from "../crawl/identity.ts";
+import { Progress } from "../crawl/progress.ts";
+import { normaliseSite, type ParsedList, parseSiteList, type SiteEntry } from "../crawl/site-list.ts";
+import { CrawlStore } from "../store/sqlite-store.ts";
+import { sha256Hex } from "../util/bound.ts";
+import { UsageError } from "./usage.ts";
+
+export const TOOL_VERSION = "0.1.0";
+
+const CRAWL_OPTIONS = {
+  list: { type: "string" },
+  out: { type: "string" },
+  db: { type: "string" },
+  concurrency: { type: "string" },
+  "pages-per-site": { type: "string" },
+  timeout: { type: "string" },
+  dwell: { type: "string" },
+  proxy: { type: "string" },
+  "ignore-https-errors": { type: "boolean" },
+  gpc: { type: "boolean" },
+  consent: { type: "string" },
+  interact: { type: "boolean" },
+  identity: { type: "string" },
+  "retry-failed": { type: "boolean" },
+  "allow-private": { type: "boolean" },
+  "user-agent": { type: "string" },
+  "sites-per-browser": { type: "string" },
+  quiet: { type: "boolean", short: "q" },
+} as const;
+
+function number(
+  name: string,
+  text: string | undefined,
+  fallback: number,
+  min: number,
+  integer: boolean,
+): number {
+  if (text === undefined) return fallback;
+  const value = Number(text);
+  if (!Number.isFinite(value) || value < min || (integer && !Number.isInteger(value))) {
+    throw new UsageError(
+      `--${name} must be ${integer ? "a whole number" : "a number"} of at least ${min}, not "${text}"`,
+    );
+  }
+  return value;
+}
+
+/** Concurrency that gets near the best throughput without tuning: two pages per core, bounded by memory. */
+export function defaultConcurrency(): number {
+  const byMemory = Math.floor(freemem() / (400 * 1024 * 1024));
+  return Math.max(1, Math.min(availableParallelism() * 2, byMemory, 16));
+}
+
+export interface CrawlCommandResult {
+  exitCode: number;
+}
+
+export async function crawlCommand(argv: string[], signal: AbortSignal): Promise<CrawlCommandResult> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    options: CRAWL_OPTIONS,
+    allowPositionals: true,
+    strict: true,
+  });
+  if (values.db) throw new UsageError("--db (PostgreSQL) is not available in this version; use --out DIR");
+  if (!values.out) throw new UsageError("crawl needs --out DIR");
+  const consent = values.consent ?? "ignore";
+  if (!["accept", "reject", "ignore"].includes(consent)) {
+    throw new UsageError(`--consent must be accept, reject or ignore, not "${consent}"`);
+  }
+  if (values.proxy && !/^(https?|socks5?):\/\/[^\s/]+/.test(values.proxy)) {
+    throw new UsageError(`--proxy must be a URL like http://host:port, not "${values.proxy}"`);
+  }
+  const identity: Identity = values.identity
+    ? wrapUsage(() => loadIdentity(values.identity as string))
+    : DEFAULT_IDENTITY;
+  const quiet = values.quiet ?? false;
+  const warn = (text: string) => process.stderr.write(`earshot: ${text}\n`);
+  if (values.interact)
+    warn("--interact is not implemented yet: pages are loaded and observed without interaction");
+  if (consent !== "ignore")
+    warn(`--consent ${consent} is not implemented yet: consent banners are left alone`);
+
+  const options: CrawlOptions = {
+    executable: "",
+    concurrency: number("concurrency", values.concurrency, defaultConcurrency(), 1, true),
+    pagesPerSite: number("pages-per-site", values["pages-per-site"], 3, 1, true),
+    timeoutMs: number("timeout", values.timeout, 30, 1, false) * 1000,
+    dwellMs: number("dwell", values.dwell, 3, 0, false) * 1000,
+    proxy: values.proxy ?? null,
+    ignoreHttpsErrors: values["ignore-https-errors"] ?? false,
+    gpc: values.gpc ?? false,
+    userAgent: values["user-agent"] ?? null,
+    retryFailed: values["retry-failed"] ?? false,
+    sitesPerBrowser: number("sites-per-browser", values["sites-per-browser"], 200, 1, true),
+  };
+
+  const { sites, listText, listSource } = readSites(
+    values.list,
+    positionals,
+    values["allow-private"] ?? false,
+    warn,
+  );
+  options.executable = findChromium();
+
+  const store = CrawlStore.open(values.out);
+  try {
+    const added = store.addSites(sites);
+    const now = Date.now();
+    if (!store.getMeta("created_at")) store.setMeta("created_at", String(now));
+    const version = browserVersion(options.executable);
+    const config = {
+      concurrency: options.concurrency,
+      pagesPerSite: options.pagesPerSite,
+      timeoutSec: options.timeoutMs / 1000,
+      dwellSec: options.dwellMs / 1000,
+      proxy: options.proxy,
+      ignoreHttpsErrors: options.ignoreHttpsErrors,
+      gpc: options.gpc,
+      consent,
+      interact: values.interact ?? false,
+      userAgent: options.userAgent,
+    };
+    store.setMeta("config", JSON.stringify(config));
+    store.setMeta("identity", JSON.stringify(identity));
+    store.setMeta("tool_version", TOOL_VERSION);
+    store.setMeta("browser", JSON.stringify({ executable: options.executable, version }));
+    store.setMeta("vantage", JSON.stringify({ proxy: options.proxy }));
+    const lists = JSON.parse(store.getMeta("lists") ?? "[]") as unknown[];
+    lists.push({ source: listSource, sha256: sha256Hex(listText), sites: sites.length, added, at: now });
+    store.setMeta("lists", JSON.stringify(lists));
+
+    const toCrawl = store.sitesToCrawl({ retryFailed: options.retryFailed }).length;
+    const counts = store.counts();
+    if (!quiet) {
+      const resumed = counts.total - toCrawl;
+      warn(
+        `crawling ${toCrawl} sites into ${store.path}` +
+          (resumed > 0 ? ` (${resumed} already done, skipped)` : "") +
+          ` with ${version}, concurrency ${options.concurrency}`,
+      );
+    }
+    const mode = quiet ? "quiet" : process.stderr.isTTY ? "tty" : "lines";
+    const progress = new Progress(toCrawl, process.stderr, mode);
+    const runStarted = Date.now();
+    const outcome = await runCrawl(store, options, progress, signal);
+    const runs = JSON.parse(store.getMeta("runs") ?? "[]") as unknown[];
+    runs.push({
+      startedAt: runStarted,
+      endedAt: Date.now(),
+      crawled: outcome.crawled,
+      interrupted: outcome.interrupted,
+      config,
+      browser: version,
+    });
+    store.setMeta("runs", JSON.stringify(runs));
+    const after = store.counts();
+    if (!quiet || outcome.interrupted) {
+      warn(
+        `${outcome.interrupted ? "interrupted" : "done"}: ${after.ok} ok, ${after.failed} failed, ${after.pending} to go; ` +
+          `${after.pages} pages, ${after.requests} requests in ${store.path}` +
+          (outcome.interrupted ? " (rerun the same command to resume)" : ""),
+      );
+    }
+    return { exitCode: outcome.interrupted ? 130 : 0 };
+  } finally {
+    store.close();
+  }
+}
+
+function wrapUsage<T>(fn: () => T): T {
+  try {
+    return fn();
+  } catch (error) {
+    throw new UsageError(error instanceof Error ? error.message : String(error));
+  }
+}
+
+function readSites(
+  listPath: string | undefined,
+  positionals: string[],
+  allowPrivate: boolean,
+  warn: (text: string) => void,
+): { sites: SiteEntry[]; listText: string; listSource: string } {
+  const sites: SiteEntry[] = [];
+  const seen = new Set<string>();
+  const add = (entry: SiteEntry) => {
+    if (seen.has(entry.site)) return;
+    seen.add(entry.site);
+    sites.push(entry);
+  };
+  let listText = positionals.join("\n");
+  let listSource = "arguments";
+  for (const arg of positionals) {
+    const entry = normaliseSite(arg, { allowPrivate });
+    if (typeof entry === "string") throw new UsageError(`site "${arg.slice(0, 100)}": ${entry}`);
+    add({ ...entry, rank: null });
+  }
+  if (listPath !== undefined) {
+    let text: string;
+    try {
+      text = readFileSync(listPath === "-" ? 0 : listPath, "utf8");
+    } catch (error) {
+      throw new UsageError(
+        `cannot read --list ${listPath}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`,
+      );
+    }
+    listText += text;
+    listSource = listPath === "-" ? "stdin" : listPath;
+    const parsed: ParsedList = parseSiteList(text, { allowPrivate });
+    for (const bad of parsed.bad.slice(0, 20)) warn(`${listSource}:${bad.line}: ${bad.reason}: ${bad.text}`);
+    if (parsed.bad.length > 20) warn(`${listSource}: ${parsed.bad.length - 20} more bad lines not shown`);
+    if (parsed.sites.length === 0) {
+      throw new UsageError(
+        `no usable site in ${listSource} (${parsed.format} format, ${parsed.bad.length} bad line${parsed.bad.length === 1 ? "" : "s"})`,
+      );
+    }
+    for (const entry of parsed.sites) add(entry);
+  }
+  if (sites.length === 0) throw new UsageError("no sites given: name sites or use --list FILE");
+  return { sites, listText, listSource };
+}

@@ -1,0 +1,56 @@
+import { createWriteStream, existsSync, statSync } from "node:fs";
+import { join } from "node:path";
+import { parseArgs } from "node:util";
+import { EXPORT_TABLES, type ExportTable, writeExport } from "../store/export.ts";
+import { CrawlStore, DB_FILE } from "../store/sqlite-store.ts";
+import { UsageError } from "./usage.ts";
+
+/** Opens the crawl at DIR (a crawl directory or its database file) without creating anything. */
+export function openCrawl(dir: string): CrawlStore {
+  if (dir.startsWith("postgres://") || dir.startsWith("postgresql://")) {
+    throw new UsageError("PostgreSQL crawls are not available in this version");
+  }
+  const path = existsSync(dir) && statSync(dir).isDirectory() ? join(dir, DB_FILE) : dir;
+  if (!existsSync(path)) throw new UsageError(`no crawl at ${dir} (expected ${path})`);
+  return CrawlStore.openFile(path);
+}
+
+export async function exportCommand(argv: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      table: { type: "string" },
+      format: { type: "string" },
+      o: { type: "string", short: "o" },
+      output: { type: "string" },
+    },
+  });
+  const dir = positionals[0];
+  if (!dir || positionals.length > 1)
+    throw new UsageError("usage: earshot export DIR --table TABLE [--format jsonl|csv] [-o FILE]");
+  const table = values.table;
+  if (!table || !(EXPORT_TABLES as readonly string[]).includes(table)) {
+    throw new UsageError(
+      `--table must be one of ${EXPORT_TABLES.join(", ")}${table ? `, not "${table}"` : ""}`,
+    );
+  }
+  const format = values.format ?? "jsonl";
+  if (format !== "jsonl" && format !== "csv")
+    throw new UsageError(`--format must be jsonl or csv, not "${format}"`);
+  const store = openCrawl(dir);
+  try {
+    const target = values.o ?? values.output;
+    const out = target && target !== "-" ? createWriteStream(target) : process.stdout;
+    const count = await writeExport(store, table as ExportTable, format, out);
+    if (out !== process.stdout) {
+      await new Promise<void>((resolve, reject) =>
+        out.end((error?: Error | null) => (error ? reject(error) : resolve())),
+      );
+      process.stderr.write(`earshot: wrote ${count} ${table} records to ${target}\n`);
+    }
+  } finally {
+    store.close();
+  }
+  return 0;
+}

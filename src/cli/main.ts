@@ -1,0 +1,53 @@
+import { crawlCommand } from "./crawl-command.ts";
+import { demoCommand } from "./demo-command.ts";
+import { exportCommand } from "./export-command.ts";
+import { USAGE, UsageError } from "./usage.ts";
+
+const PLANNED = new Set(["decode", "inspect", "report", "serve", "lists", "diff", "worker", "status"]);
+
+async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  const controller = new AbortController();
+  let interrupts = 0;
+  const onSignal = (name: string) => {
+    interrupts++;
+    if (interrupts > 1) process.exit(130);
+    process.stderr.write(`\nearshot: ${name}: stopping; finished sites are kept (again to quit at once)\n`);
+    controller.abort();
+  };
+  process.on("SIGINT", () => onSignal("SIGINT"));
+  process.on("SIGTERM", () => onSignal("SIGTERM"));
+  switch (command) {
+    case "crawl":
+      return (await crawlCommand(rest, controller.signal)).exitCode;
+    case "export":
+      return exportCommand(rest);
+    case "demo":
+      return demoCommand(rest, controller.signal);
+    case undefined:
+    case "help":
+    case "--help":
+    case "-h":
+      process.stdout.write(`${USAGE}\n`);
+      return command === undefined ? 2 : 0;
+    default:
+      if (PLANNED.has(command)) {
+        process.stderr.write(`earshot: '${command}' is not available in this version yet\n`);
+        return 1;
+      }
+      throw new UsageError(`unknown command "${command}" (see earshot --help)`);
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    const usage =
+      error instanceof UsageError || (error as { code?: string }).code?.startsWith("ERR_PARSE_ARGS");
+    const message = error instanceof Error ? error.message.split("\n")[0] : String(error);
+    process.stderr.write(`earshot: ${message}\n`);
+    process.exitCode = usage ? 2 : 1;
+  },
+);

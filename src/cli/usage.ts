@@ -1,0 +1,25 @@
+/** A mistake in how the command was called or in its input: exit status 2, one line. */
+export class UsageError extends Error {}
+
+export const USAGE = `usage:
+  earshot crawl SITES... [--list FILE] --out DIR [options]
+  earshot export DIR --table sites|pages|requests|cookies|findings [--format jsonl|csv] [-o FILE]
+  earshot demo [--out DIR]          crawl the built-in demo web (no network needed)
+
+crawl options:
+  --list FILE              site list: plain, Tranco rank,domain CSV, or the .gov registry CSV; - for stdin
+  --out DIR                crawl directory (SQLite database); rerunning resumes
+  --concurrency N          sites in flight at once (default: from cores and memory)
+  --pages-per-site N       home page plus up to N-1 subpages, sensitive-looking first (default 3)
+  --timeout SEC            per-page navigation limit (default 30)
+  --dwell SEC              time on each page after load (default 3)
+  --proxy URL              send all browser traffic through this HTTP(S) proxy
+  --ignore-https-errors    accept any TLS certificate, browser-wide
+  --gpc                    send Global Privacy Control (Sec-GPC header, navigator.globalPrivacyControl)
+  --consent accept|reject|ignore   consent banners (only ignore is implemented so far)
+  --interact               scroll, click and fill forms (not implemented yet)
+  --identity FILE          synthetic identity JSON {email, phone, firstName, lastName, address}
+  --retry-failed           crawl sites recorded as failed again
+  --allow-private          allow localhost and private-network addresses in the list
+  --user-agent UA          override the browser's user agent
+  --quiet                  no progress output`;

@@ -1,0 +1,238 @@
+import { type ChildProcess, execFileSync, spawn } from "node:child_process";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { delimiter, join } from "node:path";
+import type { Readable, Writable } from "node:stream";
+import { type Browser, chromium } from "playwright-core";
+import { CdpPipe } from "./cdp.ts";
+
+export class BrowserNotFoundError extends Error {
+  constructor() {
+    super(
+      "no Chromium found: install one with `apt-get install chromium` (Debian/Ubuntu), " +
+        "or set EARSHOT_CHROMIUM to the browser's executable",
+    );
+  }
+}
+
+const CANDIDATES = ["chromium", "chromium-browser", "google-chrome", "google-chrome-stable"];
+
+/** Finds the browser: $EARSHOT_CHROMIUM, /usr/bin/chromium, then the usual names on $PATH. */
+export function findChromium(env: NodeJS.ProcessEnv = process.env): string {
+  const fromEnv = env.EARSHOT_CHROMIUM;
+  if (fromEnv) {
+    if (existsSync(fromEnv)) return fromEnv;
+    throw new Error(`EARSHOT_CHROMIUM points to ${fromEnv}, which does not exist`);
+  }
+  if (existsSync("/usr/bin/chromium")) return "/usr/bin/chromium";
+  for (const dir of (env.PATH ?? "").split(delimiter)) {
+    for (const name of CANDIDATES) {
+      const path = join(dir, name);
+      if (dir && existsSync(path)) return path;
+    }
+  }
+  throw new BrowserNotFoundError();
+}
+
+export function browserVersion(executable: string): string {
+  try {
+    return execFileSync(executable, ["--version"], {
+      encoding: "utf8",
+      timeout: 15_000,
+      stdio: ["ignore", "pipe", "ignore"],
+    })
+      .split("\n")[0]!
+      .trim();
+  } catch {
+    return "unknown";
+  }
+}
+
+export interface LaunchOptions {
+  executable: string;
+  proxy?: string | null;
+  ignoreHttpsErrors?: boolean;
+  /** Send the Global Privacy Control header (also set per context). */
+  extraArgs?: string[];
+}
+
+const PROFILE_PREFIX = "earshot-chromium-";
+
+/** Removes temp profiles left by crawls that were killed (their owner process is gone). */
+export function removeStaleProfiles(dir = tmpdir()): number {
+  let removed = 0;
+  for (const name of readdirSync(dir)) {
+    if (!name.startsWith(PROFILE_PREFIX)) continue;
+    const path = join(dir, name);
+    let owner = 0;
+    try {
+      owner = Number(readFileSync(join(path, "earshot-owner"), "utf8"));
+    } catch {
+      // No owner file: a profile whose launch was interrupted.
+    }
+    if (owner && isAlive(owner)) continue;
+    rmSync(path, { recursive: true, force: true });
+    removed++;
+  }
+  return removed;
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * One Chromium process: driven by Playwright (over its DevTools port) for navigation and interaction,
+ * and observed through our own CDP pipe for capture, which Playwright does not expose in full
+ * (initiators, large request bodies, worker targets).
+ */
+export class BrowserProcess {
+  dead = false;
+  private readonly deathListeners: Array<() => void> = [];
+
+  private constructor(
+    readonly process: ChildProcess,
+    readonly cdp: CdpPipe,
+    readonly playwright: Browser,
+    readonly profileDir: string,
+  ) {
+    const onDeath = () => {
+      if (this.dead) return;
+      this.dead = true;
+      for (const listener of this.deathListeners) listener();
+    };
+    process.once("exit", onDeath);
+    cdp.once("close", onDeath);
+    playwright.once("disconnected", onDeath);
+  }
+
+  onDeath(listener: () => void): void {
+    if (this.dead) listener();
+    else this.deathListeners.push(listener);
+  }
+
+  static async launch(options: LaunchOptions): Promise<BrowserProcess> {
+    const profileDir = mkdtempSync(join(tmpdir(), PROFILE_PREFIX));
+    writeFileSync(join(profileDir, "earshot-owner"), String(process.pid));
+    const args = [
+      "--headless",
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+      "--disable-quic",
+      "--no-first-run",
+      "--no-default-browser-check",
+      "--disable-default-apps",
+      "--disable-extensions",
+      "--disable-breakpad",
+      "--disable-crash-reporter",
+      "--disable-domain-reliability",
+      "--disable-client-side-phishing-detection",
+      "--disable-features=Translate,MediaRouter,OptimizationHints,AutofillServerCommunication,InterestFeedContentSuggestions,CertificateTransparencyComponentUpdater",
+      "--metrics-recording-only",
+      "--password-store=basic",
+      "--use-mock-keychain",
+      "--mute-audio",
+      "--hide-scrollbars",
+      "--remote-debugging-pipe",
+      "--remote-debugging-port=0",
+      `--user-data-dir=${profileDir}`,
+      "--window-size=1366,768",
+    ];
+    if (options.proxy) args.push(`--proxy-server=${options.proxy}`, "--proxy-bypass-list=<-loopback>");
+    // Browser-wide, so that unload beacons, workers and popups are covered too.
+    if (options.ignoreHttpsErrors) args.push("--ignore-certificate-errors");
+    args.push(...(options.extraArgs ?? []), "about:blank");
+
+    const child = spawn(options.executable, args, {
+      // fd 3 and 4 carry CDP; stderr tells us the DevTools port.
+      stdio: ["ignore", "ignore", "pipe", "pipe", "pipe"],
+      detached: true,
+      env: { ...process.env, TZ: process.env.TZ ?? "UTC" },
+    });
+    const stdio = child.stdio as unknown as [null, null, Readable, Writable, Readable];
+    const cdp = new CdpPipe(stdio[4], stdio[3]);
+    try {
+      const endpoint = await waitForEndpoint(child, stdio[2], 30_000);
+      const playwright = await chromium.connectOverCDP(endpoint, { timeout: 30_000 });
+      return new BrowserProcess(child, cdp, playwright, profileDir);
+    } catch (error) {
+      killTree(child);
+      rmSync(profileDir, { recursive: true, force: true });
+      throw error;
+    }
+  }
+
+  /** Closes Playwright's connection, kills the whole process group, removes the profile. */
+  async close(): Promise<void> {
+    this.dead = true;
+    await Promise.race([this.playwright.close().catch(() => {}), sleep(3000)]);
+    killTree(this.process);
+    await waitForExit(this.process, 5000);
+    rmSync(this.profileDir, { recursive: true, force: true, maxRetries: 3 });
+  }
+}
+
+function killTree(child: ChildProcess): void {
+  if (child.pid === undefined) return;
+  try {
+    process.kill(-child.pid, "SIGKILL");
+  } catch {
+    try {
+      child.kill("SIGKILL");
+    } catch {
+      // Already gone.
+    }
+  }
+}
+
+function waitForExit(child: ChildProcess, ms: number): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, ms);
+    child.once("exit", () => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
+}
+
+function waitForEndpoint(child: ChildProcess, stderr: Readable, ms: number): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let text = "";
+    const timer = setTimeout(() => done(new Error(`Chromium did not start within ${ms / 1000}s`)), ms);
+    const onData = (chunk: Buffer) => {
+      text = (text + chunk.toString("utf8")).slice(-20_000);
+      const match = text.match(/DevTools listening on (ws:\/\/\S+)/);
+      if (match) done(null, match[1]);
+    };
+    const onExit = (code: number | null) =>
+      done(
+        new Error(
+          `Chromium exited during start (code ${code}): ${text.trim().split("\n").slice(-3).join(" | ")}`,
+        ),
+      );
+    function done(error: Error | null, endpoint?: string) {
+      clearTimeout(timer);
+      stderr.off("data", onData);
+      child.off("exit", onExit);
+      // Keep draining stderr so Chromium never blocks writing to a full pipe.
+      stderr.resume();
+      if (error) reject(error);
+      else resolve(endpoint as string);
+    }
+    stderr.on("data", onData);
+    child.once("exit", onExit);
+  });
+}
+
+export function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}

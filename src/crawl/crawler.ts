@@ -1,0 +1,238 @@
+import { CaptureHub } from "../capture/capture-hub.ts";
+import type { FailureReason, SiteResult } from "../capture/types.ts";
+import type { CrawlStore, SiteRow } from "../store/sqlite-store.ts";
+import { BrowserProcess, removeStaleProfiles } from "./browser.ts";
+import type { Progress } from "./progress.ts";
+import { type VisitOptions, type VisitProgress, visitSite } from "./visit-site.ts";
+
+export interface CrawlOptions extends VisitOptions {
+  executable: string;
+  /** Sites (each one page at a time) in flight at once. */
+  concurrency: number;
+  proxy: string | null;
+  /** Crawl sites recorded as failed again. */
+  retryFailed: boolean;
+  /** A browser is replaced after this many sites, to keep memory flat. */
+  sitesPerBrowser: number;
+}
+
+export interface CrawlOutcome {
+  crawled: number;
+  ok: number;
+  failed: number;
+  interrupted: boolean;
+}
+
+/** A browser together with the capture hub watching it, and how many sites use it now. */
+interface BrowserSlot {
+  browser: BrowserProcess;
+  hub: CaptureHub;
+  inFlight: number;
+  served: number;
+  retired: boolean;
+}
+
+/** Hands out a shared browser, replacing it when it dies, hangs or has served enough sites. */
+class BrowserPool {
+  private current: BrowserSlot | null = null;
+  private launching: Promise<BrowserSlot> | null = null;
+  private readonly all = new Set<BrowserSlot>();
+  closed = false;
+
+  constructor(private readonly options: CrawlOptions) {}
+
+  async acquire(): Promise<BrowserSlot> {
+    for (;;) {
+      if (this.closed) throw new Error("crawl stopped");
+      const slot = this.current;
+      if (slot && !slot.browser.dead && !slot.retired) {
+        slot.inFlight++;
+        slot.served++;
+        if (slot.served >= this.options.sitesPerBrowser) this.retire(slot);
+        return slot;
+      }
+      if (!this.launching) {
+        this.launching = this.launch().finally(() => {
+          this.launching = null;
+        });
+      }
+      await this.launching;
+    }
+  }
+
+  private async launch(): Promise<BrowserSlot> {
+    const browser = await BrowserProcess.launch({
+      executable: this.options.executable,
+      proxy: this.options.proxy,
+      ignoreHttpsErrors: this.options.ignoreHttpsErrors,
+    });
+    const hub = new CaptureHub(browser.cdp);
+    await hub.start();
+    const slot: BrowserSlot = { browser, hub, inFlight: 0, served: 0, retired: false };
+    this.all.add(slot);
+    browser.onDeath(() => {
+      if (this.current === slot) this.current = null;
+    });
+    if (this.closed) {
+      await this.dispose(slot);
+      throw new Error("crawl stopped");
+    }
+    this.current = slot;
+    return slot;
+  }
+
+  private retire(slot: BrowserSlot): void {
+    slot.retired = true;
+    if (this.current === slot) this.current = null;
+  }
+
+  release(slot: BrowserSlot): void {
+    slot.inFlight--;
+    if ((slot.retired || slot.browser.dead) && slot.inFlight <= 0) void this.dispose(slot);
+  }
+
+  /** Kills a browser that stopped answering; the sites on it fail over and are retried. */
+  async kill(slot: BrowserSlot): Promise<void> {
+    this.retire(slot);
+    await this.dispose(slot);
+  }
+
+  private async dispose(slot: BrowserSlot): Promise<void> {
+    if (!this.all.delete(slot)) return;
+    await slot.browser.close();
+  }
+
+  async closeAll(): Promise<void> {
+    this.closed = true;
+    if (this.launching) await this.launching.catch(() => {});
+    await Promise.all([...this.all].map((slot) => this.dispose(slot)));
+  }
+}
+
+class SiteDeadline extends Error {}
+
+/**
+ * Crawls every site of the store not yet finished, `concurrency` at a time, writing each site's
+ * result in one transaction as soon as it is done. Stops cleanly when `signal` aborts: sites in
+ * flight go back to pending and are crawled by the next run.
+ */
+export async function runCrawl(
+  store: CrawlStore,
+  options: CrawlOptions,
+  progress: Progress,
+  signal: AbortSignal,
+): Promise<CrawlOutcome> {
+  removeStaleProfiles();
+  const queue: SiteRow[] = store.sitesToCrawl({ retryFailed: options.retryFailed });
+  const outcome: CrawlOutcome = { crawled: 0, ok: 0, failed: 0, interrupted: false };
+  const pool = new BrowserPool(options);
+  const siteDeadlineMs = options.pagesPerSite * (options.timeoutMs + options.dwellMs + 10_000) + 30_000;
+  const stopped = new Promise<void>((resolve) => {
+    if (signal.aborted) resolve();
+    signal.addEventListener("abort", () => resolve(), { once: true });
+  });
+  signal.addEventListener("abort", () => void pool.closeAll(), { once: true });
+  progress.start();
+
+  async function crawlOne(row: SiteRow): Promise<SiteResult | null> {
+    let lastError: { reason: FailureReason; detail: string } = { reason: "crash", detail: "" };
+    let partial: VisitProgress = { pages: [] };
+    const startedAt = Date.now();
+    for (let attempt = 1; attempt <= 2; attempt++) {
+      if (signal.aborted) return null;
+      let slot: BrowserSlot;
+      try {
+        slot = await pool.acquire();
+      } catch (error) {
+        if (signal.aborted) return null;
+        throw error;
+      }
+      partial = { pages: [] };
+      let timer: NodeJS.Timeout | undefined;
+      try {
+        const deadline = new Promise<never>((_, reject) => {
+          timer = setTimeout(() => reject(new SiteDeadline()), siteDeadlineMs);
+        });
+        const result = await Promise.race([
+          visitSite(slot.browser, slot.hub, row, options, partial),
+          deadline,
+        ]);
+        // A renderer crash on the home page is worth one more try, like a browser crash.
+        if (result.error === "crash" && attempt === 1) {
+          lastError = { reason: "crash", detail: result.errorDetail ?? "renderer crashed" };
+          continue;
+        }
+        return result;
+      } catch (error) {
+        if (signal.aborted) return null;
+        if (error instanceof SiteDeadline) {
+          // The browser stopped answering for this site: replace it (other sites on it are retried too).
+          lastError = {
+            reason: "timeout",
+            detail: `site did not finish within ${Math.round(siteDeadlineMs / 1000)}s`,
+          };
+          await pool.kill(slot);
+        } else {
+          lastError = {
+            reason: "crash",
+            detail: error instanceof Error ? error.message.split("\n")[0]! : String(error),
+          };
+        }
+      } finally {
+        clearTimeout(timer);
+        pool.release(slot);
+      }
+    }
+    return {
+      site: row.site,
+      inputUrl: row.inputUrl,
+      finalUrl: partial.pages[0]?.finalUrl ?? null,
+      status: "failed",
+      error: lastError.reason,
+      errorDetail: lastError.detail.slice(0, 300),
+      pages: partial.pages,
+      startedAt,
+      endedAt: Date.now(),
+    };
+  }
+
+  async function worker(): Promise<void> {
+    for (;;) {
+      if (signal.aborted) return;
+      const row = queue.shift();
+      if (!row) return;
+      store.markRunning(row.id);
+      let result: SiteResult | null;
+      try {
+        result = await Promise.race([crawlOne(row), stopped.then(() => null)]);
+      } catch (error) {
+        // Launching the browser itself failed: nothing else can work, stop the crawl.
+        store.markPending(row.id);
+        throw error;
+      }
+      if (!result) {
+        store.markPending(row.id);
+        return;
+      }
+      store.writeSite(row.id, result);
+      outcome.crawled++;
+      if (result.status === "ok") outcome.ok++;
+      else outcome.failed++;
+      progress.siteFinished(result.status === "ok", result.pages.length);
+    }
+  }
+
+  try {
+    const workers = Array.from({ length: Math.max(1, Math.min(options.concurrency, queue.length)) }, () =>
+      worker(),
+    );
+    const results = await Promise.allSettled(workers);
+    const failure = results.find((r): r is PromiseRejectedResult => r.status === "rejected");
+    if (failure && !signal.aborted) throw failure.reason;
+  } finally {
+    progress.stop();
+    await pool.closeAll();
+  }
+  outcome.interrupted = signal.aborted;
+  return outcome;
+}

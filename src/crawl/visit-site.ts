@@ -1,0 +1,262 @@
+import type { BrowserContext, Page } from "playwright-core";
+import type { CaptureHub, SiteCapture } from "../capture/capture-hub.ts";
+import type { FailureReason, PageCapture, PageEvent, SiteResult } from "../capture/types.ts";
+import { clip } from "../util/bound.ts";
+import { LIMITS } from "../util/limits.ts";
+import type { BrowserProcess } from "./browser.ts";
+import { classifyNavigationError, errorDetail } from "./errors.ts";
+import { type PageLink, pageKey, pickSubpages } from "./links.ts";
+
+export interface VisitOptions {
+  /** The home page plus up to N-1 subpages. */
+  pagesPerSite: number;
+  /** Navigation limit per page. */
+  timeoutMs: number;
+  /** Time on each page after load, for late trackers. */
+  dwellMs: number;
+  gpc: boolean;
+  ignoreHttpsErrors: boolean;
+  userAgent: string | null;
+}
+
+/** A site's pages as they are finished, readable by the crawler if the visit has to be abandoned. */
+export interface VisitProgress {
+  pages: PageCapture[];
+}
+
+const SMALL_STEP_MS = 3000;
+
+function withTimeout<T>(promise: Promise<T>, ms: number, fallback: T): Promise<T> {
+  return Promise.race([
+    promise.catch(() => fallback),
+    new Promise<T>((resolve) => setTimeout(() => resolve(fallback), ms)),
+  ]);
+}
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Visits one site in a fresh browser context: the home page, then the most sensitive-looking
+ * same-site subpages, one after another in one tab, capturing everything each page sends.
+ */
+export async function visitSite(
+  browser: BrowserProcess,
+  hub: CaptureHub,
+  site: { site: string; inputUrl: string },
+  options: VisitOptions,
+  progress: VisitProgress,
+): Promise<SiteResult> {
+  const startedAt = Date.now();
+  const context = await browser.playwright.newContext({
+    acceptDownloads: false,
+    ignoreHTTPSErrors: options.ignoreHttpsErrors,
+    viewport: { width: 1366, height: 768 },
+    locale: "en-US",
+    ...(options.userAgent ? { userAgent: options.userAgent } : {}),
+    ...(options.gpc ? { extraHTTPHeaders: { "Sec-GPC": "1" } } : {}),
+  });
+  let browserContextId: string | null = null;
+  try {
+    if (options.gpc) {
+      // Defined before any page script runs, in every frame.
+      await context.addInitScript(() => {
+        Object.defineProperty(Navigator.prototype, "globalPrivacyControl", {
+          get: () => true,
+          configurable: true,
+        });
+      });
+    }
+    const page = await context.newPage();
+    const session = await context.newCDPSession(page);
+    const info = (await session.send("Target.getTargetInfo")) as {
+      targetInfo: { browserContextId?: string };
+    };
+    await session.detach().catch(() => {});
+    browserContextId = info.targetInfo.browserContextId ?? null;
+    if (!browserContextId) throw new Error("could not identify the browser context");
+    const capture = hub.register(browserContextId);
+    const events: PageEvent[] = [];
+    watchContext(context, page, events);
+
+    const visited = new Set<string>();
+    const home = await visitPage(page, capture, site.inputUrl, 0, options, events);
+    progress.pages.push(home.capture);
+    visited.add(pageKey(site.inputUrl));
+    visited.add(pageKey(home.capture.finalUrl));
+
+    const failure = homeFailure(home.capture);
+    if (!failure && options.pagesPerSite > 1) {
+      const subpages = pickSubpages(home.links, home.capture.finalUrl, options.pagesPerSite - 1, visited);
+      let current = page;
+      for (const url of subpages) {
+        if (browser.dead) break;
+        if (current.isClosed()) {
+          current = await context.newPage();
+          watchContext(context, current, events);
+        }
+        const sub = await visitPage(current, capture, url, 1, options, events);
+        progress.pages.push(sub.capture);
+        visited.add(pageKey(sub.capture.finalUrl));
+      }
+    }
+    if (browser.dead) throw new Error("browser crashed");
+    return {
+      site: site.site,
+      inputUrl: site.inputUrl,
+      finalUrl: home.capture.finalUrl,
+      status: failure ? "failed" : "ok",
+      error: failure?.reason ?? null,
+      errorDetail: failure?.detail ?? null,
+      pages: progress.pages,
+      startedAt,
+      endedAt: Date.now(),
+    };
+  } finally {
+    if (browserContextId) hub.unregister(browserContextId);
+    await withTimeout(context.close(), 10_000, undefined);
+  }
+}
+
+/** Why the site as a whole counts as failed, judged by its home page; null when it loaded. */
+function homeFailure(home: PageCapture): { reason: FailureReason; detail: string } | null {
+  if (home.status === "failed" || home.status === "crashed") {
+    return {
+      reason: home.status === "crashed" ? "crash" : classifyNavigationError(home.error ?? ""),
+      detail: errorDetail(home.error ?? home.status),
+    };
+  }
+  if (home.status === "timeout" && home.httpStatus === null)
+    return { reason: "timeout", detail: home.error ?? "" };
+  if (home.httpStatus !== null && home.httpStatus >= 500)
+    return { reason: "http_5xx", detail: `HTTP ${home.httpStatus}` };
+  if (home.httpStatus !== null && home.httpStatus >= 400)
+    return { reason: "http_4xx", detail: `HTTP ${home.httpStatus}` };
+  return null;
+}
+
+/** Dialogs dismissed, popups recorded and closed, downloads refused: all noted on the current page. */
+function watchContext(context: BrowserContext, page: Page, events: PageEvent[]): void {
+  const note = (kind: PageEvent["kind"], detail: string) => {
+    if (events.length < LIMITS.eventsPerPage)
+      events.push({ kind, detail: clip(detail, 500) ?? "", at: Date.now() });
+  };
+  page.on("dialog", (dialog) => {
+    note("dialog", `${dialog.type()}: ${dialog.message()}`);
+    dialog.dismiss().catch(() => {});
+  });
+  page.on("download", (download) => {
+    note("download_refused", download.url());
+    download.cancel().catch(() => {});
+  });
+  page.on("crash", () => note("renderer_crash", page.url()));
+  if ((context as unknown as { earshotWatched?: boolean }).earshotWatched) return;
+  (context as unknown as { earshotWatched?: boolean }).earshotWatched = true;
+  context.on("page", (popup) => {
+    if (popup === page) return;
+    note("popup", popup.url());
+    popup.on("dialog", (dialog) => dialog.dismiss().catch(() => {}));
+    // Let the popup send its first requests (they are captured), then close it.
+    void withTimeout(popup.waitForLoadState("domcontentloaded"), SMALL_STEP_MS, undefined).then(() => {
+      if (popup.url() !== "about:blank") note("popup", popup.url());
+      return popup.close().catch(() => {});
+    });
+  });
+}
+
+interface PageVisit {
+  capture: PageCapture;
+  links: PageLink[];
+}
+
+async function visitPage(
+  page: Page,
+  capture: SiteCapture,
+  url: string,
+  depth: number,
+  options: VisitOptions,
+  events: PageEvent[],
+): Promise<PageVisit> {
+  const startedAt = Date.now();
+  events.length = 0;
+  capture.rendererCrashed = false;
+  let status: PageCapture["status"] = "ok";
+  let error: string | null = null;
+  let httpStatus: number | null = null;
+  try {
+    const response = await page.goto(url, { waitUntil: "load", timeout: options.timeoutMs });
+    httpStatus = response?.status() ?? null;
+  } catch (e) {
+    const message = e instanceof Error ? e.message : String(e);
+    error = errorDetail(message);
+    const reason = classifyNavigationError(message);
+    if (reason === "timeout") {
+      status = "timeout";
+      events.push({
+        kind: "navigation_timeout",
+        detail: `load did not finish in ${options.timeoutMs / 1000}s`,
+        at: Date.now(),
+      });
+    } else {
+      status = reason === "crash" || capture.rendererCrashed ? "crashed" : "failed";
+    }
+  }
+  // The document may have answered even when `load` never came: keep its status.
+  if (httpStatus === null) httpStatus = documentStatus(capture, url);
+
+  let title: string | null = null;
+  let links: PageLink[] = [];
+  let finalUrl = page.isClosed() ? url : page.url();
+  if (status !== "failed" && status !== "crashed" && !page.isClosed()) {
+    if (options.dwellMs > 0) await sleep(options.dwellMs);
+    title = clip(await withTimeout(page.title(), SMALL_STEP_MS, null), LIMITS.title);
+    finalUrl = page.url();
+    if (depth === 0 && options.pagesPerSite > 1) {
+      links = await withTimeout(
+        page.$$eval(
+          "a[href]",
+          (anchors, max) =>
+            anchors.slice(0, max).map((a) => ({
+              href: (a as HTMLAnchorElement).href,
+              text: ((a as HTMLElement).innerText || a.getAttribute("aria-label") || "").slice(0, 200),
+            })),
+          LIMITS.linksConsidered,
+        ),
+        SMALL_STEP_MS,
+        [],
+      );
+    }
+  }
+  if (capture.rendererCrashed && status === "ok") status = "crashed";
+  if (finalUrl === "about:blank" || !/^https?:/.test(finalUrl)) finalUrl = url;
+  const pageCapture: PageCapture = {
+    depth,
+    requestedUrl: url,
+    finalUrl: clip(finalUrl, LIMITS.url) ?? url,
+    title,
+    status,
+    httpStatus,
+    error,
+    startedAt,
+    endedAt: 0,
+    requests: [],
+    cookies: [],
+    storage: [],
+    webSockets: [],
+    events: [],
+  };
+  // Leave the page before closing its record, so beacons sent on pagehide/unload belong to it.
+  if (!page.isClosed()) {
+    await withTimeout(page.goto("about:blank", { timeout: SMALL_STEP_MS }), SMALL_STEP_MS + 500, null);
+    await sleep(200);
+  }
+  await capture.finishPage(pageCapture);
+  pageCapture.events.push(...events);
+  pageCapture.endedAt = Date.now();
+  return { capture: pageCapture, links };
+}
+
+/** HTTP status of the top-level document request for `url` (last hop), from the capture so far. */
+function documentStatus(capture: SiteCapture, url: string): number | null {
+  const doc = capture.network.pendingDocument(url);
+  return doc?.status ?? null;
+}

@@ -1,0 +1,233 @@
+import { attributeUrl } from "../attribute/entities.ts";
+import { partyOf } from "../attribute/party.ts";
+import type { CrawlStore } from "./sqlite-store.ts";
+
+export const EXPORT_TABLES = ["sites", "pages", "requests", "cookies", "findings"] as const;
+export type ExportTable = (typeof EXPORT_TABLES)[number];
+
+/** A flat export record: the contract's fields first, more after them. */
+export type ExportRecord = Record<string, unknown>;
+
+function json<T>(text: string | null, fallback: T): T {
+  if (text == null) return fallback;
+  try {
+    return JSON.parse(text) as T;
+  } catch {
+    return fallback;
+  }
+}
+
+/** The records of one table exactly as `../shared/contract.md` names them, streamed row by row. */
+export function* exportRecords(store: CrawlStore, table: ExportTable): Generator<ExportRecord> {
+  const db = store.db;
+  switch (table) {
+    case "sites": {
+      const rows = db
+        .prepare(
+          `SELECT site, input_url, final_url, status, error, error_detail, pages, rank, attempts, started_at, finished_at
+           FROM sites ORDER BY position`,
+        )
+        .iterate() as Iterable<Record<string, string | number | null>>;
+      for (const r of rows) {
+        yield {
+          site: r.site,
+          inputUrl: r.input_url,
+          finalUrl: r.final_url,
+          status: r.status === "ok" || r.status === "failed" ? r.status : "pending",
+          error: r.error,
+          pages: r.pages,
+          errorDetail: r.error_detail,
+          rank: r.rank,
+          attempts: r.attempts,
+          startedAt: r.started_at,
+          finishedAt: r.finished_at,
+        };
+      }
+      return;
+    }
+    case "pages": {
+      const rows = db
+        .prepare(
+          `SELECT s.site, p.url, p.title, p.depth, p.status, p.http_status, p.requested_url, p.error
+           FROM pages p JOIN sites s ON s.id = p.site_id ORDER BY s.position, p.id`,
+        )
+        .iterate() as Iterable<Record<string, string | number | null>>;
+      for (const r of rows) {
+        yield {
+          site: r.site,
+          url: r.url,
+          title: r.title,
+          depth: r.depth,
+          status: r.status,
+          sensitive: [],
+          sensitiveEvidence: "",
+          httpStatus: r.http_status,
+          requestedUrl: r.requested_url,
+          error: r.error,
+        };
+      }
+      return;
+    }
+    case "requests": {
+      const rows = db
+        .prepare(
+          `SELECT s.site, p.url AS page_url, r.url, r.method, r.resource_type, r.status, r.target_kind, r.initiator_url,
+             r.error, r.hop, r.sent_at, r.post_data_length
+           FROM requests r JOIN pages p ON p.id = r.page_id JOIN sites s ON s.id = r.site_id ORDER BY s.position, r.id`,
+        )
+        .iterate() as Iterable<Record<string, string | number | null>>;
+      for (const r of rows) {
+        const url = String(r.url);
+        const party = partyOf(url, String(r.page_url));
+        const who = attributeUrl(url);
+        yield {
+          site: r.site,
+          pageUrl: r.page_url,
+          url,
+          method: r.method,
+          resourceType: r.resource_type,
+          status: r.status,
+          party,
+          entity: who?.entity ?? null,
+          tracker: who?.tracker ?? null,
+          // Consent banners are not handled yet, so no request is known to follow a consent choice.
+          phase: "no_consent_prompt",
+          targetKind: r.target_kind,
+          initiatorUrl: r.initiator_url,
+          error: r.error,
+          redirectHop: r.hop,
+          sentAt: r.sent_at,
+          postDataLength: r.post_data_length,
+        };
+      }
+      return;
+    }
+    case "cookies": {
+      const rows = db
+        .prepare(
+          `SELECT s.site, p.url AS page_url, c.name, c.domain, c.path, c.value, c.value_length, c.expires, c.http_only,
+             c.secure, c.same_site, c.set_by
+           FROM cookies c JOIN pages p ON p.id = c.page_id JOIN sites s ON s.id = c.site_id ORDER BY s.position, c.id`,
+        )
+        .iterate() as Iterable<Record<string, string | number | null>>;
+      for (const r of rows) {
+        const domain = String(r.domain).replace(/^\./, "");
+        yield {
+          site: r.site,
+          pageUrl: r.page_url,
+          name: r.name,
+          domain: r.domain,
+          path: r.path,
+          value: r.value,
+          valueLength: r.value_length,
+          expires: r.expires,
+          httpOnly: r.http_only === 1,
+          secure: r.secure === 1,
+          sameSite: r.same_site,
+          setBy: r.set_by,
+          party: partyOf(`https://${domain}/`, String(r.page_url)),
+        };
+      }
+      return;
+    }
+    case "findings": {
+      const rows = db
+        .prepare(
+          `SELECT s.site, p.url AS page_url, f.* FROM findings f JOIN pages p ON p.id = f.page_id
+           JOIN sites s ON s.id = f.site_id ORDER BY s.position, f.id`,
+        )
+        .iterate() as Iterable<Record<string, string | number | null>>;
+      for (const r of rows) {
+        yield {
+          site: r.site,
+          pageUrl: r.page_url,
+          entity: r.entity,
+          tracker: r.tracker,
+          requests: r.requests,
+          pixelIds: json(r.pixel_ids as string, []),
+          events: json(r.events as string, []),
+          dataShared: json(r.data_shared as string, []),
+          identifiers: json(r.identifiers as string, []),
+          leaks: json(r.leaks as string, []),
+          phase: r.phase,
+          sensitive: [],
+        };
+      }
+      return;
+    }
+  }
+}
+
+/** One CSV field per RFC 4180; arrays and objects as JSON. Formula-leading text is neutralised for spreadsheets. */
+export function csvField(value: unknown): string {
+  if (value === null || value === undefined) return "";
+  let text = typeof value === "object" ? JSON.stringify(value) : String(value);
+  if (typeof value === "string" && /^[=+\-@\t\r]/.test(text)) text = `'${text}`;
+  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+}
+
+/** Writes a table as JSONL or CSV to a stream, with back-pressure. Returns the number of records. */
+export async function writeExport(
+  store: CrawlStore,
+  table: ExportTable,
+  format: "jsonl" | "csv",
+  out: NodeJS.WritableStream,
+): Promise<number> {
+  let count = 0;
+  let header: string[] | null = null;
+  const write = (text: string) =>
+    out.write(text) ? Promise.resolve() : new Promise<void>((resolve) => out.once("drain", () => resolve()));
+  for (const record of exportRecords(store, table)) {
+    if (format === "jsonl") {
+      await write(`${JSON.stringify(record)}\n`);
+    } else {
+      if (!header) {
+        header = Object.keys(record);
+        await write(`${header.join(",")}\r\n`);
+      }
+      await write(`${header.map((key) => csvField(record[key] ?? null)).join(",")}\r\n`);
+    }
+    count++;
+  }
+  if (format === "csv" && !header) await write(`${emptyHeader(table).join(",")}\r\n`);
+  return count;
+}
+
+function emptyHeader(table: ExportTable): string[] {
+  switch (table) {
+    case "sites":
+      return ["site", "inputUrl", "finalUrl", "status", "error", "pages"];
+    case "pages":
+      return ["site", "url", "title", "depth", "status", "sensitive", "sensitiveEvidence"];
+    case "requests":
+      return [
+        "site",
+        "pageUrl",
+        "url",
+        "method",
+        "resourceType",
+        "status",
+        "party",
+        "entity",
+        "tracker",
+        "phase",
+      ];
+    case "cookies":
+      return ["site", "pageUrl", "name", "domain", "path", "value"];
+    case "findings":
+      return [
+        "site",
+        "pageUrl",
+        "entity",
+        "tracker",
+        "requests",
+        "pixelIds",
+        "events",
+        "dataShared",
+        "identifiers",
+        "leaks",
+        "phase",
+        "sensitive",
+      ];
+  }
+}

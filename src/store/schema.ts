@@ -1,0 +1,153 @@
+/**
+ * The crawl database's schema, as numbered migrations. The database records its version in
+ * `PRAGMA user_version`; opening an older file applies the missing steps in order.
+ * Never edit a released step: add a new one.
+ */
+export const MIGRATIONS: string[] = [
+  `
+  CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+
+  CREATE TABLE sites (
+    id INTEGER PRIMARY KEY,
+    site TEXT NOT NULL UNIQUE,
+    input_url TEXT NOT NULL,
+    rank INTEGER,
+    position INTEGER NOT NULL,
+    status TEXT NOT NULL DEFAULT 'pending',   -- pending | running | ok | failed
+    final_url TEXT,
+    error TEXT,
+    error_detail TEXT,
+    pages INTEGER NOT NULL DEFAULT 0,
+    attempts INTEGER NOT NULL DEFAULT 0,
+    started_at INTEGER,
+    finished_at INTEGER
+  );
+  CREATE INDEX sites_status ON sites(status, position);
+
+  CREATE TABLE pages (
+    id INTEGER PRIMARY KEY,
+    site_id INTEGER NOT NULL REFERENCES sites(id),
+    depth INTEGER NOT NULL,
+    requested_url TEXT NOT NULL,
+    url TEXT NOT NULL,
+    title TEXT,
+    status TEXT NOT NULL,                    -- ok | timeout | failed | crashed
+    http_status INTEGER,
+    error TEXT,
+    started_at INTEGER NOT NULL,
+    ended_at INTEGER NOT NULL
+  );
+  CREATE INDEX pages_site ON pages(site_id);
+
+  CREATE TABLE requests (
+    id INTEGER PRIMARY KEY,
+    site_id INTEGER NOT NULL REFERENCES sites(id),
+    page_id INTEGER NOT NULL REFERENCES pages(id),
+    request_id TEXT NOT NULL,
+    hop INTEGER NOT NULL,
+    target_kind TEXT NOT NULL,
+    frame_id TEXT,
+    document_url TEXT,
+    url TEXT NOT NULL,
+    method TEXT NOT NULL,
+    resource_type TEXT NOT NULL,
+    request_headers TEXT NOT NULL,           -- JSON object
+    post_data TEXT,
+    post_data_length INTEGER,
+    post_data_sha256 TEXT,
+    initiator_type TEXT,
+    initiator_url TEXT,
+    initiator_stack TEXT,
+    sent_at INTEGER NOT NULL,
+    status INTEGER,
+    response_headers TEXT,                   -- JSON object
+    remote_ip TEXT,
+    mime_type TEXT,
+    protocol TEXT,
+    from_cache INTEGER NOT NULL,
+    encoded_size INTEGER,
+    error TEXT,
+    redirected_to TEXT
+  );
+  CREATE INDEX requests_page ON requests(page_id);
+  CREATE INDEX requests_site ON requests(site_id);
+
+  CREATE TABLE cookies (
+    id INTEGER PRIMARY KEY,
+    site_id INTEGER NOT NULL REFERENCES sites(id),
+    page_id INTEGER NOT NULL REFERENCES pages(id),
+    name TEXT NOT NULL,
+    domain TEXT NOT NULL,
+    path TEXT NOT NULL,
+    value TEXT NOT NULL,
+    value_length INTEGER NOT NULL,
+    value_sha256 TEXT,
+    expires INTEGER,
+    http_only INTEGER NOT NULL,
+    secure INTEGER NOT NULL,
+    same_site TEXT,
+    set_by TEXT
+  );
+  CREATE INDEX cookies_page ON cookies(page_id);
+
+  CREATE TABLE storage_items (
+    id INTEGER PRIMARY KEY,
+    site_id INTEGER NOT NULL REFERENCES sites(id),
+    page_id INTEGER NOT NULL REFERENCES pages(id),
+    origin TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    key TEXT NOT NULL,
+    value TEXT NOT NULL,
+    value_length INTEGER NOT NULL
+  );
+  CREATE INDEX storage_page ON storage_items(page_id);
+
+  CREATE TABLE websockets (
+    id INTEGER PRIMARY KEY,
+    site_id INTEGER NOT NULL REFERENCES sites(id),
+    page_id INTEGER NOT NULL REFERENCES pages(id),
+    request_id TEXT NOT NULL,
+    url TEXT NOT NULL,
+    initiator_url TEXT,
+    status INTEGER,
+    dropped_frames INTEGER NOT NULL,
+    error TEXT
+  );
+  CREATE TABLE websocket_frames (
+    id INTEGER PRIMARY KEY,
+    websocket_id INTEGER NOT NULL REFERENCES websockets(id),
+    direction TEXT NOT NULL,
+    opcode INTEGER NOT NULL,
+    payload TEXT NOT NULL,
+    payload_length INTEGER NOT NULL,
+    at INTEGER NOT NULL
+  );
+  CREATE INDEX websocket_frames_socket ON websocket_frames(websocket_id);
+
+  CREATE TABLE page_events (
+    id INTEGER PRIMARY KEY,
+    site_id INTEGER NOT NULL REFERENCES sites(id),
+    page_id INTEGER NOT NULL REFERENCES pages(id),
+    kind TEXT NOT NULL,
+    detail TEXT NOT NULL,
+    at INTEGER NOT NULL
+  );
+
+  -- Filled by analysis (attribution and decoders); derived from the tables above, never the other way.
+  CREATE TABLE findings (
+    id INTEGER PRIMARY KEY,
+    site_id INTEGER NOT NULL REFERENCES sites(id),
+    page_id INTEGER NOT NULL REFERENCES pages(id),
+    entity TEXT NOT NULL,
+    tracker TEXT NOT NULL,
+    requests INTEGER NOT NULL,
+    pixel_ids TEXT NOT NULL,
+    events TEXT NOT NULL,
+    data_shared TEXT NOT NULL,
+    identifiers TEXT NOT NULL,
+    leaks TEXT NOT NULL,
+    phase TEXT NOT NULL
+  );
+  CREATE INDEX findings_page ON findings(page_id);
+  `,
+];
