@@ -150,6 +150,17 @@ export class SiteCapture {
     for (const collector of this.collectors) collector.onEvent?.(event, target);
   }
 
+  /** Reads what leaving the page would destroy; call while it is still open. */
+  async beforeLeave(page: PageCapture): Promise<void> {
+    for (const collector of this.collectors) {
+      try {
+        await collector.beforeLeave?.(page, this.context);
+      } catch (error) {
+        page.events.push({ kind: "limit_reached", detail: `${collector.name} collector failed: ${String(error)}`, at: Date.now() });
+      }
+    }
+  }
+
   /** Moves everything gathered since the last page into `page`. */
   async finishPage(page: PageCapture): Promise<void> {
     for (const collector of this.collectors) {

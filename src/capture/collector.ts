@@ -35,6 +35,8 @@ export interface PageContext {
 export interface Collector {
   readonly name: string;
   onEvent?(event: CdpEvent, target: TargetRef): void;
+  /** Called while the page is still open, for state that leaving it would destroy (storage). */
+  beforeLeave?(page: PageCapture, context: PageContext): Promise<void>;
   /** Called when the crawler moves on from a page; must leave the collector ready for the next page. */
   finishPage(page: PageCapture, context: PageContext): Promise<void>;
 }

@@ -24,7 +24,9 @@ const SNAPSHOT = `(() => {
 export class StorageCollector implements Collector {
   readonly name = "storage";
 
-  async finishPage(page: PageCapture, context: PageContext): Promise<void> {
+  async finishPage(): Promise<void> {}
+
+  async beforeLeave(page: PageCapture, context: PageContext): Promise<void> {
     const seen = new Set<string>();
     const targets = context.targets().filter((t) => t.kind === "page" || t.kind === "iframe");
     const snapshots = await Promise.all(

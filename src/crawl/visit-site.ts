@@ -25,6 +25,17 @@ export interface VisitProgress {
 }
 
 const SMALL_STEP_MS = 3000;
+/** Time for requests sent while a page unloads to show up in the capture. */
+const UNLOAD_GRACE_MS = 300;
+
+const SIMULATE_LEAVE = `(() => {
+  try {
+    Object.defineProperty(document, "visibilityState", { value: "hidden", configurable: true });
+    Object.defineProperty(document, "hidden", { value: true, configurable: true });
+    document.dispatchEvent(new Event("visibilitychange"));
+    window.dispatchEvent(new PageTransitionEvent("pagehide", { persisted: false }));
+  } catch (e) {}
+})()`;
 
 function withTimeout<T>(promise: Promise<T>, ms: number, fallback: T): Promise<T> {
   return Promise.race([
@@ -244,10 +255,15 @@ async function visitPage(
     webSockets: [],
     events: [],
   };
+  await capture.beforeLeave(pageCapture);
   // Leave the page before closing its record, so beacons sent on pagehide/unload belong to it.
+  // Chromium does not report requests sent by a document it is already unloading, so the page is
+  // first told it is hidden and being left, as a tab switch or close would, while it is still alive.
   if (!page.isClosed()) {
+    await withTimeout(page.evaluate(SIMULATE_LEAVE), SMALL_STEP_MS, undefined);
+    await sleep(UNLOAD_GRACE_MS);
     await withTimeout(page.goto("about:blank", { timeout: SMALL_STEP_MS }), SMALL_STEP_MS + 500, null);
-    await sleep(200);
+    await sleep(UNLOAD_GRACE_MS);
   }
   await capture.finishPage(pageCapture);
   pageCapture.events.push(...events);

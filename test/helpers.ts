@@ -1,0 +1,78 @@
+import { type ChildProcess, execFileSync, spawn } from "node:child_process";
+import { mkdtempSync, readdirSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import Database from "better-sqlite3";
+import { FixtureWeb, type FixtureSite } from "../src/fixture-web/server.ts";
+
+export const ROOT = resolve(import.meta.dirname, "..");
+export const EARSHOT = join(ROOT, "bin", "earshot");
+
+export function tempDir(prefix = "earshot-test-"): string {
+  return mkdtempSync(join(tmpdir(), prefix));
+}
+
+export async function startWeb(sites: FixtureSite[]): Promise<FixtureWeb> {
+  const web = new FixtureWeb(sites);
+  await web.start();
+  return web;
+}
+
+export interface RunResult {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs bin/earshot as a user would. `tmp` becomes the child's TMPDIR, so its browser profiles can be checked. */
+export function runEarshot(args: string[], options: { tmp?: string; input?: string } = {}): Promise<RunResult> {
+  const child = startEarshot(args, options);
+  let stdout = "";
+  let stderr = "";
+  child.stdout?.on("data", (d) => {
+    stdout += d;
+  });
+  child.stderr?.on("data", (d) => {
+    stderr += d;
+  });
+  if (options.input !== undefined) child.stdin?.end(options.input);
+  return new Promise((resolve) => child.on("close", (code) => resolve({ code, stdout, stderr })));
+}
+
+export function startEarshot(args: string[], options: { tmp?: string; input?: string } = {}): ChildProcess {
+  return spawn(EARSHOT, args, {
+    env: { ...process.env, ...(options.tmp ? { TMPDIR: options.tmp } : {}) },
+    stdio: [options.input !== undefined ? "pipe" : "ignore", "pipe", "pipe"],
+  });
+}
+
+export function crawlArgs(web: FixtureWeb, out: string, extra: string[] = []): string[] {
+  return ["--out", out, "--proxy", web.proxyUrl, "--ignore-https-errors", "--quiet", ...extra];
+}
+
+export function openDb(dir: string): Database.Database {
+  return new Database(join(dir, "earshot.sqlite"), { readonly: true });
+}
+
+/** Chromium processes whose command line mentions `marker` (a TMPDIR a test gave a crawl). */
+export function browserProcesses(marker: string): number[] {
+  try {
+    const out = execFileSync("pgrep", ["-f", `user-data-dir=${marker}`], { encoding: "utf8" });
+    return out.split("\n").filter(Boolean).map(Number);
+  } catch {
+    return [];
+  }
+}
+
+export function profilesLeft(tmp: string): string[] {
+  return readdirSync(tmp).filter((name) => name.startsWith("earshot-chromium-"));
+}
+
+export async function waitFor(check: () => boolean, ms: number, what: string): Promise<void> {
+  const until = Date.now() + ms;
+  while (Date.now() < until) {
+    if (check()) return;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
