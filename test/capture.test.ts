@@ -2,7 +2,15 @@ import type Database from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { FixtureWeb } from "../src/fixture-web/server.ts";
 import { page } from "../src/fixture-web/vendors.ts";
-import { browserProcesses, crawlArgs, openDb, profilesLeft, runEarshot, startWeb, tempDir } from "./helpers.ts";
+import {
+  browserProcesses,
+  crawlArgs,
+  openDb,
+  profilesLeft,
+  runEarshot,
+  startWeb,
+  tempDir,
+} from "./helpers.ts";
 
 const GIF = { headers: { "content-type": "image/gif" }, body: Buffer.from("R0lGODlhAQABAAAAACw=", "base64") };
 const OK = { body: "ok" };
@@ -37,8 +45,14 @@ describe("capture", () => {
       {
         host: "www.capture-lab.test",
         routes: {
-          "/": { headers: { "content-type": "text/html", "set-cookie": "server_id=abc123; Path=/" }, body: LAB },
-          "/worker.js": { headers: { "content-type": "application/javascript" }, body: "fetch('https://inworker.vendor.test/w?from=worker')" },
+          "/": {
+            headers: { "content-type": "text/html", "set-cookie": "server_id=abc123; Path=/" },
+            body: LAB,
+          },
+          "/worker.js": {
+            headers: { "content-type": "application/javascript" },
+            body: "fetch('https://inworker.vendor.test/w?from=worker')",
+          },
         },
       },
       { host: "px.pixel-vendor.test", routes: { "*": GIF } },
@@ -50,15 +64,28 @@ describe("capture", () => {
         },
       },
       { host: "final.vendor.test", routes: { "*": GIF } },
-      { host: "frame.widget.test", routes: { "/embed": page("widget", "<script>fetch('https://inframe.vendor.test/f?from=frame')</script>") } },
-      ...["collect.big-body.test", "beacon.vendor.test", "keepalive.vendor.test", "inworker.vendor.test", "inframe.vendor.test", "unload.vendor.test"].map(
-        (host) => ({ host, routes: { "*": OK } }),
-      ),
+      {
+        host: "frame.widget.test",
+        routes: {
+          "/embed": page("widget", "<script>fetch('https://inframe.vendor.test/f?from=frame')</script>"),
+        },
+      },
+      ...[
+        "collect.big-body.test",
+        "beacon.vendor.test",
+        "keepalive.vendor.test",
+        "inworker.vendor.test",
+        "inframe.vendor.test",
+        "unload.vendor.test",
+      ].map((host) => ({ host, routes: { "*": OK } })),
       { host: "ws.vendor.test", routes: {} },
     ]);
     tmp = tempDir();
     const out = tempDir();
-    result = await runEarshot(["crawl", "www.capture-lab.test", ...crawlArgs(web, out, ["--pages-per-site", "1", "--dwell", "2"])], { tmp });
+    result = await runEarshot(
+      ["crawl", "www.capture-lab.test", ...crawlArgs(web, out, ["--pages-per-site", "1", "--dwell", "2"])],
+      { tmp },
+    );
     db = openDb(out);
   });
 
@@ -68,7 +95,9 @@ describe("capture", () => {
   });
 
   const request = (like: string) =>
-    db.prepare("SELECT * FROM requests WHERE url LIKE ? ORDER BY hop").all(like) as Array<Record<string, string | number | null>>;
+    db.prepare("SELECT * FROM requests WHERE url LIKE ? ORDER BY hop").all(like) as Array<
+      Record<string, string | number | null>
+    >;
 
   it("records the site as ok and exits 0", () => {
     expect(result.code, result.stderr).toBe(0);
@@ -101,20 +130,38 @@ describe("capture", () => {
 
   it("records each hop of a redirect chain", () => {
     const hops = db
-      .prepare("SELECT url, hop, status, redirected_to FROM requests WHERE request_id = (SELECT request_id FROM requests WHERE url = ?) ORDER BY hop")
+      .prepare(
+        "SELECT url, hop, status, redirected_to FROM requests WHERE request_id = (SELECT request_id FROM requests WHERE url = ?) ORDER BY hop",
+      )
       .all("https://redirect.vendor.test/r1");
     expect(hops).toEqual([
-      { url: "https://redirect.vendor.test/r1", hop: 0, status: 302, redirected_to: "https://redirect.vendor.test/r2" },
-      { url: "https://redirect.vendor.test/r2", hop: 1, status: 302, redirected_to: "https://final.vendor.test/end.gif" },
+      {
+        url: "https://redirect.vendor.test/r1",
+        hop: 0,
+        status: 302,
+        redirected_to: "https://redirect.vendor.test/r2",
+      },
+      {
+        url: "https://redirect.vendor.test/r2",
+        hop: 1,
+        status: 302,
+        redirected_to: "https://final.vendor.test/end.gif",
+      },
       { url: "https://final.vendor.test/end.gif", hop: 2, status: 200, redirected_to: null },
     ]);
   });
 
   it("records WebSocket handshakes and frames both ways", () => {
-    const socket = db.prepare("SELECT id, url, status FROM websockets").get() as { id: number; url: string; status: number };
+    const socket = db.prepare("SELECT id, url, status FROM websockets").get() as {
+      id: number;
+      url: string;
+      status: number;
+    };
     expect(socket.url).toBe("wss://ws.vendor.test/socket");
     expect(socket.status).toBe(101);
-    const frames = db.prepare("SELECT direction, payload FROM websocket_frames WHERE websocket_id = ? ORDER BY id").all(socket.id);
+    const frames = db
+      .prepare("SELECT direction, payload FROM websocket_frames WHERE websocket_id = ? ORDER BY id")
+      .all(socket.id);
     expect(frames).toEqual([
       { direction: "sent", payload: "hello-ws" },
       { direction: "received", payload: "hello-ws" },
@@ -135,7 +182,10 @@ describe("capture", () => {
   });
 
   it("dismisses dialogs and keeps the beacon a page sends as it is left", () => {
-    const events = db.prepare("SELECT kind, detail FROM page_events").all() as Array<{ kind: string; detail: string }>;
+    const events = db.prepare("SELECT kind, detail FROM page_events").all() as Array<{
+      kind: string;
+      detail: string;
+    }>;
     expect(events).toContainEqual({ kind: "dialog", detail: "alert: first dialog" });
     const [unload] = request("https://unload.vendor.test/bye");
     expect(unload?.post_data).toBe("leaving");
@@ -143,11 +193,15 @@ describe("capture", () => {
 
   it("records every request the fixture web answered", () => {
     const recorded = new Set(
-      (db.prepare("SELECT method, url FROM requests").all() as Array<{ method: string; url: string }>).map((r) => `${r.method} ${r.url}`),
+      (db.prepare("SELECT method, url FROM requests").all() as Array<{ method: string; url: string }>).map(
+        (r) => `${r.method} ${r.url}`,
+      ),
     );
     // Only the fixture web's own sites: Chromium's background requests (time, updates) are not the page's.
     const hosts = new Set(web.hosts);
-    const sent = web.log.filter((r) => hosts.has(r.host) && !r.url.startsWith("wss:")).map((r) => `${r.method} ${r.url}`);
+    const sent = web.log
+      .filter((r) => hosts.has(r.host) && !r.url.startsWith("wss:"))
+      .map((r) => `${r.method} ${r.url}`);
     expect(sent.length).toBeGreaterThan(10);
     expect(sent.filter((r) => !recorded.has(r))).toEqual([]);
   });

@@ -3,7 +3,7 @@ import { mkdtempSync, readdirSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import Database from "better-sqlite3";
-import { FixtureWeb, type FixtureSite } from "../src/fixture-web/server.ts";
+import { type FixtureSite, FixtureWeb } from "../src/fixture-web/server.ts";
 
 export const ROOT = resolve(import.meta.dirname, "..");
 export const EARSHOT = join(ROOT, "bin", "earshot");
@@ -25,7 +25,10 @@ export interface RunResult {
 }
 
 /** Runs bin/earshot as a user would. `tmp` becomes the child's TMPDIR, so its browser profiles can be checked. */
-export function runEarshot(args: string[], options: { tmp?: string; input?: string } = {}): Promise<RunResult> {
+export function runEarshot(
+  args: string[],
+  options: { tmp?: string; input?: string } = {},
+): Promise<RunResult> {
   const child = startEarshot(args, options);
   let stdout = "";
   let stderr = "";

@@ -13,11 +13,15 @@ describe("site lists", () => {
     expect(rows).toBe(16539);
     expect(list.sites.length + list.duplicates).toBe(rows);
     expect(list.bad).toEqual([]);
-    expect(list.sites.every((s) => s.site.endsWith(".gov") && s.inputUrl === `https://${s.site}/`)).toBe(true);
+    expect(list.sites.every((s) => s.site.endsWith(".gov") && s.inputUrl === `https://${s.site}/`)).toBe(
+      true,
+    );
   });
 
   it("reads a Tranco rank,domain list with ranks, IDNs in punycode and bad lines by number", () => {
-    const list = parseSiteList("1,google.com\r\n2,Bücher.DE\r\n3,not a domain\r\n4,google.com\r\n5,example.org\r\n");
+    const list = parseSiteList(
+      "1,google.com\r\n2,Bücher.DE\r\n3,not a domain\r\n4,google.com\r\n5,example.org\r\n",
+    );
     expect(list.format).toBe("tranco");
     expect(list.sites).toEqual([
       { site: "google.com", inputUrl: "https://google.com/", rank: 1 },
@@ -38,7 +42,9 @@ describe("site lists", () => {
       ["www.example.net", "https://www.example.net/start?x=1"],
       ["plain.example.org", "http://plain.example.org/"],
     ]);
-    expect(list.bad).toEqual([{ line: 6, text: "ftp://files.example.com", reason: "unsupported scheme ftp:" }]);
+    expect(list.bad).toEqual([
+      { line: 6, text: "ftp://files.example.com", reason: "unsupported scheme ftp:" },
+    ]);
   });
 
   it("refuses garbage, credentials and private addresses unless allowed", () => {
@@ -46,7 +52,10 @@ describe("site lists", () => {
     expect(normaliseSite("\u0000\u0001binary")).toMatch(/control characters/);
     expect(normaliseSite("localhost")).toMatch(/private/);
     expect(normaliseSite("http://192.168.1.1/")).toMatch(/private/);
-    expect(normaliseSite("127.0.0.1", { allowPrivate: true })).toEqual({ site: "127.0.0.1", inputUrl: "https://127.0.0.1/" });
+    expect(normaliseSite("127.0.0.1", { allowPrivate: true })).toEqual({
+      site: "127.0.0.1",
+      inputUrl: "https://127.0.0.1/",
+    });
     expect(normaliseSite("file:///etc/passwd")).toMatch(/unsupported scheme/);
     expect(isPrivateHost("10.1.2.3")).toBe(true);
     expect(isPrivateHost("8.8.8.8")).toBe(false);

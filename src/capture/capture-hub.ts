@@ -1,4 +1,5 @@
 import type { CdpEvent, CdpPipe } from "../crawl/cdp.ts";
+import { withTimeout } from "../util/time.ts";
 import type { Collector, PageContext, TargetRef, TargetSetup } from "./collector.ts";
 import { CookieCollector } from "./cookies.ts";
 import { NetworkCollector, networkSetup } from "./network.ts";
@@ -37,10 +38,6 @@ function kindOf(type: string): TargetKind | null {
     default:
       return "other";
   }
-}
-
-function withTimeout<T>(promise: Promise<T | null>, ms: number): Promise<T | null> {
-  return Promise.race([promise, new Promise<null>((resolve) => setTimeout(() => resolve(null), ms))]);
 }
 
 /**
@@ -113,7 +110,7 @@ export class CaptureHub {
     const ref: TargetRef = { sessionId, targetId: info.targetId, kind, url: info.url };
     this.sessions.set(sessionId, { ref, browserContextId: info.browserContextId ?? null });
     const send = (method: string, params: Record<string, unknown> = {}) =>
-      withTimeout(this.cdp.trySend(method, params, sessionId), COMMAND_TIMEOUT_MS);
+      withTimeout(this.cdp.trySend(method, params, sessionId), COMMAND_TIMEOUT_MS, null);
     await Promise.all([
       ...TARGET_SETUPS.map((setup) => setup(ref, send)),
       // Frames and workers inside this target are attached the same way, paused until set up.
@@ -135,9 +132,10 @@ export class SiteCapture {
   constructor(browserContextId: string, cdp: CdpPipe, targets: () => TargetRef[]) {
     this.context = {
       browserContextId,
-      browserCommand: (method, params = {}) => withTimeout(cdp.trySend(method, params), COMMAND_TIMEOUT_MS),
+      browserCommand: (method, params = {}) =>
+        withTimeout(cdp.trySend(method, params), COMMAND_TIMEOUT_MS, null),
       targetCommand: (sessionId, method, params = {}) =>
-        withTimeout(cdp.trySend(method, params, sessionId), COMMAND_TIMEOUT_MS),
+        withTimeout(cdp.trySend(method, params, sessionId), COMMAND_TIMEOUT_MS, null),
       targets,
     };
     this.network = new NetworkCollector(this.context);
@@ -156,7 +154,11 @@ export class SiteCapture {
       try {
         await collector.beforeLeave?.(page, this.context);
       } catch (error) {
-        page.events.push({ kind: "limit_reached", detail: `${collector.name} collector failed: ${String(error)}`, at: Date.now() });
+        page.events.push({
+          kind: "limit_reached",
+          detail: `${collector.name} collector failed: ${String(error)}`,
+          at: Date.now(),
+        });
       }
     }
   }

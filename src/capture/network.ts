@@ -1,6 +1,7 @@
 import type { CdpEvent } from "../crawl/cdp.ts";
 import { bound, boundHeaders, clip } from "../util/bound.ts";
 import { LIMITS } from "../util/limits.ts";
+import { withTimeout } from "../util/time.ts";
 import type { Collector, PageContext, TargetRef, TargetSetup } from "./collector.ts";
 import type { CapturedRequest, CapturedWebSocket, PageCapture } from "./types.ts";
 
@@ -345,7 +346,7 @@ export class NetworkCollector implements Collector {
 
   async finishPage(page: PageCapture): Promise<void> {
     // Bodies still being fetched get a short grace period; a dead target answers null at once.
-    await Promise.race([Promise.allSettled(this.pendingBodies), new Promise((r) => setTimeout(r, 5000))]);
+    await withTimeout(Promise.allSettled(this.pendingBodies), 5000, null);
     page.requests.push(...this.requests);
     page.webSockets.push(...this.sockets.values());
     if (this.dropped > 0) {

@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import { delimiter, join } from "node:path";
 import type { Readable, Writable } from "node:stream";
 import { type Browser, chromium } from "playwright-core";
+import { withTimeout } from "../util/time.ts";
 import { CdpPipe } from "./cdp.ts";
 
 export class BrowserNotFoundError extends Error {
@@ -18,13 +19,16 @@ export class BrowserNotFoundError extends Error {
 const CANDIDATES = ["chromium", "chromium-browser", "google-chrome", "google-chrome-stable"];
 
 /** Finds the browser: $EARSHOT_CHROMIUM, /usr/bin/chromium, then the usual names on $PATH. */
-export function findChromium(env: NodeJS.ProcessEnv = process.env): string {
+export function findChromium(
+  env: NodeJS.ProcessEnv = process.env,
+  knownPaths = ["/usr/bin/chromium"],
+): string {
   const fromEnv = env.EARSHOT_CHROMIUM;
   if (fromEnv) {
     if (existsSync(fromEnv)) return fromEnv;
     throw new Error(`EARSHOT_CHROMIUM points to ${fromEnv}, which does not exist`);
   }
-  if (existsSync("/usr/bin/chromium")) return "/usr/bin/chromium";
+  for (const path of knownPaths) if (existsSync(path)) return path;
   for (const dir of (env.PATH ?? "").split(delimiter)) {
     for (const name of CANDIDATES) {
       const path = join(dir, name);
@@ -173,7 +177,7 @@ export class BrowserProcess {
   /** Closes Playwright's connection, kills the whole process group, removes the profile. */
   async close(): Promise<void> {
     this.dead = true;
-    await Promise.race([this.playwright.close().catch(() => {}), sleep(3000)]);
+    await withTimeout(this.playwright.close(), 3000, undefined);
     killTree(this.process);
     await waitForExit(this.process, 5000);
     rmSync(this.profileDir, { recursive: true, force: true, maxRetries: 3 });
@@ -231,8 +235,4 @@ function waitForEndpoint(child: ChildProcess, stderr: Readable, ms: number): Pro
     stderr.on("data", onData);
     child.once("exit", onExit);
   });
-}
-
-export function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }

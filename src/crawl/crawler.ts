@@ -140,6 +140,7 @@ export async function runCrawl(
     const startedAt = Date.now();
     for (let attempt = 1; attempt <= 2; attempt++) {
       if (signal.aborted) return null;
+      store.markRunning(row.id);
       let slot: BrowserSlot;
       try {
         slot = await pool.acquire();
@@ -201,7 +202,6 @@ export async function runCrawl(
       if (signal.aborted) return;
       const row = queue.shift();
       if (!row) return;
-      store.markRunning(row.id);
       let result: SiteResult | null;
       try {
         result = await Promise.race([crawlOne(row), stopped.then(() => null)]);

@@ -3,6 +3,7 @@ import type { CaptureHub, SiteCapture } from "../capture/capture-hub.ts";
 import type { FailureReason, PageCapture, PageEvent, SiteResult } from "../capture/types.ts";
 import { clip } from "../util/bound.ts";
 import { LIMITS } from "../util/limits.ts";
+import { sleep, withTimeout } from "../util/time.ts";
 import type { BrowserProcess } from "./browser.ts";
 import { classifyNavigationError, errorDetail } from "./errors.ts";
 import { type PageLink, pageKey, pickSubpages } from "./links.ts";
@@ -36,15 +37,6 @@ const SIMULATE_LEAVE = `(() => {
     window.dispatchEvent(new PageTransitionEvent("pagehide", { persisted: false }));
   } catch (e) {}
 })()`;
-
-function withTimeout<T>(promise: Promise<T>, ms: number, fallback: T): Promise<T> {
-  return Promise.race([
-    promise.catch(() => fallback),
-    new Promise<T>((resolve) => setTimeout(() => resolve(fallback), ms)),
-  ]);
-}
-
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /**
  * Visits one site in a fresh browser context: the home page, then the most sensitive-looking
