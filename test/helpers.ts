@@ -25,10 +25,13 @@ export interface RunResult {
 }
 
 /** Runs bin/earshot as a user would. `tmp` becomes the child's TMPDIR, so its browser profiles can be checked. */
-export function runEarshot(
-  args: string[],
-  options: { tmp?: string; input?: string } = {},
-): Promise<RunResult> {
+export interface RunOptions {
+  tmp?: string;
+  input?: string;
+  env?: Record<string, string>;
+}
+
+export function runEarshot(args: string[], options: RunOptions = {}): Promise<RunResult> {
   const child = startEarshot(args, options);
   let stdout = "";
   let stderr = "";
@@ -42,9 +45,9 @@ export function runEarshot(
   return new Promise((resolve) => child.on("close", (code) => resolve({ code, stdout, stderr })));
 }
 
-export function startEarshot(args: string[], options: { tmp?: string; input?: string } = {}): ChildProcess {
+export function startEarshot(args: string[], options: RunOptions = {}): ChildProcess {
   return spawn(EARSHOT, args, {
-    env: { ...process.env, ...(options.tmp ? { TMPDIR: options.tmp } : {}) },
+    env: { ...process.env, ...(options.tmp ? { TMPDIR: options.tmp } : {}), ...(options.env ?? {}) },
     stdio: [options.input !== undefined ? "pipe" : "ignore", "pipe", "pipe"],
   });
 }
