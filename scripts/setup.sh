@@ -19,5 +19,7 @@ if ! have_browser; then
 fi
 
 if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
-  npm ci --no-audit --no-fund --loglevel=error
+  # npm install, not npm ci: some optional dependencies (platform-specific) are absent from the registry
+  # and so from the lock file, which npm ci refuses.
+  npm install --no-audit --no-fund --loglevel=error
 fi
