@@ -209,7 +209,9 @@ async function visitPage(
   let title: string | null = null;
   let links: PageLink[] = [];
   let finalUrl = page.isClosed() ? url : page.url();
-  if (status !== "failed" && status !== "crashed" && !page.isClosed()) {
+  // A page whose document never answered has nothing to dwell on or read.
+  const nothingLoaded = status === "timeout" && httpStatus === null;
+  if (status !== "failed" && status !== "crashed" && !nothingLoaded && !page.isClosed()) {
     if (options.dwellMs > 0) await sleep(options.dwellMs);
     title = clip(await withTimeout(page.title(), SMALL_STEP_MS, null), LIMITS.title);
     finalUrl = page.url();
