@@ -1,6 +1,4 @@
 import { parseArgs } from "node:util";
-import { attributeUrl } from "../attribute/entities.ts";
-import { partyOf } from "../attribute/party.ts";
 import { demoSiteList, demoSites } from "../fixture-web/demo-web.ts";
 import { FixtureWeb } from "../fixture-web/server.ts";
 import { exportRecords } from "../store/export.ts";
@@ -44,30 +42,30 @@ export async function demoCommand(argv: string[], signal: AbortSignal): Promise<
   return 0;
 }
 
-/** Per site: which companies its pages sent requests to. */
+/** Per page: which companies learned what. */
 function printSummary(dir: string): void {
   const store = CrawlStore.open(dir);
   try {
-    const bySite = new Map<string, Map<string, number>>();
-    for (const r of exportRecords(store, "requests")) {
-      const site = String(r.site);
-      const companies = bySite.get(site) ?? new Map<string, number>();
-      bySite.set(site, companies);
-      if (partyOf(String(r.url), String(r.pageUrl)) === "first") continue;
-      const who = attributeUrl(String(r.url));
-      const name = who ? `${who.entity} (${who.tracker})` : new URL(String(r.url)).hostname;
-      companies.set(name, (companies.get(name) ?? 0) + 1);
-    }
-    const lines = ["", "Third parties each site's pages sent requests to:"];
-    for (const [site, companies] of bySite) {
-      const list = [...companies].sort((a, b) => b[1] - a[1]).map(([name, n]) => `${name} ×${n}`);
-      lines.push(`  ${site}: ${list.length ? list.join(", ") : "none"}`);
+    const lines = ["", "Who heard about each visit, and what they learned:"];
+    let site = "";
+    for (const f of exportRecords(store, "findings")) {
+      if (f.site !== site) {
+        site = String(f.site);
+        lines.push(`  ${site}`);
+      }
+      const path = new URL(String(f.pageUrl)).pathname;
+      const ids = (f.pixelIds as string[]).join(", ");
+      const events = (f.events as string[]).join(", ");
+      lines.push(
+        `    ${path}: ${f.entity} (${f.tracker}${ids ? ` ${ids}` : ""})` +
+          `${events ? ` events ${events};` : ""} ${(f.dataShared as string[]).join(", ")}`,
+      );
     }
     lines.push(
       "",
       `Results: ${store.path}`,
-      `  bin/earshot export ${dir} --table requests --format csv -o requests.csv`,
-      `  sqlite3 ${store.path} "SELECT url, post_data FROM requests WHERE post_data IS NOT NULL"`,
+      `  bin/earshot export ${dir} --table findings --format csv -o findings.csv`,
+      `  bin/earshot export ${dir} --table requests --format jsonl`,
     );
     process.stdout.write(`${lines.join("\n")}\n`);
   } finally {

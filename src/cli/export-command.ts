@@ -24,6 +24,7 @@ export async function exportCommand(argv: string[]): Promise<number> {
       format: { type: "string" },
       o: { type: "string", short: "o" },
       output: { type: "string" },
+      "keep-values": { type: "boolean" },
     },
   });
   const dir = positionals[0];
@@ -42,7 +43,9 @@ export async function exportCommand(argv: string[]): Promise<number> {
   try {
     const target = values.o ?? values.output;
     const out = target && target !== "-" ? createWriteStream(target) : process.stdout;
-    const count = await writeExport(store, table as ExportTable, format, out);
+    const count = await writeExport(store, table as ExportTable, format, out, {
+      keepValues: values["keep-values"] ?? false,
+    });
     if (out !== process.stdout) {
       await new Promise<void>((resolve, reject) =>
         out.end((error?: Error | null) => (error ? reject(error) : resolve())),

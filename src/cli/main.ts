@@ -1,9 +1,11 @@
+import { analyzeCommand } from "./analyze-command.ts";
 import { crawlCommand } from "./crawl-command.ts";
+import { decodeCommand } from "./decode-command.ts";
 import { demoCommand } from "./demo-command.ts";
 import { exportCommand } from "./export-command.ts";
 import { USAGE, UsageError } from "./usage.ts";
 
-const PLANNED = new Set(["decode", "inspect", "report", "serve", "lists", "diff", "worker", "status"]);
+const PLANNED = new Set(["inspect", "report", "serve", "lists", "diff", "worker", "status"]);
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
@@ -22,6 +24,10 @@ async function main(argv: string[]): Promise<number> {
       return (await crawlCommand(rest, controller.signal)).exitCode;
     case "export":
       return exportCommand(rest);
+    case "decode":
+      return decodeCommand(rest);
+    case "analyze":
+      return analyzeCommand(rest);
     case "demo":
       return demoCommand(rest, controller.signal);
     case undefined:
@@ -38,6 +44,12 @@ async function main(argv: string[]): Promise<number> {
       throw new UsageError(`unknown command "${command}" (see earshot --help)`);
   }
 }
+
+// Output piped into `head` and closed early is not an error.
+process.stdout.on("error", (error: NodeJS.ErrnoException) => {
+  if (error.code === "EPIPE") process.exit(0);
+  throw error;
+});
 
 main(process.argv.slice(2)).then(
   (code) => {

@@ -3,7 +3,9 @@ export class UsageError extends Error {}
 
 export const USAGE = `usage:
   earshot crawl SITES... [--list FILE] --out DIR [options]
-  earshot export DIR --table sites|pages|requests|cookies|findings [--format jsonl|csv] [-o FILE]
+  earshot export DIR --table sites|pages|requests|cookies|findings [--format jsonl|csv] [-o FILE] [--keep-values]
+  earshot decode --url URL [--method GET|POST] [--body TEXT | --body-file FILE] [--page-url URL]
+  earshot analyze DIR               recompute findings from the stored capture
   earshot demo [--out DIR]          crawl the built-in demo web (no network needed)
 
 crawl options:

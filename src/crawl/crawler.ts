@@ -1,5 +1,6 @@
 import { CaptureHub } from "../capture/capture-hub.ts";
 import type { FailureReason, SiteResult } from "../capture/types.ts";
+import { findingsForPage } from "../decode/findings.ts";
 import type { CrawlStore, SiteRow } from "../store/sqlite-store.ts";
 import { BrowserProcess, removeStaleProfiles } from "./browser.ts";
 import type { Progress } from "./progress.ts";
@@ -214,7 +215,17 @@ export async function runCrawl(
         store.markPending(row.id);
         return;
       }
-      store.writeSite(row.id, result);
+      // Analysis is a pure function of the capture; running it here fills the findings table as
+      // the crawl goes, and `earshot analyze` can redo it later with better decoders.
+      const findings = result.pages.map((p) =>
+        findingsForPage({
+          pageUrl: p.finalUrl,
+          requests: p.requests,
+          cookies: p.cookies,
+          storage: p.storage,
+        }),
+      );
+      store.writeSite(row.id, result, findings);
       outcome.crawled++;
       if (result.status === "ok") outcome.ok++;
       else outcome.failed++;

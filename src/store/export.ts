@@ -1,5 +1,7 @@
-import { attributeUrl } from "../attribute/entities.ts";
+import { attributeRequest } from "../attribute/attribute-request.ts";
 import { partyOf } from "../attribute/party.ts";
+import { decodeRequest, decoderInput } from "../decode/index.ts";
+import type { Identifier } from "../decode/types.ts";
 import type { CrawlStore } from "./sqlite-store.ts";
 
 export const EXPORT_TABLES = ["sites", "pages", "requests", "cookies", "findings"] as const;
@@ -18,7 +20,16 @@ function json<T>(text: string | null, fallback: T): T {
 }
 
 /** The records of one table exactly as `../shared/contract.md` names them, streamed row by row. */
-export function* exportRecords(store: CrawlStore, table: ExportTable): Generator<ExportRecord> {
+export interface ExportOptions {
+  /** Include identifier values in findings (they are personal data of the synthetic visitor, and IDs). */
+  keepValues?: boolean;
+}
+
+export function* exportRecords(
+  store: CrawlStore,
+  table: ExportTable,
+  options: ExportOptions = {},
+): Generator<ExportRecord> {
   const db = store.db;
   switch (table) {
     case "sites": {
@@ -72,14 +83,15 @@ export function* exportRecords(store: CrawlStore, table: ExportTable): Generator
       const rows = db
         .prepare(
           `SELECT s.site, p.url AS page_url, r.url, r.method, r.resource_type, r.status, r.target_kind, r.initiator_url,
-             r.error, r.hop, r.sent_at, r.post_data_length
+             r.error, r.hop, r.sent_at, r.post_data_length, r.post_data
            FROM requests r JOIN pages p ON p.id = r.page_id JOIN sites s ON s.id = r.site_id ORDER BY s.position, r.id`,
         )
         .iterate() as Iterable<Record<string, string | number | null>>;
       for (const r of rows) {
         const url = String(r.url);
-        const party = partyOf(url, String(r.page_url));
-        const who = attributeUrl(url);
+        const input = decoderInput(url, String(r.method), r.post_data as string | null);
+        const who = attributeRequest(url, String(r.page_url), input ? decodeRequest(input) : null);
+        const party = who.party;
         yield {
           site: r.site,
           pageUrl: r.page_url,
@@ -147,7 +159,11 @@ export function* exportRecords(store: CrawlStore, table: ExportTable): Generator
           pixelIds: json(r.pixel_ids as string, []),
           events: json(r.events as string, []),
           dataShared: json(r.data_shared as string, []),
-          identifiers: json(r.identifiers as string, []),
+          identifiers: json<Identifier[]>(r.identifiers as string, []).map((i) =>
+            options.keepValues
+              ? { name: i.name, source: i.source, value: i.value }
+              : { name: i.name, source: i.source },
+          ),
           leaks: json(r.leaks as string, []),
           phase: r.phase,
           sensitive: [],
@@ -172,12 +188,13 @@ export async function writeExport(
   table: ExportTable,
   format: "jsonl" | "csv",
   out: NodeJS.WritableStream,
+  options: ExportOptions = {},
 ): Promise<number> {
   let count = 0;
   let header: string[] | null = null;
   const write = (text: string) =>
     out.write(text) ? Promise.resolve() : new Promise<void>((resolve) => out.once("drain", () => resolve()));
-  for (const record of exportRecords(store, table)) {
+  for (const record of exportRecords(store, table, options)) {
     if (format === "jsonl") {
       await write(`${JSON.stringify(record)}\n`);
     } else {

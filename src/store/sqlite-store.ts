@@ -1,8 +1,15 @@
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import Database from "better-sqlite3";
-import type { SiteResult } from "../capture/types.ts";
+import type {
+  CapturedCookie,
+  CapturedRequest,
+  SiteResult,
+  StorageItem,
+  TargetKind,
+} from "../capture/types.ts";
 import type { SiteEntry } from "../crawl/site-list.ts";
+import type { Finding, PageForAnalysis } from "../decode/findings.ts";
 import { MIGRATIONS } from "./schema.ts";
 
 export const DB_FILE = "earshot.sqlite";
@@ -131,7 +138,7 @@ export class CrawlStore {
    * Records everything about one site in one transaction: either all of it is in the database or,
    * after a crash, none of it is and the site is crawled again. Rewriting a site replaces it.
    */
-  writeSite(siteId: number, result: SiteResult): void {
+  writeSite(siteId: number, result: SiteResult, findings: Finding[][] = []): void {
     const db = this.db;
     const tx = db.transaction(() => {
       for (const table of ["page_events", "storage_items", "cookies", "requests", "findings"]) {
@@ -250,6 +257,7 @@ export class CrawlStore {
             insertFrame.run(socketId, f.direction, f.opcode, f.payload, f.payloadLength, f.at);
         }
         for (const e of page.events) insertEvent.run(siteId, pageId, e.kind, e.detail, e.at);
+        this.insertFindings(siteId, Number(pageId), findings[result.pages.indexOf(page)] ?? []);
       }
       db.prepare(
         `UPDATE sites SET status = ?, final_url = ?, error = ?, error_detail = ?, pages = ?, started_at = ?, finished_at = ?
@@ -266,6 +274,107 @@ export class CrawlStore {
       );
     });
     tx();
+  }
+
+  private insertFindings(siteId: number, pageId: number, findings: Finding[]): void {
+    const insert = this.db.prepare(
+      `INSERT INTO findings (site_id, page_id, entity, tracker, requests, pixel_ids, events, data_shared, identifiers, leaks, phase)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    );
+    for (const f of findings) {
+      insert.run(
+        siteId,
+        pageId,
+        f.entity,
+        f.tracker,
+        f.requests,
+        JSON.stringify(f.pixelIds),
+        JSON.stringify(f.events),
+        JSON.stringify(f.dataShared),
+        JSON.stringify(f.identifiers),
+        JSON.stringify(f.leaks),
+        f.phase,
+      );
+    }
+  }
+
+  /** Replaces the findings of every page (analysis run again over the stored capture). */
+  reanalyse(analyse: (page: PageForAnalysis) => Finding[]): { pages: number; findings: number } {
+    const pages = this.db.prepare("SELECT id, site_id AS siteId, url FROM pages ORDER BY id").all() as Array<{
+      id: number;
+      siteId: number;
+      url: string;
+    }>;
+    let count = 0;
+    const tx = this.db.transaction(() => {
+      this.db.prepare("DELETE FROM findings").run();
+      for (const page of pages) {
+        const findings = analyse(this.loadPage(page.id, page.url));
+        this.insertFindings(page.siteId, page.id, findings);
+        count += findings.length;
+      }
+    });
+    tx();
+    return { pages: pages.length, findings: count };
+  }
+
+  /** One page's stored capture, in the shapes the crawler produced it. */
+  loadPage(pageId: number, pageUrl: string): PageForAnalysis {
+    const rows = this.db.prepare("SELECT * FROM requests WHERE page_id = ? ORDER BY id").all(pageId) as Array<
+      Record<string, string | number | null>
+    >;
+    const requests: CapturedRequest[] = rows.map((r) => ({
+      requestId: String(r.request_id),
+      hop: Number(r.hop),
+      targetKind: r.target_kind as TargetKind,
+      frameId: r.frame_id as string | null,
+      documentUrl: r.document_url as string | null,
+      url: String(r.url),
+      method: String(r.method),
+      resourceType: String(r.resource_type),
+      requestHeaders: parseObject(r.request_headers as string | null) ?? {},
+      postData: r.post_data as string | null,
+      postDataLength: r.post_data_length as number | null,
+      postDataSha256: r.post_data_sha256 as string | null,
+      initiatorType: r.initiator_type as string | null,
+      initiatorUrl: r.initiator_url as string | null,
+      initiatorStack: r.initiator_stack as string | null,
+      sentAt: Number(r.sent_at),
+      status: r.status as number | null,
+      responseHeaders: parseObject(r.response_headers as string | null),
+      remoteIp: r.remote_ip as string | null,
+      mimeType: r.mime_type as string | null,
+      protocol: r.protocol as string | null,
+      fromCache: r.from_cache === 1,
+      encodedSize: r.encoded_size as number | null,
+      error: r.error as string | null,
+      redirectedTo: r.redirected_to as string | null,
+    }));
+    const cookies = (
+      this.db.prepare("SELECT * FROM cookies WHERE page_id = ? ORDER BY id").all(pageId) as Array<
+        Record<string, string | number | null>
+      >
+    ).map(
+      (c): CapturedCookie => ({
+        name: String(c.name),
+        domain: String(c.domain),
+        path: String(c.path),
+        value: String(c.value),
+        valueLength: Number(c.value_length),
+        valueSha256: c.value_sha256 as string | null,
+        expires: c.expires as number | null,
+        httpOnly: c.http_only === 1,
+        secure: c.secure === 1,
+        sameSite: c.same_site as string | null,
+        setBy: c.set_by as string | null,
+      }),
+    );
+    const storage = this.db
+      .prepare(
+        "SELECT origin, kind, key, value, value_length AS valueLength FROM storage_items WHERE page_id = ? ORDER BY id",
+      )
+      .all(pageId) as StorageItem[];
+    return { pageUrl, requests, cookies, storage };
   }
 
   counts(): CrawlCounts {
@@ -289,5 +398,15 @@ export class CrawlStore {
 
   close(): void {
     if (this.db.open) this.db.close();
+  }
+}
+
+function parseObject(text: string | null): Record<string, string> | null {
+  if (!text) return null;
+  try {
+    const value = JSON.parse(text) as unknown;
+    return value && typeof value === "object" ? (value as Record<string, string>) : null;
+  } catch {
+    return null;
   }
 }

@@ -1,0 +1,107 @@
+import { readFileSync } from "node:fs";
+import { parseArgs } from "node:util";
+import { attributeRequest } from "../attribute/attribute-request.ts";
+import { findingsForPage } from "../decode/findings.ts";
+import { decodeRequest, decoderInput } from "../decode/index.ts";
+import { UsageError } from "./usage.ts";
+
+/**
+ * `earshot decode --url URL [--method M] [--body TEXT | --body-file FILE] [--page-url URL]`:
+ * one JSON object, in the vocabulary of a finding, or {"vendor": null}.
+ */
+export function decodeCommand(argv: string[]): number {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      url: { type: "string" },
+      method: { type: "string" },
+      body: { type: "string" },
+      "body-file": { type: "string" },
+      "page-url": { type: "string" },
+    },
+  });
+  if (!values.url) throw new UsageError("decode needs --url URL");
+  if (values.body !== undefined && values["body-file"] !== undefined) {
+    throw new UsageError("give --body or --body-file, not both");
+  }
+  let body = values.body ?? null;
+  if (values["body-file"] !== undefined) {
+    try {
+      body = readFileSync(values["body-file"], "utf8");
+    } catch (error) {
+      throw new UsageError(
+        `cannot read --body-file ${values["body-file"]}: ${(error as NodeJS.ErrnoException).code}`,
+      );
+    }
+  }
+  const method = (values.method ?? (body ? "POST" : "GET")).toUpperCase();
+  if (!/^[A-Z]+$/.test(method))
+    throw new UsageError(`--method must be an HTTP method, not "${values.method}"`);
+  const input = decoderInput(values.url, method, body);
+  if (!input) throw new UsageError(`--url is not an http(s) URL: ${values.url.slice(0, 200)}`);
+  const beacon = decodeRequest(input);
+  if (!beacon) {
+    process.stdout.write(`${JSON.stringify({ vendor: null })}\n`);
+    return 0;
+  }
+  const pageUrl = values["page-url"] ?? beacon.pageUrl ?? "";
+  const who = attributeRequest(values.url, pageUrl || values.url, beacon);
+  // The same analysis a crawl runs, over a page of one request.
+  const [finding] = findingsForPage({
+    pageUrl,
+    cookies: [],
+    storage: [],
+    requests: [
+      {
+        requestId: "decode",
+        hop: 0,
+        targetKind: "page",
+        frameId: null,
+        documentUrl: pageUrl || null,
+        url: values.url,
+        method,
+        resourceType: "other",
+        requestHeaders: {},
+        postData: body,
+        postDataLength: body?.length ?? null,
+        postDataSha256: null,
+        initiatorType: null,
+        initiatorUrl: null,
+        initiatorStack: null,
+        sentAt: 0,
+        status: null,
+        responseHeaders: null,
+        remoteIp: null,
+        mimeType: null,
+        protocol: null,
+        fromCache: false,
+        encodedSize: null,
+        error: null,
+        redirectedTo: null,
+      },
+    ],
+  });
+  const dataShared = (finding?.dataShared ?? []).filter((d) => d !== "user_agent");
+  process.stdout.write(
+    `${JSON.stringify({
+      vendor: beacon.vendor,
+      entity: beacon.entity,
+      tracker: beacon.tracker,
+      kind: beacon.kind,
+      party: pageUrl ? who.party : null,
+      pixelIds: beacon.pixelIds,
+      events: beacon.events,
+      dataShared,
+      identifiers: (finding?.identifiers ?? []).map((i) => ({
+        name: i.name,
+        source: i.source,
+        value: i.value,
+      })),
+      pageUrl: beacon.pageUrl,
+      referrer: beacon.referrer,
+      pageTitle: beacon.pageTitle,
+      details: beacon.details,
+    })}\n`,
+  );
+  return 0;
+}

@@ -1,0 +1,181 @@
+import { attributeRequest } from "../attribute/attribute-request.ts";
+import type { CapturedCookie, CapturedRequest, StorageItem } from "../capture/types.ts";
+import { decodeRequest, decoderInput } from "./index.ts";
+import type { Beacon, DataShared, Identifier, RawIdentifier } from "./types.ts";
+
+/** One page's capture, as analysis needs it (from a crawl in memory or from the database). */
+export interface PageForAnalysis {
+  pageUrl: string;
+  requests: CapturedRequest[];
+  cookies: CapturedCookie[];
+  storage: StorageItem[];
+}
+
+export type Phase = "before_consent" | "after_consent" | "no_consent_prompt";
+
+export interface Leak {
+  field: "email" | "phone" | "firstName" | "lastName" | "address";
+  encoding: "plain" | "url" | "base64" | "md5" | "sha1" | "sha256";
+}
+
+/** What one tracker (company and product) received from one page. */
+export interface Finding {
+  entity: string;
+  tracker: string;
+  requests: number;
+  pixelIds: string[];
+  events: string[];
+  dataShared: DataShared[];
+  identifiers: Identifier[];
+  leaks: Leak[];
+  phase: Phase;
+  /** Indexes into the page's requests that carried it: the evidence. */
+  evidence: number[];
+}
+
+// Undecoded third parties count as trackers only in these third-party-web categories, and only when
+// they received something identifying (a cookie, an ID, the page's address).
+const TRACKING_CATEGORIES = new Set([
+  "ad",
+  "analytics",
+  "social",
+  "customer-success",
+  "marketing",
+  "tag-manager",
+  "other",
+]);
+const MAX_IDENTIFIERS = 50;
+const MIN_ID_LENGTH = 8;
+
+/** Order the vocabulary is listed in, so findings read the same way every time. */
+const ORDER: DataShared[] = [
+  "ip_address",
+  "user_agent",
+  "page_url",
+  "referrer",
+  "page_title",
+  "unique_id",
+  "event",
+  "form_data",
+  "email",
+  "hashed_email",
+  "phone",
+  "hashed_phone",
+  "name",
+  "address",
+  "custom_data",
+];
+
+function cookieHeaderNames(headers: Record<string, string>): Array<{ name: string; value: string }> {
+  const header = headers.cookie;
+  if (!header) return [];
+  return header
+    .split(/;\s*/)
+    .map((pair) => {
+      const i = pair.indexOf("=");
+      return { name: pair.slice(0, i).trim(), value: pair.slice(i + 1).trim() };
+    })
+    .filter((c) => c.name && c.value.length >= 6);
+}
+
+/** Finds where an identifier's value lives: a cookie, a storage key, the page URL, or nowhere (generated). */
+function linkIdentifier(raw: RawIdentifier, page: PageForAnalysis): Identifier {
+  const value = raw.value;
+  const cookie =
+    page.cookies.find((c) => raw.cookie && c.name === raw.cookie && c.value.includes(value)) ??
+    (value.length >= MIN_ID_LENGTH ? page.cookies.find((c) => c.value.includes(value)) : undefined);
+  if (cookie) return { name: cookie.name, source: "cookie", value };
+  const item = value.length >= MIN_ID_LENGTH ? page.storage.find((s) => s.value.includes(value)) : undefined;
+  if (item) return { name: item.key, source: "storage", value };
+  if (value.length >= 4 && page.pageUrl.includes(value)) return { name: raw.param, source: "url", value };
+  // Not among the cookies read at the end of the page (set and cleared, or third-party): name the
+  // cookie the vendor documents for it, else the parameter of an ID made up for this request.
+  if (raw.cookie) return { name: raw.cookie, source: "cookie", value };
+  return { name: raw.param, source: "generated", value };
+}
+
+function carriesPageUrl(request: CapturedRequest, pageUrl: string): boolean {
+  const bare = pageUrl.split("#")[0] ?? pageUrl;
+  let path = "";
+  try {
+    path = new URL(bare).pathname;
+  } catch {
+    return false;
+  }
+  // The Referer header carries the full address unless the policy cut it to the origin.
+  const referer = request.requestHeaders.referer ?? "";
+  if (referer && path !== "/" && referer.startsWith(bare)) return true;
+  if (referer && path === "/" && referer === bare) return true;
+  const haystack = `${request.url}\n${request.postData ?? ""}`;
+  return haystack.includes(bare) || haystack.includes(encodeURIComponent(bare));
+}
+
+/**
+ * Who received what from one page: one finding per tracker. A pure function of the capture, so a
+ * stored crawl can be analysed again with better decoders.
+ */
+export function findingsForPage(page: PageForAnalysis, phase: Phase = "no_consent_prompt"): Finding[] {
+  const byTracker = new Map<string, Finding>();
+  const idCookies = page.cookies.filter((c) => c.value.length >= MIN_ID_LENGTH);
+  page.requests.forEach((request, index) => {
+    if (!/^(https?|wss?):/.test(request.url)) return;
+    const input = decoderInput(request.url, request.method, request.postData, request.requestHeaders);
+    const beacon: Beacon | null = input ? decodeRequest(input) : null;
+    const who = attributeRequest(request.url, page.pageUrl, beacon);
+    if (!who.entity || !who.tracker) return;
+    const identifiers: Identifier[] = (beacon?.identifiers ?? []).map((raw) => linkIdentifier(raw, page));
+    // Third-party cookies sent along are identifiers too, whoever reads them.
+    if (who.party === "third") {
+      for (const c of cookieHeaderNames(request.requestHeaders))
+        identifiers.push({ name: c.name, source: "cookie", value: c.value });
+    }
+    // First-party cookie values copied into a request (an ID handed over in the URL or body).
+    const haystack = `${request.url}\n${request.postData ?? ""}`;
+    for (const c of idCookies) {
+      if (identifiers.some((i) => i.value.includes(c.value) || c.value.includes(i.value))) continue;
+      if (haystack.includes(c.value) || haystack.includes(encodeURIComponent(c.value))) {
+        identifiers.push({ name: c.name, source: "cookie", value: c.value });
+      }
+    }
+    const pageUrlSent = Boolean(beacon?.pageUrl) || carriesPageUrl(request, page.pageUrl);
+    if (!beacon) {
+      const tracking =
+        who.party === "third" && who.category !== null && TRACKING_CATEGORIES.has(who.category);
+      if (!tracking || (identifiers.length === 0 && !pageUrlSent)) return;
+    }
+    const key = `${who.entity}\u0000${who.tracker}`;
+    let finding = byTracker.get(key);
+    if (!finding) {
+      finding = {
+        entity: who.entity,
+        tracker: who.tracker,
+        requests: 0,
+        pixelIds: [],
+        events: [],
+        dataShared: [],
+        identifiers: [],
+        leaks: [],
+        phase,
+        evidence: [],
+      };
+      byTracker.set(key, finding);
+    }
+    finding.requests++;
+    finding.evidence.push(index);
+    const shared = new Set<DataShared>(finding.dataShared);
+    shared.add("ip_address");
+    if (request.requestHeaders["user-agent"]) shared.add("user_agent");
+    if (pageUrlSent) shared.add("page_url");
+    for (const s of beacon?.shared ?? []) shared.add(s);
+    if (identifiers.length) shared.add("unique_id");
+    finding.dataShared = ORDER.filter((s) => shared.has(s));
+    for (const id of beacon?.pixelIds ?? []) if (!finding.pixelIds.includes(id)) finding.pixelIds.push(id);
+    for (const e of beacon?.events ?? []) if (!finding.events.includes(e)) finding.events.push(e);
+    for (const id of identifiers) {
+      if (finding.identifiers.length >= MAX_IDENTIFIERS) break;
+      if (!finding.identifiers.some((i) => i.name === id.name && i.source === id.source))
+        finding.identifiers.push(id);
+    }
+  });
+  return [...byTracker.values()];
+}

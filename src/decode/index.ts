@@ -1,0 +1,76 @@
+import type { Beacon, Decoder, DecoderInput } from "./types.ts";
+import { criteo } from "./vendors/criteo.ts";
+import { floodlight, googleAds } from "./vendors/google-ads.ts";
+import { ga4, googleTagLoader, universalAnalytics } from "./vendors/google-analytics.ts";
+import { hotjar } from "./vendors/hotjar.ts";
+import { linkedin } from "./vendors/linkedin.ts";
+import { matomo } from "./vendors/matomo.ts";
+import { meta } from "./vendors/meta.ts";
+import { microsoftClarity, microsoftUet } from "./vendors/microsoft.ts";
+import { pinterest } from "./vendors/pinterest.ts";
+import { reddit } from "./vendors/reddit.ts";
+import { segment } from "./vendors/segment.ts";
+import { snap } from "./vendors/snap.ts";
+import { tiktok } from "./vendors/tiktok.ts";
+import { x } from "./vendors/x.ts";
+
+/** Every vendor decoder, tried in order; the first that recognises a request decodes it. Add a vendor here. */
+export const DECODERS: readonly Decoder[] = [
+  tiktok,
+  meta,
+  ga4,
+  universalAnalytics,
+  googleAds,
+  floodlight,
+  googleTagLoader,
+  linkedin,
+  snap,
+  pinterest,
+  x,
+  microsoftUet,
+  microsoftClarity,
+  reddit,
+  criteo,
+  hotjar,
+  segment,
+  matomo,
+];
+
+/** Decodes one request with the first decoder that knows it; null when none does. Never throws. */
+export function decodeRequest(input: DecoderInput): Beacon | null {
+  for (const decoder of DECODERS) {
+    let beacon: Beacon | null;
+    try {
+      beacon = decoder.decode(input);
+    } catch {
+      // Hostile or drifted formats: a decoder that trips is skipped, never fatal.
+      continue;
+    }
+    if (!beacon) continue;
+    if (beacon.pageUrl) beacon.shared.unshift("page_url");
+    if (beacon.referrer) beacon.shared.push("referrer");
+    if (beacon.pageTitle) beacon.shared.push("page_title");
+    if (beacon.events.length) beacon.shared.push("event");
+    if (beacon.identifiers.length) beacon.shared.push("unique_id");
+    beacon.shared = [...new Set(beacon.shared)];
+    return beacon;
+  }
+  return null;
+}
+
+/** Builds decoder input from stored request fields; null for URLs that are not http(s). */
+export function decoderInput(
+  url: string,
+  method: string,
+  body: string | null,
+  headers: Record<string, string> = {},
+): DecoderInput | null {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return null;
+  }
+  if (parsed.protocol !== "https:" && parsed.protocol !== "http:" && parsed.protocol !== "wss:") return null;
+  return { url: parsed, method: method.toUpperCase(), body, headers };
+}

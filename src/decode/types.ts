@@ -1,0 +1,76 @@
+/** What a finding says a tracker received, in the contract's vocabulary. */
+export type DataShared =
+  | "ip_address"
+  | "user_agent"
+  | "page_url"
+  | "referrer"
+  | "page_title"
+  | "unique_id"
+  | "event"
+  | "form_data"
+  | "email"
+  | "hashed_email"
+  | "phone"
+  | "hashed_phone"
+  | "name"
+  | "address"
+  | "custom_data";
+
+export type IdentifierSource = "cookie" | "storage" | "url" | "generated";
+
+/** A persistent identifier that travelled in a request. */
+export interface Identifier {
+  /** The cookie or storage key that holds it, or the parameter that carried it. */
+  name: string;
+  source: IdentifierSource;
+  value: string;
+}
+
+/** A request as decoders see it: everything is from the stored capture. */
+export interface DecoderInput {
+  url: URL;
+  method: string;
+  /** Request body as text, if any. */
+  body: string | null;
+  /** Request headers, lowercased names. */
+  headers: Record<string, string>;
+}
+
+/** An identifier a decoder found, before it is linked to the cookie or storage key that holds it. */
+export interface RawIdentifier {
+  /** The parameter (or JSON path) that carried it. */
+  param: string;
+  value: string;
+  /** The cookie that vendor keeps it in, when known (`_ttp`, `_fbp`, `_ga`). */
+  cookie?: string;
+}
+
+/** What one tracking request carried, decoded by the vendor's decoder. */
+export interface Beacon {
+  /** Decoder id, e.g. `tiktok`, `meta`, `ga4`. */
+  vendor: string;
+  entity: string;
+  tracker: string;
+  /** `beacon` carries data; `loader` is the vendor's script being fetched (it names the pixel). */
+  kind: "beacon" | "loader";
+  pixelIds: string[];
+  events: string[];
+  pageUrl: string | null;
+  referrer: string | null;
+  pageTitle: string | null;
+  identifiers: RawIdentifier[];
+  /** Other things the request declared, in the vocabulary (hashed_email, custom_data, ...). */
+  shared: DataShared[];
+  /** Decoded parameters worth showing as evidence (bounded, vendor-specific names). */
+  details: Record<string, string>;
+}
+
+/** One vendor's decoder: recognises its requests and reads what they carry. Lenient: formats drift. */
+export interface Decoder {
+  /** Stable id, used as `vendor`. */
+  readonly id: string;
+  readonly entity: string;
+  readonly tracker: string;
+  /** Returns null when the request is not this vendor's. */
+  decode(input: DecoderInput): Beacon | null;
+}
