@@ -183,11 +183,18 @@ describe("command line: crawl from lists and export", () => {
     expect(rows.length).toBe((await jsonl("requests")).length);
   });
 
-  it("has an empty findings table until attribution fills it", async () => {
-    expect(await jsonl("findings")).toEqual([]);
-    expect((await exportTable("findings", "csv")).trim()).toBe(
+  it("exports findings, in JSONL and CSV", async () => {
+    const findings = await jsonl("findings");
+    expect(findings.map((f) => [f.pageUrl, f.entity, f.tracker])).toEqual([
+      ["https://www.listed-one.test/", "ByteDance", "TikTok Pixel"],
+      ["https://www.listed-one.test/help/domestic-violence", "ByteDance", "TikTok Pixel"],
+      ["https://www.listed-two.test/", "Meta", "Meta Pixel"],
+    ]);
+    const csv = (await exportTable("findings", "csv")).trim().split("\r\n");
+    expect(csv[0]).toBe(
       "site,pageUrl,entity,tracker,requests,pixelIds,events,dataShared,identifiers,leaks,phase,sensitive",
     );
+    expect(csv).toHaveLength(4);
   });
 
   it("adds sites from standard input to the same crawl, skipping finished ones", async () => {

@@ -1,4 +1,5 @@
 import { attributeRequest } from "../attribute/attribute-request.ts";
+import { registrableDomain } from "../attribute/party.ts";
 import type { CapturedCookie, CapturedRequest, StorageItem } from "../capture/types.ts";
 import { decodeRequest, decoderInput } from "./index.ts";
 import type { Beacon, DataShared, Identifier, RawIdentifier } from "./types.ts";
@@ -122,7 +123,7 @@ export function findingsForPage(page: PageForAnalysis, phase: Phase = "no_consen
     const input = decoderInput(request.url, request.method, request.postData, request.requestHeaders);
     const beacon: Beacon | null = input ? decodeRequest(input) : null;
     const who = attributeRequest(request.url, page.pageUrl, beacon);
-    if (!who.entity || !who.tracker) return;
+    if (who.party === "first" && !beacon) return;
     const identifiers: Identifier[] = (beacon?.identifiers ?? []).map((raw) => linkIdentifier(raw, page));
     // Third-party cookies sent along are identifiers too, whoever reads them.
     if (who.party === "third") {
@@ -139,10 +140,17 @@ export function findingsForPage(page: PageForAnalysis, phase: Phase = "no_consen
     }
     const pageUrlSent = Boolean(beacon?.pageUrl) || carriesPageUrl(request, page.pageUrl);
     if (!beacon) {
-      const tracking =
-        who.party === "third" && who.category !== null && TRACKING_CATEGORIES.has(who.category);
-      if (!tracking || (identifiers.length === 0 && !pageUrlSent)) return;
+      if (who.entity === null) {
+        // A third party no database knows: reported, under its domain, only when it received an ID.
+        if (identifiers.length === 0) return;
+        who.entity = registrableDomain(request.url) ?? "unknown";
+        who.tracker = who.entity;
+      } else {
+        const tracking = who.category !== null && TRACKING_CATEGORIES.has(who.category);
+        if (!tracking || (identifiers.length === 0 && !pageUrlSent)) return;
+      }
     }
+    if (!who.entity || !who.tracker) return;
     const key = `${who.entity}\u0000${who.tracker}`;
     let finding = byTracker.get(key);
     if (!finding) {
