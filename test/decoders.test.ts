@@ -107,7 +107,7 @@ describe("vendor decoders on recorded request shapes", () => {
     );
     const post = decode(
       "https://www.facebook.com/tr/",
-      "id=42&ev=Lead&dl=https%3A%2F%2Fa.example%2F&ud[ph]=" + SHA256_EMAIL,
+      `id=42&ev=Lead&dl=https%3A%2F%2Fa.example%2F&ud[ph]=${SHA256_EMAIL}`,
     );
     expect(post?.events).toEqual(["Lead"]);
     expect(post?.shared).toContain("hashed_phone");

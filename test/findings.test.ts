@@ -56,7 +56,7 @@ describe("findings on a fixture web with each vendor", () => {
       ),
       beaconSite(
         "www.snap-site.test",
-        img("https://tr.snapchat.com/p?pid=snap-pixel-1&ev=PAGE_VIEW&u_hem=" + "b".repeat(64)),
+        img(`https://tr.snapchat.com/p?pid=snap-pixel-1&ev=PAGE_VIEW&u_hem=${"b".repeat(64)}`),
       ),
       beaconSite(
         "www.pinterest-site.test",
