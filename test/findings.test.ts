@@ -1,3 +1,5 @@
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { FixtureSite, FixtureWeb } from "../src/fixture-web/server.ts";
 import { page, snippets, vendorSites } from "../src/fixture-web/vendors.ts";
@@ -221,6 +223,36 @@ describe("findings on a fixture web with each vendor", () => {
     expect((await runEarshot(["export", out, "--table", "findings"])).stdout).toBe(before);
     const withValues = (await runEarshot(["export", out, "--table", "findings", "--keep-values"])).stdout;
     expect(withValues).toMatch(/"name":"_ttp","source":"cookie","value":"ttp\d+"/);
+  });
+
+  it("attributes by an imported tracker database, in analysis and exports", async () => {
+    const file = join(tempDir(), "services.json");
+    writeFileSync(
+      file,
+      JSON.stringify({
+        categories: {
+          Advertising: [{ "Tracker Network Inc.": { "https://tn.example/": ["tracker-network.test"] } }],
+        },
+      }),
+    );
+    const analyze = await runEarshot(["analyze", out, "--tracker-db", file]);
+    expect(analyze.code, analyze.stderr).toBe(0);
+    const leaky = JSON.parse(
+      (await runEarshot(["export", out, "--table", "findings"])).stdout
+        .split("\n")
+        .find((l) => l.includes("www.leaky-site.test")) ?? "{}",
+    );
+    expect([leaky.entity, leaky.tracker]).toEqual(["Tracker Network", "Tracker Network Inc."]);
+    // Later exports use the database the crawl was analysed with.
+    const hit = (await runEarshot(["export", out, "--table", "requests"])).stdout
+      .split("\n")
+      .find((l) => l.includes("ads.tracker-network.test"));
+    expect(JSON.parse(hit ?? "{}").entity).toBe("Tracker Network");
+    const bad = join(tempDir(), "bad.json");
+    writeFileSync(bad, '{"nope": 1}');
+    const r = await runEarshot(["analyze", out, "--tracker-db", bad]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/not a Disconnect services\.json/);
   });
 
   it("decodes one request from the command line", async () => {

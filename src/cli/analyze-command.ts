@@ -1,15 +1,22 @@
 import { parseArgs } from "node:util";
 import { findingsForPage } from "../decode/findings.ts";
 import { openCrawl } from "./export-command.ts";
+import { recordTrackerDb, trackerDbFor } from "./tracker-db-option.ts";
 import { UsageError } from "./usage.ts";
 
 /** `earshot analyze DIR`: recomputes every finding from the stored capture (after decoders improve). */
 export function analyzeCommand(argv: string[]): number {
-  const { positionals } = parseArgs({ args: argv, allowPositionals: true, options: {} });
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: { "tracker-db": { type: "string" } },
+  });
   if (positionals.length !== 1 || !positionals[0]) throw new UsageError("usage: earshot analyze DIR");
   const store = openCrawl(positionals[0]);
   try {
-    const { pages, findings } = store.reanalyse((page) => findingsForPage(page));
+    const trackerDb = trackerDbFor(store, values["tracker-db"]);
+    if (trackerDb && values["tracker-db"]) recordTrackerDb(store, values["tracker-db"], trackerDb);
+    const { pages, findings } = store.reanalyse((page) => findingsForPage(page, { trackerDb }));
     process.stderr.write(`earshot: ${findings} findings on ${pages} pages in ${store.path}\n`);
   } finally {
     store.close();

@@ -8,6 +8,7 @@ import { Progress } from "../crawl/progress.ts";
 import { normaliseSite, type ParsedList, parseSiteList, type SiteEntry } from "../crawl/site-list.ts";
 import { CrawlStore } from "../store/sqlite-store.ts";
 import { sha256Hex } from "../util/bound.ts";
+import { loadTrackerDbOption, recordTrackerDb } from "./tracker-db-option.ts";
 import { UsageError } from "./usage.ts";
 
 export const TOOL_VERSION = "0.1.0";
@@ -30,6 +31,7 @@ const CRAWL_OPTIONS = {
   "allow-private": { type: "boolean" },
   "user-agent": { type: "string" },
   "sites-per-browser": { type: "string" },
+  "tracker-db": { type: "string" },
   quiet: { type: "boolean", short: "q" },
 } as const;
 
@@ -98,6 +100,7 @@ export async function crawlCommand(argv: string[], signal: AbortSignal): Promise
     userAgent: values["user-agent"] ?? null,
     retryFailed: values["retry-failed"] ?? false,
     sitesPerBrowser: number("sites-per-browser", values["sites-per-browser"], 200, 1, true),
+    trackerDb: loadTrackerDbOption(values["tracker-db"]),
   };
 
   const { sites, listText, listSource } = readSites(
@@ -131,6 +134,8 @@ export async function crawlCommand(argv: string[], signal: AbortSignal): Promise
     store.setMeta("tool_version", TOOL_VERSION);
     store.setMeta("browser", JSON.stringify({ executable: options.executable, version }));
     store.setMeta("vantage", JSON.stringify({ proxy: options.proxy }));
+    if (options.trackerDb && values["tracker-db"])
+      recordTrackerDb(store, values["tracker-db"], options.trackerDb);
     const lists = JSON.parse(store.getMeta("lists") ?? "[]") as unknown[];
     lists.push({ source: listSource, sha256: sha256Hex(listText), sites: sites.length, added, at: now });
     store.setMeta("lists", JSON.stringify(lists));

@@ -3,6 +3,7 @@ import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { EXPORT_TABLES, type ExportTable, writeExport } from "../store/export.ts";
 import { CrawlStore, DB_FILE } from "../store/sqlite-store.ts";
+import { trackerDbFor } from "./tracker-db-option.ts";
 import { UsageError } from "./usage.ts";
 
 /** Opens the crawl at DIR (a crawl directory or its database file) without creating anything. */
@@ -25,6 +26,7 @@ export async function exportCommand(argv: string[]): Promise<number> {
       o: { type: "string", short: "o" },
       output: { type: "string" },
       "keep-values": { type: "boolean" },
+      "tracker-db": { type: "string" },
     },
   });
   const dir = positionals[0];
@@ -45,6 +47,7 @@ export async function exportCommand(argv: string[]): Promise<number> {
     const out = target && target !== "-" ? createWriteStream(target) : process.stdout;
     const count = await writeExport(store, table as ExportTable, format, out, {
       keepValues: values["keep-values"] ?? false,
+      trackerDb: trackerDbFor(store, values["tracker-db"]),
     });
     if (out !== process.stdout) {
       await new Promise<void>((resolve, reject) =>

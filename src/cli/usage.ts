@@ -21,6 +21,8 @@ crawl options:
   --consent accept|reject|ignore   consent banners (only ignore is implemented so far)
   --interact               scroll, click and fill forms (not implemented yet)
   --identity FILE          synthetic identity JSON {email, phone, firstName, lastName, address}
+  --tracker-db FILE        a Disconnect services.json, Tracker Radar entity map or tds.json, or Ghostery
+                           TrackerDB export, used before the built-in third-party-web data
   --retry-failed           crawl sites recorded as failed again
   --allow-private          allow localhost and private-network addresses in the list
   --user-agent UA          override the browser's user agent

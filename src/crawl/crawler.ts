@@ -1,3 +1,4 @@
+import type { TrackerDb } from "../attribute/tracker-db.ts";
 import { CaptureHub } from "../capture/capture-hub.ts";
 import type { FailureReason, SiteResult } from "../capture/types.ts";
 import { findingsForPage } from "../decode/findings.ts";
@@ -15,6 +16,8 @@ export interface CrawlOptions extends VisitOptions {
   retryFailed: boolean;
   /** A browser is replaced after this many sites, to keep memory flat. */
   sitesPerBrowser: number;
+  /** A user-supplied tracker database, for the findings written as sites finish. */
+  trackerDb: TrackerDb | null;
 }
 
 export interface CrawlOutcome {
@@ -218,12 +221,10 @@ export async function runCrawl(
       // Analysis is a pure function of the capture; running it here fills the findings table as
       // the crawl goes, and `earshot analyze` can redo it later with better decoders.
       const findings = result.pages.map((p) =>
-        findingsForPage({
-          pageUrl: p.finalUrl,
-          requests: p.requests,
-          cookies: p.cookies,
-          storage: p.storage,
-        }),
+        findingsForPage(
+          { pageUrl: p.finalUrl, requests: p.requests, cookies: p.cookies, storage: p.storage },
+          { trackerDb: options.trackerDb },
+        ),
       );
       store.writeSite(row.id, result, findings);
       outcome.crawled++;

@@ -1,5 +1,6 @@
 import { attributeRequest } from "../attribute/attribute-request.ts";
 import { registrableDomain } from "../attribute/party.ts";
+import type { TrackerDb } from "../attribute/tracker-db.ts";
 import type { CapturedCookie, CapturedRequest, StorageItem } from "../capture/types.ts";
 import { decodeRequest, decoderInput } from "./index.ts";
 import type { Beacon, DataShared, Identifier, RawIdentifier } from "./types.ts";
@@ -34,17 +35,11 @@ export interface Finding {
   evidence: number[];
 }
 
-// Undecoded third parties count as trackers only in these third-party-web categories, and only when
-// they received something identifying (a cookie, an ID, the page's address).
-const TRACKING_CATEGORIES = new Set([
-  "ad",
-  "analytics",
-  "social",
-  "customer-success",
-  "marketing",
-  "tag-manager",
-  "other",
-]);
+// Categories (third-party-web's, Disconnect's, Tracker Radar's, Ghostery's) of hosts that serve
+// content rather than watch: they produce a finding only when they receive an identifier. Hosts of
+// every other category also do when they receive the page's address.
+const NOT_TRACKING =
+  /cdn|content|hosting|library|utilit|font|video|consent|essential|owned|email|misc|social-media-widget/i;
 const MAX_IDENTIFIERS = 50;
 const MIN_ID_LENGTH = 8;
 
@@ -115,14 +110,21 @@ function carriesPageUrl(request: CapturedRequest, pageUrl: string): boolean {
  * Who received what from one page: one finding per tracker. A pure function of the capture, so a
  * stored crawl can be analysed again with better decoders.
  */
-export function findingsForPage(page: PageForAnalysis, phase: Phase = "no_consent_prompt"): Finding[] {
+export interface AnalysisOptions {
+  phase?: Phase;
+  /** A user-supplied tracker database, consulted before the built-in one. */
+  trackerDb?: TrackerDb | null;
+}
+
+export function findingsForPage(page: PageForAnalysis, options: AnalysisOptions = {}): Finding[] {
+  const phase = options.phase ?? "no_consent_prompt";
   const byTracker = new Map<string, Finding>();
   const idCookies = page.cookies.filter((c) => c.value.length >= MIN_ID_LENGTH);
   page.requests.forEach((request, index) => {
     if (!/^(https?|wss?):/.test(request.url)) return;
     const input = decoderInput(request.url, request.method, request.postData, request.requestHeaders);
     const beacon: Beacon | null = input ? decodeRequest(input) : null;
-    const who = attributeRequest(request.url, page.pageUrl, beacon);
+    const who = attributeRequest(request.url, page.pageUrl, beacon, options.trackerDb ?? null);
     if (who.party === "first" && !beacon) return;
     const identifiers: Identifier[] = (beacon?.identifiers ?? []).map((raw) => linkIdentifier(raw, page));
     // Third-party cookies sent along are identifiers too, whoever reads them.
@@ -145,9 +147,11 @@ export function findingsForPage(page: PageForAnalysis, phase: Phase = "no_consen
         if (identifiers.length === 0) return;
         who.entity = registrableDomain(request.url) ?? "unknown";
         who.tracker = who.entity;
-      } else {
-        const tracking = who.category !== null && TRACKING_CATEGORIES.has(who.category);
-        if (!tracking || (identifiers.length === 0 && !pageUrlSent)) return;
+      } else if (who.category === null || NOT_TRACKING.test(who.category)) {
+        // A CDN, font or content host is not a tracker unless it received an identifier.
+        if (identifiers.length === 0) return;
+      } else if (identifiers.length === 0 && !pageUrlSent) {
+        return;
       }
     }
     if (!who.entity || !who.tracker) return;

@@ -1,5 +1,6 @@
 import { attributeRequest } from "../attribute/attribute-request.ts";
 import { partyOf } from "../attribute/party.ts";
+import type { TrackerDb } from "../attribute/tracker-db.ts";
 import { decodeRequest, decoderInput } from "../decode/index.ts";
 import type { Identifier } from "../decode/types.ts";
 import type { CrawlStore } from "./sqlite-store.ts";
@@ -23,6 +24,8 @@ function json<T>(text: string | null, fallback: T): T {
 export interface ExportOptions {
   /** Include identifier values in findings (they are personal data of the synthetic visitor, and IDs). */
   keepValues?: boolean;
+  /** A user-supplied tracker database for request attribution. */
+  trackerDb?: TrackerDb | null;
 }
 
 export function* exportRecords(
@@ -90,7 +93,12 @@ export function* exportRecords(
       for (const r of rows) {
         const url = String(r.url);
         const input = decoderInput(url, String(r.method), r.post_data as string | null);
-        const who = attributeRequest(url, String(r.page_url), input ? decodeRequest(input) : null);
+        const who = attributeRequest(
+          url,
+          String(r.page_url),
+          input ? decodeRequest(input) : null,
+          options.trackerDb,
+        );
         const party = who.party;
         yield {
           site: r.site,
