@@ -35,6 +35,18 @@ describe("findings on a fixture web with each vendor", () => {
       { host: "alb.reddit.com", routes: { "*": PIXEL } },
       { host: "googleads.g.doubleclick.net", routes: { "*": PIXEL } },
       { host: "ads.tracker-network.test", routes: { "*": PIXEL } },
+      { host: "sslwidget.criteo.com", routes: { "*": PIXEL } },
+      { host: "api.segment.io", routes: { "*": { body: '{"success":true}' } } },
+      {
+        host: "static.hotjar.com",
+        routes: { "*": { headers: { "content-type": "application/javascript" }, body: "window.hj=1" } },
+      },
+      { host: "stats.matomo-site.test", routes: { "*": PIXEL } },
+      { host: "www.google-analytics.com", routes: { "*": PIXEL } },
+      {
+        host: "www.clarity.ms",
+        routes: { "*": { headers: { "content-type": "application/javascript" }, body: "window.clarity=1" } },
+      },
       { host: "metrics.sst-shop.test", routes: { "*": { status: 204 } } },
       { host: "api.plain-site.test", routes: { "*": { body: "{}" } } },
       {
@@ -83,6 +95,32 @@ describe("findings on a fixture web with each vendor", () => {
           "https://googleads.g.doubleclick.net/pagead/viewthroughconversion/555000111/?data=event%3Dconversion&url=x",
         ),
       ),
+      beaconSite(
+        "www.criteo-site.test",
+        "new Image().src='https://sslwidget.criteo.com/event?a=77001&v=5&p0='+encodeURIComponent('e=vh')+'&u='+encodeURIComponent(location.href);",
+      ),
+      beaconSite(
+        "www.segment-site.test",
+        "fetch('https://api.segment.io/v1/p',{method:'POST',body:JSON.stringify({writeKey:'WKFIX',type:'page',anonymousId:'anon-fixture-1',context:{page:{url:location.href}}})});",
+      ),
+      beaconSite(
+        "www.hotjar-site.test",
+        "",
+        '<script src="https://static.hotjar.com/c/hotjar-3000001.js?sv=6"></script>',
+      ),
+      beaconSite(
+        "www.matomo-site.test",
+        "new Image().src='https://stats.matomo-site.test/matomo.php?idsite=7&rec=1&action_name=Home&url='+encodeURIComponent(location.href)+'&_id=0123456789abcdef';",
+      ),
+      beaconSite(
+        "www.ua-site.test",
+        "new Image().src='https://www.google-analytics.com/collect?v=1&t=pageview&tid=UA-999-1&cid=123.456&dl='+encodeURIComponent(location.href);",
+      ),
+      beaconSite(
+        "www.clarity-site.test",
+        "",
+        '<script src="https://www.clarity.ms/tag/clarityfix1"></script>',
+      ),
       // First-party server-side tagging: GA4's wire format on the site's own subdomain.
       beaconSite(
         "www.sst-shop.test",
@@ -120,6 +158,12 @@ describe("findings on a fixture web with each vendor", () => {
       "www.sst-shop.test",
       "www.leaky-site.test",
       "www.plain-site.test",
+      "www.criteo-site.test",
+      "www.segment-site.test",
+      "www.hotjar-site.test",
+      "www.matomo-site.test",
+      "www.ua-site.test",
+      "www.clarity-site.test",
     ];
     const crawl = await runEarshot([
       "crawl",
@@ -171,6 +215,16 @@ describe("findings on a fixture web with each vendor", () => {
     expect(summary("www.ads-site.test")).toEqual([
       ["Google", "Google Ads", ["AW-555000111"], ["conversion"]],
     ]);
+    expect(summary("www.criteo-site.test")).toEqual([["Criteo", "Criteo OneTag", ["77001"], ["vh"]]]);
+    expect(summary("www.segment-site.test")).toEqual([["Twilio", "Segment", ["WKFIX"], ["page"]]]);
+    expect(summary("www.hotjar-site.test")).toEqual([["Hotjar", "Hotjar", ["3000001"], []]]);
+    expect(summary("www.matomo-site.test")).toEqual([["Matomo", "Matomo", ["7"], ["pageview"]]]);
+    expect(summary("www.ua-site.test")).toEqual([
+      ["Google", "Google Analytics (Universal)", ["UA-999-1"], ["pageview"]],
+    ]);
+    expect(summary("www.clarity-site.test")).toEqual([
+      ["Microsoft", "Microsoft Clarity", ["clarityfix1"], []],
+    ]);
   });
 
   it("links identifiers to the cookies that hold them", () => {
@@ -219,7 +273,7 @@ describe("findings on a fixture web with each vendor", () => {
     const before = (await runEarshot(["export", out, "--table", "findings"])).stdout;
     const analyze = await runEarshot(["analyze", out]);
     expect(analyze.code, analyze.stderr).toBe(0);
-    expect(analyze.stderr).toMatch(new RegExp(`${findings.length} findings on 13 pages`));
+    expect(analyze.stderr).toMatch(new RegExp(`${findings.length} findings on 19 pages`));
     expect((await runEarshot(["export", out, "--table", "findings"])).stdout).toBe(before);
     const withValues = (await runEarshot(["export", out, "--table", "findings", "--keep-values"])).stdout;
     expect(withValues).toMatch(/"name":"_ttp","source":"cookie","value":"ttp\d+"/);
