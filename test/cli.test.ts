@@ -162,7 +162,7 @@ describe("command line: crawl from lists and export", () => {
       status: 200,
       party: "third",
       entity: "ByteDance",
-      tracker: "TikTok",
+      tracker: "TikTok Pixel",
       phase: "no_consent_prompt",
     });
     const home = requests.find((r) => r.url === "https://www.listed-one.test/");

@@ -26,6 +26,12 @@ export interface VisitProgress {
 }
 
 const SMALL_STEP_MS = 3000;
+/**
+ * Reading the page (title, links) answers at once on a healthy page; the bound is for pages that
+ * busy-loop. It is generous because a loaded machine can take seconds to answer, and a missed link
+ * list would silently cost the site its subpages.
+ */
+const READ_TIMEOUT_MS = 10_000;
 /** Time for requests sent while a page unloads to show up in the capture. */
 const UNLOAD_GRACE_MS = 300;
 
@@ -213,7 +219,7 @@ async function visitPage(
   const nothingLoaded = status === "timeout" && httpStatus === null;
   if (status !== "failed" && status !== "crashed" && !nothingLoaded && !page.isClosed()) {
     if (options.dwellMs > 0) await sleep(options.dwellMs);
-    title = clip(await withTimeout(page.title(), SMALL_STEP_MS, null), LIMITS.title);
+    title = clip(await withTimeout(page.title(), READ_TIMEOUT_MS, null), LIMITS.title);
     finalUrl = page.url();
     if (depth === 0 && options.pagesPerSite > 1) {
       links = await withTimeout(
@@ -226,7 +232,7 @@ async function visitPage(
             })),
           LIMITS.linksConsidered,
         ),
-        SMALL_STEP_MS,
+        READ_TIMEOUT_MS,
         [],
       );
     }
