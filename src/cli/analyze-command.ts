@@ -1,4 +1,5 @@
 import { parseArgs } from "node:util";
+import type { Identity } from "../crawl/identity.ts";
 import { findingsForPage } from "../decode/findings.ts";
 import { openCrawl } from "./export-command.ts";
 import { recordTrackerDb, trackerDbFor } from "./tracker-db-option.ts";
@@ -16,7 +17,8 @@ export function analyzeCommand(argv: string[]): number {
   try {
     const trackerDb = trackerDbFor(store, values["tracker-db"]);
     if (trackerDb && values["tracker-db"]) recordTrackerDb(store, values["tracker-db"], trackerDb);
-    const { pages, findings } = store.reanalyse((page) => findingsForPage(page, { trackerDb }));
+    const identity = JSON.parse(store.getMeta("identity") ?? "null") as Identity | null;
+    const { pages, findings } = store.reanalyse((page) => findingsForPage(page, { trackerDb, identity }));
     process.stderr.write(`earshot: ${findings} findings on ${pages} pages in ${store.path}\n`);
   } finally {
     store.close();

@@ -101,6 +101,7 @@ export async function crawlCommand(argv: string[], signal: AbortSignal): Promise
     retryFailed: values["retry-failed"] ?? false,
     sitesPerBrowser: number("sites-per-browser", values["sites-per-browser"], 200, 1, true),
     trackerDb: loadTrackerDbOption(values["tracker-db"]),
+    identity,
   };
 
   const { sites, listText, listSource } = readSites(

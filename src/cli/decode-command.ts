@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { attributeRequest } from "../attribute/attribute-request.ts";
+import { DEFAULT_IDENTITY } from "../crawl/identity.ts";
 import { findingsForPage } from "../decode/findings.ts";
 import { decodeRequest, decoderInput } from "../decode/index.ts";
 import { UsageError } from "./usage.ts";
@@ -47,40 +48,44 @@ export function decodeCommand(argv: string[]): number {
   const pageUrl = values["page-url"] ?? beacon.pageUrl ?? "";
   const who = attributeRequest(values.url, pageUrl || values.url, beacon);
   // The same analysis a crawl runs, over a page of one request.
-  const [finding] = findingsForPage({
-    pageUrl,
-    cookies: [],
-    storage: [],
-    requests: [
-      {
-        requestId: "decode",
-        hop: 0,
-        targetKind: "page",
-        frameId: null,
-        documentUrl: pageUrl || null,
-        url: values.url,
-        method,
-        resourceType: "other",
-        requestHeaders: {},
-        postData: body,
-        postDataLength: body?.length ?? null,
-        postDataSha256: null,
-        initiatorType: null,
-        initiatorUrl: null,
-        initiatorStack: null,
-        sentAt: 0,
-        status: null,
-        responseHeaders: null,
-        remoteIp: null,
-        mimeType: null,
-        protocol: null,
-        fromCache: false,
-        encodedSize: null,
-        error: null,
-        redirectedTo: null,
-      },
-    ],
-  });
+  const [finding] = findingsForPage(
+    {
+      pageUrl,
+      cookies: [],
+      storage: [],
+      requests: [
+        {
+          requestId: "decode",
+          hop: 0,
+          targetKind: "page",
+          frameId: null,
+          documentUrl: pageUrl || null,
+          url: values.url,
+          method,
+          resourceType: "other",
+          requestHeaders: {},
+          postData: body,
+          postDataLength: body?.length ?? null,
+          postDataSha256: null,
+          initiatorType: null,
+          initiatorUrl: null,
+          initiatorStack: null,
+          sentAt: 0,
+          status: null,
+          responseHeaders: null,
+          remoteIp: null,
+          mimeType: null,
+          protocol: null,
+          fromCache: false,
+          encodedSize: null,
+          error: null,
+          redirectedTo: null,
+        },
+      ],
+    },
+    // Leaks of the built-in synthetic identity are reported as a crawl would report them.
+    { identity: DEFAULT_IDENTITY },
+  );
   const dataShared = (finding?.dataShared ?? []).filter((d) => d !== "user_agent");
   process.stdout.write(
     `${JSON.stringify({
@@ -92,6 +97,7 @@ export function decodeCommand(argv: string[]): number {
       pixelIds: beacon.pixelIds,
       events: beacon.events,
       dataShared,
+      leaks: finding?.leaks ?? [],
       identifiers: (finding?.identifiers ?? []).map((i) => ({
         name: i.name,
         source: i.source,

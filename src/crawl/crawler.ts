@@ -4,6 +4,7 @@ import type { FailureReason, SiteResult } from "../capture/types.ts";
 import { findingsForPage } from "../decode/findings.ts";
 import type { CrawlStore, SiteRow } from "../store/sqlite-store.ts";
 import { BrowserProcess, removeStaleProfiles } from "./browser.ts";
+import type { Identity } from "./identity.ts";
 import type { Progress } from "./progress.ts";
 import { type VisitOptions, type VisitProgress, visitSite } from "./visit-site.ts";
 
@@ -18,6 +19,8 @@ export interface CrawlOptions extends VisitOptions {
   sitesPerBrowser: number;
   /** A user-supplied tracker database, for the findings written as sites finish. */
   trackerDb: TrackerDb | null;
+  /** The synthetic identity searched for in every request. */
+  identity: Identity;
 }
 
 export interface CrawlOutcome {
@@ -223,7 +226,7 @@ export async function runCrawl(
       const findings = result.pages.map((p) =>
         findingsForPage(
           { pageUrl: p.finalUrl, requests: p.requests, cookies: p.cookies, storage: p.storage },
-          { trackerDb: options.trackerDb },
+          { trackerDb: options.trackerDb, identity: options.identity },
         ),
       );
       store.writeSite(row.id, result, findings);

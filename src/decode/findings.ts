@@ -2,7 +2,9 @@ import { attributeRequest } from "../attribute/attribute-request.ts";
 import { registrableDomain } from "../attribute/party.ts";
 import type { TrackerDb } from "../attribute/tracker-db.ts";
 import type { CapturedCookie, CapturedRequest, StorageItem } from "../capture/types.ts";
+import type { Identity } from "../crawl/identity.ts";
 import { decodeRequest, decoderInput } from "./index.ts";
+import { findLeaks, identityNeedles, type LeakMatch, leakShares } from "./leaks.ts";
 import type { Beacon, DataShared, Identifier, RawIdentifier } from "./types.ts";
 
 /** One page's capture, as analysis needs it (from a crawl in memory or from the database). */
@@ -15,11 +17,6 @@ export interface PageForAnalysis {
 
 export type Phase = "before_consent" | "after_consent" | "no_consent_prompt";
 
-export interface Leak {
-  field: "email" | "phone" | "firstName" | "lastName" | "address";
-  encoding: "plain" | "url" | "base64" | "md5" | "sha1" | "sha256";
-}
-
 /** What one tracker (company and product) received from one page. */
 export interface Finding {
   entity: string;
@@ -29,7 +26,8 @@ export interface Finding {
   events: string[];
   dataShared: DataShared[];
   identifiers: Identifier[];
-  leaks: Leak[];
+  /** The synthetic identity found in its requests. */
+  leaks: LeakMatch[];
   phase: Phase;
   /** Indexes into the page's requests that carried it: the evidence. */
   evidence: number[];
@@ -114,10 +112,25 @@ export interface AnalysisOptions {
   phase?: Phase;
   /** A user-supplied tracker database, consulted before the built-in one. */
   trackerDb?: TrackerDb | null;
+  /** The synthetic identity to look for in every request (forms were filled with it). */
+  identity?: Identity | null;
+}
+
+const needleCache = new Map<string, ReturnType<typeof identityNeedles>>();
+function needlesFor(identity: Identity | null | undefined): ReturnType<typeof identityNeedles> {
+  if (!identity) return [];
+  const key = JSON.stringify(identity);
+  let needles = needleCache.get(key);
+  if (!needles) {
+    needles = identityNeedles(identity);
+    needleCache.set(key, needles);
+  }
+  return needles;
 }
 
 export function findingsForPage(page: PageForAnalysis, options: AnalysisOptions = {}): Finding[] {
   const phase = options.phase ?? "no_consent_prompt";
+  const needles = needlesFor(options.identity);
   const byTracker = new Map<string, Finding>();
   const idCookies = page.cookies.filter((c) => c.value.length >= MIN_ID_LENGTH);
   page.requests.forEach((request, index) => {
@@ -141,16 +154,18 @@ export function findingsForPage(page: PageForAnalysis, options: AnalysisOptions 
       }
     }
     const pageUrlSent = Boolean(beacon?.pageUrl) || carriesPageUrl(request, page.pageUrl);
+    const leaks =
+      needles.length > 0 && (who.party === "third" || beacon !== null) ? findLeaks(request, needles) : [];
     if (!beacon) {
       if (who.entity === null) {
         // A third party no database knows: reported, under its domain, only when it received an ID.
-        if (identifiers.length === 0) return;
+        if (identifiers.length === 0 && leaks.length === 0) return;
         who.entity = registrableDomain(request.url) ?? "unknown";
         who.tracker = who.entity;
       } else if (who.category === null || NOT_TRACKING.test(who.category)) {
         // A CDN, font or content host is not a tracker unless it received an identifier.
-        if (identifiers.length === 0) return;
-      } else if (identifiers.length === 0 && !pageUrlSent) {
+        if (identifiers.length === 0 && leaks.length === 0) return;
+      } else if (identifiers.length === 0 && !pageUrlSent && leaks.length === 0) {
         return;
       }
     }
@@ -180,6 +195,11 @@ export function findingsForPage(page: PageForAnalysis, options: AnalysisOptions 
     if (pageUrlSent) shared.add("page_url");
     for (const s of beacon?.shared ?? []) shared.add(s);
     if (identifiers.length) shared.add("unique_id");
+    for (const s of leakShares(leaks)) shared.add(s);
+    for (const leak of leaks) {
+      if (!finding.leaks.some((l) => l.field === leak.field && l.encoding === leak.encoding))
+        finding.leaks.push(leak);
+    }
     finding.dataShared = ORDER.filter((s) => shared.has(s));
     for (const id of beacon?.pixelIds ?? []) if (!finding.pixelIds.includes(id)) finding.pixelIds.push(id);
     for (const e of beacon?.events ?? []) if (!finding.events.includes(e)) finding.events.push(e);

@@ -1,0 +1,200 @@
+import { createHash } from "node:crypto";
+import type { CapturedRequest } from "../capture/types.ts";
+import type { Identity } from "../crawl/identity.ts";
+import type { DataShared } from "./types.ts";
+
+export type LeakField = "email" | "phone" | "firstName" | "lastName" | "address";
+export type LeakEncoding = "plain" | "url" | "base64" | "md5" | "sha1" | "sha256" | "sha512";
+
+/** The synthetic identity found in a request: which field, how it was encoded, and where. */
+export interface LeakMatch {
+  field: LeakField;
+  encoding: LeakEncoding;
+  /** `query:NAME`, `body:NAME` (form), `body:$.path` (JSON), `body`, `header:NAME` or `url`. */
+  where: string;
+}
+
+interface Needle {
+  field: LeakField;
+  encoding: LeakEncoding;
+  /** Lowercased text to look for. */
+  text: string;
+  /** Names must stand as words: "alex" is not in "alexandria". */
+  word: boolean;
+}
+
+const hash = (algorithm: string, value: string) => createHash(algorithm).update(value).digest("hex");
+
+/** The forms vendors normalise each field to before they send or hash it. */
+function variants(field: LeakField, value: string): string[] {
+  const v = value.trim();
+  switch (field) {
+    case "email":
+      return [v.toLowerCase()];
+    case "phone": {
+      const digits = v.replace(/\D/g, "");
+      const out = [`+${digits}`, digits];
+      // A North American number is also written without its country code.
+      if (digits.length === 11 && digits.startsWith("1")) out.push(digits.slice(1));
+      return out;
+    }
+    case "firstName":
+    case "lastName":
+      return v.length >= 3 ? [v.toLowerCase()] : [];
+    case "address":
+      return v.length >= 8 ? [v.toLowerCase()] : [];
+  }
+}
+
+/** Everything to search for, computed once per identity. */
+export function identityNeedles(identity: Identity): Needle[] {
+  const needles: Needle[] = [];
+  const fields: Array<[LeakField, string]> = [
+    ["email", identity.email],
+    ["phone", identity.phone],
+    ["firstName", identity.firstName],
+    ["lastName", identity.lastName],
+    ["address", identity.address],
+  ];
+  for (const [field, value] of fields) {
+    const word = field === "firstName" || field === "lastName";
+    for (const form of variants(field, value)) {
+      needles.push({ field, encoding: "plain", text: form, word });
+      const encoded = encodeURIComponent(form).toLowerCase();
+      if (encoded !== form) {
+        needles.push({ field, encoding: "url", text: encoded, word: false });
+        if (form.includes(" "))
+          needles.push({ field, encoding: "url", text: encoded.replace(/%20/g, "+"), word: false });
+      }
+      // Only long enough values: the base64 of a short name matches by chance.
+      if (form.length >= 6) {
+        const b64 = Buffer.from(form).toString("base64").replace(/=+$/, "");
+        needles.push({ field, encoding: "base64", text: b64.toLowerCase(), word: false });
+        const url64 = b64.replace(/\+/g, "-").replace(/\//g, "_");
+        if (url64 !== b64)
+          needles.push({ field, encoding: "base64", text: url64.toLowerCase(), word: false });
+      }
+      for (const algorithm of ["md5", "sha1", "sha256", "sha512"] as const) {
+        needles.push({ field, encoding: algorithm, text: hash(algorithm, form), word: false });
+      }
+    }
+  }
+  return needles;
+}
+
+function contains(haystack: string, needle: Needle): boolean {
+  if (!needle.word) return haystack.includes(needle.text);
+  let from = 0;
+  for (let i = haystack.indexOf(needle.text); i !== -1; i = haystack.indexOf(needle.text, from)) {
+    const before = haystack[i - 1] ?? " ";
+    const after = haystack[i + needle.text.length] ?? " ";
+    if (!/[a-z0-9]/.test(before) && !/[a-z0-9]/.test(after)) return true;
+    from = i + 1;
+  }
+  return false;
+}
+
+function decodeSafe(text: string): string {
+  try {
+    return decodeURIComponent(text.replace(/\+/g, " "));
+  } catch {
+    return text;
+  }
+}
+
+/** Places a request carries text: each with a label for `where`. */
+function places(
+  request: Pick<CapturedRequest, "url" | "postData" | "requestHeaders">,
+): Array<[string, string]> {
+  const out: Array<[string, string]> = [];
+  let url: URL | null = null;
+  try {
+    url = new URL(request.url);
+  } catch {
+    out.push(["url", request.url]);
+  }
+  if (url) {
+    for (const [name, value] of url.searchParams) out.push([`query:${name.slice(0, 100)}`, value]);
+    out.push(["url", `${url.pathname}${url.hash}`]);
+  }
+  const body = request.postData;
+  if (body) {
+    const trimmed = body.trimStart();
+    if (trimmed.startsWith("{") || trimmed.startsWith("[")) {
+      try {
+        jsonPlaces(JSON.parse(body), "$", out, 0);
+      } catch {
+        out.push(["body", body]);
+      }
+    } else if (/^[^=&\s]+=/.test(body)) {
+      for (const line of body.split("\n"))
+        for (const [name, value] of new URLSearchParams(line))
+          out.push([`body:${name.slice(0, 100)}`, value]);
+    } else {
+      out.push(["body", body]);
+    }
+  }
+  for (const [name, value] of Object.entries(request.requestHeaders)) {
+    if (name === "user-agent" || name.startsWith("sec-ch-")) continue;
+    out.push([`header:${name}`, value]);
+  }
+  return out;
+}
+
+function jsonPlaces(value: unknown, path: string, out: Array<[string, string]>, depth: number): void {
+  if (depth > 20 || out.length > 5000) return;
+  if (typeof value === "string") out.push([`body:${path}`, value]);
+  else if (typeof value === "number") out.push([`body:${path}`, String(value)]);
+  else if (Array.isArray(value)) value.forEach((v, i) => jsonPlaces(v, `${path}[${i}]`, out, depth + 1));
+  else if (value && typeof value === "object") {
+    for (const [k, v] of Object.entries(value)) jsonPlaces(v, `${path}.${k.slice(0, 50)}`, out, depth + 1);
+  }
+}
+
+/** Every place the identity appears in one request, each field and encoding once. */
+export function findLeaks(
+  request: Pick<CapturedRequest, "url" | "postData" | "requestHeaders">,
+  needles: Needle[],
+): LeakMatch[] {
+  const found: LeakMatch[] = [];
+  const emails = needles.filter(
+    (n) => n.field === "email" && (n.encoding === "plain" || n.encoding === "url"),
+  );
+  for (const [where, raw] of places(request)) {
+    const lower = raw.toLowerCase();
+    const decoded = decodeSafe(raw).toLowerCase();
+    // Names inside the email address are the email leaking, not the name.
+    let withoutEmail: string | null = null;
+    for (const needle of needles) {
+      if (found.some((f) => f.field === needle.field && f.encoding === needle.encoding)) continue;
+      if (needle.word) {
+        withoutEmail ??= emails.reduce((text, e) => text.split(e.text).join(" "), lower);
+        if (contains(withoutEmail, needle))
+          found.push({ field: needle.field, encoding: needle.encoding, where });
+        continue;
+      }
+      // Values parsed out of a query or form are already decoded once; a URL-encoded match in them
+      // means the value was encoded twice, or sat in a path or header raw.
+      if (contains(lower, needle) || (needle.encoding !== "plain" && contains(decoded, needle))) {
+        found.push({ field: needle.field, encoding: needle.encoding, where });
+      }
+    }
+  }
+  // A plain match explains its URL-encoded twin in the same place.
+  return found.filter(
+    (f) => !(f.encoding === "url" && found.some((g) => g.field === f.field && g.encoding === "plain")),
+  );
+}
+
+/** The vocabulary words a set of leaks adds to a finding. */
+export function leakShares(leaks: LeakMatch[]): DataShared[] {
+  const out = new Set<DataShared>();
+  for (const leak of leaks) {
+    const hashed = ["md5", "sha1", "sha256", "sha512"].includes(leak.encoding);
+    if (leak.field === "email") out.add(hashed ? "hashed_email" : "email");
+    else if (leak.field === "phone") out.add(hashed ? "hashed_phone" : "phone");
+    else if (leak.field === "address") out.add("address");
+    else out.add("name");
+  }
+  return [...out];
+}
