@@ -91,7 +91,13 @@ describe("command line: crawl from lists and export", () => {
       },
       {
         host: "www.listed-two.test",
-        routes: { "/": page("Two", "<h1>two</h1>", snippets.meta("111122223333")) },
+        routes: {
+          "/": page(
+            "Two",
+            `<nav><a href="/mental-health">Mental health</a> <a href="/depression">Depression</a></nav><h1>two</h1>`,
+            snippets.meta("111122223333"),
+          ),
+        },
       },
       { host: "www.from-stdin.test", routes: { "/": page("Stdin", "<h1>stdin</h1>") } },
     ]);
@@ -149,6 +155,13 @@ describe("command line: crawl from lists and export", () => {
     expect(Object.keys(pages[0] ?? {})).toEqual(
       expect.arrayContaining(["site", "url", "title", "depth", "status", "sensitive", "sensitiveEvidence"]),
     );
+    // Classified from the URL; the home pages' navigation ("Get help", a "Mental health" menu) is not read.
+    expect(pages.map((p) => p.sensitive)).toEqual([[], ["domestic_violence"], []]);
+    expect(pages[1]?.sensitiveEvidence).toBe('domestic_violence: url "domestic violence"');
+    const findings = await jsonl("findings");
+    expect(findings.find((f) => String(f.pageUrl).endsWith("/domestic-violence"))?.sensitive).toEqual([
+      "domestic_violence",
+    ]);
   });
 
   it("exports requests with party, entity and tracker", async () => {

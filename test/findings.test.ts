@@ -1,6 +1,8 @@
+import { createHash } from "node:crypto";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { DEFAULT_IDENTITY } from "../src/crawl/identity.ts";
 import type { FixtureSite, FixtureWeb } from "../src/fixture-web/server.ts";
 import { page, snippets, vendorSites } from "../src/fixture-web/vendors.ts";
 import { crawlArgs, runEarshot, startWeb, tempDir } from "./helpers.ts";
@@ -121,6 +123,11 @@ describe("findings on a fixture web with each vendor", () => {
         "",
         '<script src="https://www.clarity.ms/tag/clarityfix1"></script>',
       ),
+      // Advanced matching: the synthetic visitor's email, hashed, sent to TikTok with the event.
+      beaconSite(
+        "www.am-site.test",
+        `fetch('https://analytics.tiktok.com/api/v2/pixel',{method:'POST',body:JSON.stringify({event:'CompleteRegistration',context:{pixel:{code:'C4AM'},page:{url:location.href},user:{sha256_email:'${createHash("sha256").update(DEFAULT_IDENTITY.email).digest("hex")}'}}})});`,
+      ),
       // First-party server-side tagging: GA4's wire format on the site's own subdomain.
       beaconSite(
         "www.sst-shop.test",
@@ -164,6 +171,7 @@ describe("findings on a fixture web with each vendor", () => {
       "www.matomo-site.test",
       "www.ua-site.test",
       "www.clarity-site.test",
+      "www.am-site.test",
     ];
     const crawl = await runEarshot([
       "crawl",
@@ -240,6 +248,17 @@ describe("findings on a fixture web with each vendor", () => {
     expect(of("www.tiktok-site.test")[0]?.phase).toBe("no_consent_prompt");
   });
 
+  it("finds the synthetic identity's hashed email sent as advanced matching", () => {
+    const [am] = of("www.am-site.test");
+    expect(am?.leaks).toEqual([
+      { field: "email", encoding: "sha256", where: "body:$.context.user.sha256_email" },
+    ]);
+    expect(am?.dataShared).toContain("hashed_email");
+    expect(findings.filter((f) => (f.leaks as unknown[]).length > 0).map((f) => f.site)).toEqual([
+      "www.am-site.test",
+    ]);
+  });
+
   it("reports an undecoded ad network that received the page's cookie ID", () => {
     const [leaky] = of("www.leaky-site.test");
     expect([leaky?.entity, leaky?.tracker]).toEqual(["tracker-network.test", "tracker-network.test"]);
@@ -273,7 +292,7 @@ describe("findings on a fixture web with each vendor", () => {
     const before = (await runEarshot(["export", out, "--table", "findings"])).stdout;
     const analyze = await runEarshot(["analyze", out]);
     expect(analyze.code, analyze.stderr).toBe(0);
-    expect(analyze.stderr).toMatch(new RegExp(`${findings.length} findings on 19 pages`));
+    expect(analyze.stderr).toMatch(new RegExp(`${findings.length} findings on 20 pages`));
     expect((await runEarshot(["export", out, "--table", "findings"])).stdout).toBe(before);
     const withValues = (await runEarshot(["export", out, "--table", "findings", "--keep-values"])).stdout;
     expect(withValues).toMatch(/"name":"_ttp","source":"cookie","value":"ttp\d+"/);

@@ -131,7 +131,7 @@ describe("a crawl that nothing stops", () => {
         ...sites,
         ...crawlArgs(web, out, [
           "--timeout",
-          "4",
+          "10",
           "--dwell",
           "0.3",
           "--pages-per-site",

@@ -105,11 +105,19 @@ export interface PageEvent {
 
 export type PageStatus = "ok" | "timeout" | "failed" | "crashed";
 
+/** What the page says, for classifying it: headings and main text outside navigation (bounded). */
+export interface PageText {
+  headings: string[];
+  description: string | null;
+  text: string;
+}
+
 export interface PageCapture {
   depth: number;
   requestedUrl: string;
   finalUrl: string;
   title: string | null;
+  content: PageText;
   status: PageStatus;
   /** HTTP status of the top-level document. */
   httpStatus: number | null;

@@ -1,6 +1,6 @@
 import { parseArgs } from "node:util";
+import { analysePage } from "../analyze/analyze-page.ts";
 import type { Identity } from "../crawl/identity.ts";
-import { findingsForPage } from "../decode/findings.ts";
 import { openCrawl } from "./export-command.ts";
 import { recordTrackerDb, trackerDbFor } from "./tracker-db-option.ts";
 import { UsageError } from "./usage.ts";
@@ -18,7 +18,7 @@ export function analyzeCommand(argv: string[]): number {
     const trackerDb = trackerDbFor(store, values["tracker-db"]);
     if (trackerDb && values["tracker-db"]) recordTrackerDb(store, values["tracker-db"], trackerDb);
     const identity = JSON.parse(store.getMeta("identity") ?? "null") as Identity | null;
-    const { pages, findings } = store.reanalyse((page) => findingsForPage(page, { trackerDb, identity }));
+    const { pages, findings } = store.reanalyse((page) => analysePage(page, { trackerDb, identity }));
     process.stderr.write(`earshot: ${findings} findings on ${pages} pages in ${store.path}\n`);
   } finally {
     store.close();

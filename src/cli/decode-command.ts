@@ -51,6 +51,8 @@ export function decodeCommand(argv: string[]): number {
   const [finding] = findingsForPage(
     {
       pageUrl,
+      title: null,
+      content: { headings: [], description: null, text: "" },
       cookies: [],
       storage: [],
       requests: [

@@ -1,7 +1,7 @@
+import { analysePage } from "../analyze/analyze-page.ts";
 import type { TrackerDb } from "../attribute/tracker-db.ts";
 import { CaptureHub } from "../capture/capture-hub.ts";
 import type { FailureReason, SiteResult } from "../capture/types.ts";
-import { findingsForPage } from "../decode/findings.ts";
 import type { CrawlStore, SiteRow } from "../store/sqlite-store.ts";
 import { BrowserProcess, removeStaleProfiles } from "./browser.ts";
 import type { Identity } from "./identity.ts";
@@ -223,13 +223,20 @@ export async function runCrawl(
       }
       // Analysis is a pure function of the capture; running it here fills the findings table as
       // the crawl goes, and `earshot analyze` can redo it later with better decoders.
-      const findings = result.pages.map((p) =>
-        findingsForPage(
-          { pageUrl: p.finalUrl, requests: p.requests, cookies: p.cookies, storage: p.storage },
+      const analysis = result.pages.map((p) =>
+        analysePage(
+          {
+            pageUrl: p.finalUrl,
+            title: p.title,
+            content: p.content,
+            requests: p.requests,
+            cookies: p.cookies,
+            storage: p.storage,
+          },
           { trackerDb: options.trackerDb, identity: options.identity },
         ),
       );
-      store.writeSite(row.id, result, findings);
+      store.writeSite(row.id, result, analysis);
       outcome.crawled++;
       if (result.status === "ok") outcome.ok++;
       else outcome.failed++;

@@ -1,4 +1,5 @@
 import { getDomain } from "tldts";
+import { linkSensitivity } from "../classify/sensitive.ts";
 
 /** A link as found on a page. */
 export interface PageLink {
@@ -6,121 +7,18 @@ export interface PageLink {
   text: string;
 }
 
-// Words in a URL path or link text that suggest a page about a sensitive subject. The classifier
-// (classify/) decides what a page is about after the visit; this only orders the links to visit.
-const SENSITIVE_WORDS = [
-  "health",
-  "medical",
-  "clinic",
-  "hospital",
-  "doctor",
-  "patient",
-  "hiv",
-  "cancer",
-  "diabetes",
-  "disease",
-  "symptom",
-  "pregnan",
-  "abortion",
-  "contracept",
-  "fertility",
-  "ivf",
-  "reproductive",
-  "planned-parenthood",
-  "std",
-  "sti",
-  "mental",
-  "depress",
-  "anxiety",
-  "suicide",
-  "therapy",
-  "therapist",
-  "counsel",
-  "crisis",
-  "psychiatr",
-  "addiction",
-  "substance",
-  "alcohol",
-  "opioid",
-  "drug",
-  "recovery",
-  "rehab",
-  "weight-loss",
-  "weightloss",
-  "church",
-  "faith",
-  "pray",
-  "worship",
-  "ministry",
-  "mosque",
-  "synagogue",
-  "bible",
-  "sermon",
-  "religio",
-  "domestic-violence",
-  "domestic violence",
-  "abuse",
-  "assault",
-  "violence",
-  "shelter",
-  "hotline",
-  "stalking",
-  "snap",
-  "food-assistance",
-  "food assistance",
-  "food-stamps",
-  "benefit",
-  "welfare",
-  "medicaid",
-  "wic",
-  "tanf",
-  "unemployment",
-  "assistance",
-  "housing",
-  "eviction",
-  "debt",
-  "bankrupt",
-  "foreclos",
-  "payday",
-  "loan",
-  "credit-repair",
-  "lgbt",
-  "gay",
-  "lesbian",
-  "transgender",
-  "queer",
-  "pride",
-  "gender",
-  "immigra",
-  "visa",
-  "asylum",
-  "refugee",
-  "citizenship",
-  "daca",
-  "deport",
-  "green-card",
-  "child",
-  "kids",
-  "youth",
-  "parent",
-  "teen",
-  "adopt",
-  "foster",
-];
-
 const AVOID = /(log-?out|sign-?out|log-?in|sign-?in|register|cart|checkout|unsubscribe|print|share)/i;
 const NOT_A_PAGE =
   /\.(pdf|zip|gz|tgz|rar|7z|jpe?g|png|gif|webp|svg|ico|mp[34]|m4a|mov|avi|wav|docx?|xlsx?|pptx?|exe|dmg|iso|apk|csv|xml|json|rss|txt)$/i;
 
-function score(path: string, text: string): number {
-  const p = decodeSafe(path).toLowerCase().replace(/[_/]+/g, "-");
-  const t = text.toLowerCase();
-  let s = 0;
-  for (const word of SENSITIVE_WORDS) {
-    if (p.includes(word.replace(/ /g, "-"))) s += 2;
-    if (t.includes(word.replace(/-/g, " "))) s += 1;
-  }
-  if (AVOID.test(p) || AVOID.test(t)) s -= 5;
+/**
+ * The classifier's own terms rank the links (one list to maintain), so a five-page budget reaches
+ * the domestic-violence page in the footer before "About us".
+ */
+function score(url: URL, text: string): number {
+  const path = decodeSafe(url.pathname + url.search);
+  let s = linkSensitivity(url.href, text);
+  if (AVOID.test(path) || AVOID.test(text)) s -= 5;
   return s;
 }
 
@@ -172,7 +70,7 @@ export function pickSubpages(
     const key = url.href;
     if (seen.has(key)) return;
     seen.add(key);
-    candidates.push({ url: key, score: score(url.pathname + url.search, link.text.slice(0, 200)), order });
+    candidates.push({ url: key, score: score(url, link.text.slice(0, 200)), order });
   });
   candidates.sort((a, b) => b.score - a.score || a.order - b.order);
   return candidates.slice(0, count).map((c) => c.url);

@@ -1,6 +1,6 @@
 import type { BrowserContext, Page } from "playwright-core";
 import type { CaptureHub, SiteCapture } from "../capture/capture-hub.ts";
-import type { FailureReason, PageCapture, PageEvent, SiteResult } from "../capture/types.ts";
+import type { FailureReason, PageCapture, PageEvent, PageText, SiteResult } from "../capture/types.ts";
 import { clip } from "../util/bound.ts";
 import { LIMITS } from "../util/limits.ts";
 import { sleep, withTimeout } from "../util/time.ts";
@@ -34,6 +34,37 @@ const SMALL_STEP_MS = 3000;
 const READ_TIMEOUT_MS = 10_000;
 /** Time for requests sent while a page unloads to show up in the capture. */
 const UNLOAD_GRACE_MS = 300;
+
+// Headings and main text, without navigation, header, footer and asides: a menu item that says
+// "Mental health" must not make a home page a mental-health page. Bounded in the page.
+const READ_TEXT = `(() => {
+  const clean = (s) => String(s || "").replace(/\\s+/g, " ").trim();
+  const root = document.querySelector("main, [role=main], article") || document.body;
+  if (!root) return null;
+  const copy = root.cloneNode(true);
+  copy.querySelectorAll("nav, header, footer, aside, script, style, noscript, template, [role=navigation], [role=banner], [role=contentinfo], [aria-hidden=true]").forEach((e) => e.remove());
+  const headings = Array.from(copy.querySelectorAll("h1, h2, h3")).slice(0, ${LIMITS.headings})
+    .map((h) => h.tagName.toLowerCase() + ":" + clean(h.textContent).slice(0, ${LIMITS.headingText}))
+    .filter((h) => h.length > 3);
+  const meta = document.querySelector('meta[name="description"]');
+  return { headings, description: meta ? clean(meta.getAttribute("content")).slice(0, 500) : null, text: clean(copy.textContent).slice(0, ${LIMITS.pageText}) };
+})()`;
+
+/** The page's answer is as hostile as the page: keep only well-formed, bounded strings. */
+function sanitiseText(value: unknown): PageText {
+  const v = (value ?? {}) as { headings?: unknown; description?: unknown; text?: unknown };
+  const headings = Array.isArray(v.headings)
+    ? v.headings
+        .filter((h): h is string => typeof h === "string")
+        .slice(0, LIMITS.headings)
+        .map((h) => clip(h, LIMITS.headingText + 4) ?? "")
+    : [];
+  return {
+    headings,
+    description: typeof v.description === "string" ? clip(v.description, 500) : null,
+    text: typeof v.text === "string" ? (clip(v.text, LIMITS.pageText) ?? "") : "",
+  };
+}
 
 const SIMULATE_LEAVE = `(() => {
   try {
@@ -134,8 +165,11 @@ function homeFailure(home: PageCapture): { reason: FailureReason; detail: string
       detail: errorDetail(home.error ?? home.status),
     };
   }
-  if (home.status === "timeout" && home.httpStatus === null)
+  // Timed out before a document answered, or while still being redirected: nothing was loaded.
+  const stillRedirecting = home.httpStatus !== null && home.httpStatus >= 300 && home.httpStatus < 400;
+  if (home.status === "timeout" && (home.httpStatus === null || stillRedirecting)) {
     return { reason: "timeout", detail: home.error ?? "" };
+  }
   if (home.httpStatus !== null && home.httpStatus >= 500)
     return { reason: "http_5xx", detail: `HTTP ${home.httpStatus}` };
   if (home.httpStatus !== null && home.httpStatus >= 400)
@@ -213,6 +247,7 @@ async function visitPage(
   if (httpStatus === null) httpStatus = documentStatus(capture, url);
 
   let title: string | null = null;
+  let content: PageText = { headings: [], description: null, text: "" };
   let links: PageLink[] = [];
   let finalUrl = page.isClosed() ? url : page.url();
   // A page whose document never answered has nothing to dwell on or read.
@@ -220,6 +255,7 @@ async function visitPage(
   if (status !== "failed" && status !== "crashed" && !nothingLoaded && !page.isClosed()) {
     if (options.dwellMs > 0) await sleep(options.dwellMs);
     title = clip(await withTimeout(page.title(), READ_TIMEOUT_MS, null), LIMITS.title);
+    content = sanitiseText(await withTimeout(page.evaluate(READ_TEXT), READ_TIMEOUT_MS, null));
     finalUrl = page.url();
     if (depth === 0 && options.pagesPerSite > 1) {
       links = await withTimeout(
@@ -244,6 +280,7 @@ async function visitPage(
     requestedUrl: url,
     finalUrl: clip(finalUrl, LIMITS.url) ?? url,
     title,
+    content,
     status,
     httpStatus,
     error,

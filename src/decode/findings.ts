@@ -1,7 +1,7 @@
 import { attributeRequest } from "../attribute/attribute-request.ts";
 import { registrableDomain } from "../attribute/party.ts";
 import type { TrackerDb } from "../attribute/tracker-db.ts";
-import type { CapturedCookie, CapturedRequest, StorageItem } from "../capture/types.ts";
+import type { CapturedCookie, CapturedRequest, PageText, StorageItem } from "../capture/types.ts";
 import type { Identity } from "../crawl/identity.ts";
 import { decodeRequest, decoderInput } from "./index.ts";
 import { findLeaks, identityNeedles, type LeakMatch, leakShares } from "./leaks.ts";
@@ -10,6 +10,8 @@ import type { Beacon, DataShared, Identifier, RawIdentifier } from "./types.ts";
 /** One page's capture, as analysis needs it (from a crawl in memory or from the database). */
 export interface PageForAnalysis {
   pageUrl: string;
+  title: string | null;
+  content: PageText;
   requests: CapturedRequest[];
   cookies: CapturedCookie[];
   storage: StorageItem[];

@@ -62,7 +62,8 @@ export function* exportRecords(
     case "pages": {
       const rows = db
         .prepare(
-          `SELECT s.site, p.url, p.title, p.depth, p.status, p.http_status, p.requested_url, p.error
+          `SELECT s.site, p.url, p.title, p.depth, p.status, p.http_status, p.requested_url, p.error, p.sensitive,
+             p.sensitive_evidence
            FROM pages p JOIN sites s ON s.id = p.site_id ORDER BY s.position, p.id`,
         )
         .iterate() as Iterable<Record<string, string | number | null>>;
@@ -73,8 +74,8 @@ export function* exportRecords(
           title: r.title,
           depth: r.depth,
           status: r.status,
-          sensitive: [],
-          sensitiveEvidence: "",
+          sensitive: json(r.sensitive as string, []),
+          sensitiveEvidence: r.sensitive_evidence,
           httpStatus: r.http_status,
           requestedUrl: r.requested_url,
           error: r.error,
@@ -153,7 +154,7 @@ export function* exportRecords(
     case "findings": {
       const rows = db
         .prepare(
-          `SELECT s.site, p.url AS page_url, f.* FROM findings f JOIN pages p ON p.id = f.page_id
+          `SELECT s.site, p.url AS page_url, p.sensitive AS page_sensitive, f.* FROM findings f JOIN pages p ON p.id = f.page_id
            JOIN sites s ON s.id = f.site_id ORDER BY s.position, f.id`,
         )
         .iterate() as Iterable<Record<string, string | number | null>>;
@@ -174,7 +175,7 @@ export function* exportRecords(
           ),
           leaks: json(r.leaks as string, []),
           phase: r.phase,
-          sensitive: [],
+          sensitive: json(r.page_sensitive as string, []),
         };
       }
       return;

@@ -150,4 +150,12 @@ export const MIGRATIONS: string[] = [
   );
   CREATE INDEX findings_page ON findings(page_id);
   `,
+  // 2: what a page says (for the sensitive-page classifier) and the classifier's verdict.
+  `
+  ALTER TABLE pages ADD COLUMN headings TEXT NOT NULL DEFAULT '[]';
+  ALTER TABLE pages ADD COLUMN description TEXT;
+  ALTER TABLE pages ADD COLUMN text_excerpt TEXT NOT NULL DEFAULT '';
+  ALTER TABLE pages ADD COLUMN sensitive TEXT NOT NULL DEFAULT '[]';
+  ALTER TABLE pages ADD COLUMN sensitive_evidence TEXT NOT NULL DEFAULT '';
+  `,
 ];

@@ -8,8 +8,16 @@ import type {
   StorageItem,
   TargetKind,
 } from "../capture/types.ts";
+import type { Classification } from "../classify/sensitive.ts";
 import type { SiteEntry } from "../crawl/site-list.ts";
 import type { Finding, PageForAnalysis } from "../decode/findings.ts";
+
+/** What analysis derived from one page: its findings and its sensitive categories. */
+export interface PageAnalysis {
+  findings: Finding[];
+  sensitive: Classification;
+}
+
 import { MIGRATIONS } from "./schema.ts";
 
 export const DB_FILE = "earshot.sqlite";
@@ -138,7 +146,7 @@ export class CrawlStore {
    * Records everything about one site in one transaction: either all of it is in the database or,
    * after a crash, none of it is and the site is crawled again. Rewriting a site replaces it.
    */
-  writeSite(siteId: number, result: SiteResult, findings: Finding[][] = []): void {
+  writeSite(siteId: number, result: SiteResult, analysis: PageAnalysis[] = []): void {
     const db = this.db;
     const tx = db.transaction(() => {
       for (const table of ["page_events", "storage_items", "cookies", "requests", "findings"]) {
@@ -151,8 +159,9 @@ export class CrawlStore {
       db.prepare("DELETE FROM pages WHERE site_id = ?").run(siteId);
 
       const insertPage = db.prepare(
-        `INSERT INTO pages (site_id, depth, requested_url, url, title, status, http_status, error, started_at, ended_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        `INSERT INTO pages (site_id, depth, requested_url, url, title, status, http_status, error, started_at, ended_at,
+           headings, description, text_excerpt, sensitive, sensitive_evidence)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       );
       const insertRequest = db.prepare(
         `INSERT INTO requests (site_id, page_id, request_id, hop, target_kind, frame_id, document_url, url, method,
@@ -191,6 +200,11 @@ export class CrawlStore {
           page.error,
           page.startedAt,
           page.endedAt,
+          JSON.stringify(page.content.headings),
+          page.content.description,
+          page.content.text,
+          JSON.stringify(analysis[result.pages.indexOf(page)]?.sensitive.categories ?? []),
+          analysis[result.pages.indexOf(page)]?.sensitive.evidence ?? "",
         ).lastInsertRowid;
         for (const r of page.requests) {
           insertRequest.run(
@@ -257,7 +271,7 @@ export class CrawlStore {
             insertFrame.run(socketId, f.direction, f.opcode, f.payload, f.payloadLength, f.at);
         }
         for (const e of page.events) insertEvent.run(siteId, pageId, e.kind, e.detail, e.at);
-        this.insertFindings(siteId, Number(pageId), findings[result.pages.indexOf(page)] ?? []);
+        this.insertFindings(siteId, Number(pageId), analysis[result.pages.indexOf(page)]?.findings ?? []);
       }
       db.prepare(
         `UPDATE sites SET status = ?, final_url = ?, error = ?, error_detail = ?, pages = ?, started_at = ?, finished_at = ?
@@ -299,19 +313,21 @@ export class CrawlStore {
   }
 
   /** Replaces the findings of every page (analysis run again over the stored capture). */
-  reanalyse(analyse: (page: PageForAnalysis) => Finding[]): { pages: number; findings: number } {
+  reanalyse(analyse: (page: PageForAnalysis) => PageAnalysis): { pages: number; findings: number } {
     const pages = this.db.prepare("SELECT id, site_id AS siteId, url FROM pages ORDER BY id").all() as Array<{
       id: number;
       siteId: number;
       url: string;
     }>;
     let count = 0;
+    const update = this.db.prepare("UPDATE pages SET sensitive = ?, sensitive_evidence = ? WHERE id = ?");
     const tx = this.db.transaction(() => {
       this.db.prepare("DELETE FROM findings").run();
       for (const page of pages) {
-        const findings = analyse(this.loadPage(page.id, page.url));
-        this.insertFindings(page.siteId, page.id, findings);
-        count += findings.length;
+        const result = analyse(this.loadPage(page.id, page.url));
+        update.run(JSON.stringify(result.sensitive.categories), result.sensitive.evidence, page.id);
+        this.insertFindings(page.siteId, page.id, result.findings);
+        count += result.findings.length;
       }
     });
     tx();
@@ -374,7 +390,19 @@ export class CrawlStore {
         "SELECT origin, kind, key, value, value_length AS valueLength FROM storage_items WHERE page_id = ? ORDER BY id",
       )
       .all(pageId) as StorageItem[];
-    return { pageUrl, requests, cookies, storage };
+    const row = this.db
+      .prepare("SELECT title, headings, description, text_excerpt FROM pages WHERE id = ?")
+      .get(pageId) as
+      | { title: string | null; headings: string; description: string | null; text_excerpt: string }
+      | undefined;
+    let headings: string[] = [];
+    try {
+      headings = JSON.parse(row?.headings ?? "[]") as string[];
+    } catch {
+      // A damaged value reads as no headings.
+    }
+    const content = { headings, description: row?.description ?? null, text: row?.text_excerpt ?? "" };
+    return { pageUrl, title: row?.title ?? null, content, requests, cookies, storage };
   }
 
   counts(): CrawlCounts {

@@ -16,4 +16,7 @@ export const LIMITS = {
   eventsPerPage: 200,
   linksConsidered: 2000,
   errorText: 500,
+  pageText: 8000,
+  headings: 60,
+  headingText: 200,
 } as const;

@@ -1,0 +1,20 @@
+import { classifyPage } from "../classify/sensitive.ts";
+import { type AnalysisOptions, findingsForPage, type PageForAnalysis } from "../decode/findings.ts";
+import type { PageAnalysis } from "../store/sqlite-store.ts";
+
+/**
+ * Everything derived from one page's capture: who received what (attribution, decoders, leaks) and
+ * what the page is about. Pure: the crawl runs it as pages finish, `earshot analyze` runs it again.
+ */
+export function analysePage(page: PageForAnalysis, options: AnalysisOptions = {}): PageAnalysis {
+  return {
+    findings: findingsForPage(page, options),
+    sensitive: classifyPage({
+      url: page.pageUrl,
+      title: page.title,
+      headings: page.content.headings,
+      description: page.content.description,
+      text: page.content.text,
+    }),
+  };
+}
