@@ -53,6 +53,21 @@ function siteRows(out: string) {
   }
 }
 
+/** Waits until a running crawl has recorded `count` sites as ok (the database may not exist yet). */
+function waitForFinished(out: string, count: number): Promise<void> {
+  return waitFor(
+    () => {
+      try {
+        return siteRows(out).filter((r) => r.status === "ok").length >= count;
+      } catch {
+        return false;
+      }
+    },
+    90_000,
+    `${count} finished sites`,
+  );
+}
+
 describe("a crawl that nothing stops", () => {
   let web: FixtureWeb;
   let crashTmp = "";
@@ -177,17 +192,7 @@ describe("a crawl that nothing stops", () => {
     ];
     const child = startEarshot(args, { tmp });
     const exited = new Promise((resolve) => child.on("exit", resolve));
-    await waitFor(
-      () => {
-        try {
-          return siteRows(out).filter((r) => r.status === "ok").length >= 3;
-        } catch {
-          return false;
-        }
-      },
-      90_000,
-      "three finished sites",
-    );
+    await waitForFinished(out, 3);
     child.kill("SIGKILL");
     await exited;
     const before = siteRows(out).filter((r) => r.status === "ok");
@@ -246,17 +251,7 @@ describe("a crawl that nothing stops", () => {
     ];
     const child = startEarshot(args, { tmp });
     const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
-    await waitFor(
-      () => {
-        try {
-          return siteRows(out).some((r) => r.status === "ok");
-        } catch {
-          return false;
-        }
-      },
-      90_000,
-      "a finished site",
-    );
+    await waitForFinished(out, 1);
     child.kill("SIGINT");
     expect(await exited).toBe(130);
     expect(browserProcesses(tmp)).toEqual([]);

@@ -3,6 +3,7 @@ import { bound, boundHeaders, clip } from "../util/bound.ts";
 import { LIMITS } from "../util/limits.ts";
 import { withTimeout } from "../util/time.ts";
 import type { Collector, PageContext, TargetRef, TargetSetup } from "./collector.ts";
+import { newCapturedRequest } from "./request.ts";
 import type { CapturedRequest, CapturedWebSocket, PageCapture } from "./types.ts";
 
 interface CdpRequest {
@@ -194,7 +195,7 @@ export class NetworkCollector implements Collector {
     const initiator = p.initiator as Initiator | undefined;
     const frame = topOfStack(initiator?.stack);
     const url = cdpRequest.url + (cdpRequest.urlFragment ?? "");
-    const request: CapturedRequest = {
+    const request = newCapturedRequest({
       requestId: p.requestId as string,
       hop: previous && p.redirectResponse ? previous.hop + 1 : 0,
       targetKind: target.kind,
@@ -204,9 +205,6 @@ export class NetworkCollector implements Collector {
       method: cdpRequest.method,
       resourceType: ((p.type as string | undefined) ?? "other").toLowerCase(),
       requestHeaders: boundHeaders(cdpRequest.headers, LIMITS.headersPerMessage, LIMITS.headerValue),
-      postData: null,
-      postDataLength: null,
-      postDataSha256: null,
       initiatorType: initiator?.type ?? null,
       initiatorUrl: clip(initiator?.url ?? frame?.url ?? null, LIMITS.url),
       initiatorStack: frame
@@ -216,16 +214,7 @@ export class NetworkCollector implements Collector {
           )
         : null,
       sentAt: typeof p.wallTime === "number" ? Math.round(p.wallTime * 1000) : Date.now(),
-      status: null,
-      responseHeaders: null,
-      remoteIp: null,
-      mimeType: null,
-      protocol: null,
-      fromCache: false,
-      encodedSize: null,
-      error: null,
-      redirectedTo: null,
-    };
+    });
     const extra = this.extraRequestHeaders.get(key);
     if (extra) {
       Object.assign(request.requestHeaders, extra);
@@ -286,33 +275,16 @@ export class NetworkCollector implements Collector {
       error: null,
     });
     // The handshake is a request too, so it appears in the request table with everything else.
-    const request: CapturedRequest = {
+    const request = newCapturedRequest({
       requestId: p.requestId as string,
-      hop: 0,
       targetKind: target.kind,
-      frameId: null,
       documentUrl: clip(target.url, LIMITS.url),
       url,
       method: "GET",
       resourceType: "websocket",
-      requestHeaders: {},
-      postData: null,
-      postDataLength: null,
-      postDataSha256: null,
       initiatorType: initiator?.type ?? null,
       initiatorUrl,
-      initiatorStack: null,
-      sentAt: Date.now(),
-      status: null,
-      responseHeaders: null,
-      remoteIp: null,
-      mimeType: null,
-      protocol: null,
-      fromCache: false,
-      encodedSize: null,
-      error: null,
-      redirectedTo: null,
-    };
+    });
     this.requests.push(request);
     this.latest.set(key, request);
   }

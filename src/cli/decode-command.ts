@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { attributeRequest } from "../attribute/attribute-request.ts";
+import { newCapturedRequest } from "../capture/request.ts";
 import { DEFAULT_IDENTITY } from "../crawl/identity.ts";
 import { findingsForPage } from "../decode/findings.ts";
 import { decodeRequest, decoderInput } from "../decode/index.ts";
@@ -56,33 +57,17 @@ export function decodeCommand(argv: string[]): number {
       cookies: [],
       storage: [],
       requests: [
-        {
+        newCapturedRequest({
           requestId: "decode",
-          hop: 0,
           targetKind: "page",
-          frameId: null,
           documentUrl: pageUrl || null,
           url: values.url,
           method,
           resourceType: "other",
-          requestHeaders: {},
           postData: body,
           postDataLength: body?.length ?? null,
-          postDataSha256: null,
-          initiatorType: null,
-          initiatorUrl: null,
-          initiatorStack: null,
           sentAt: 0,
-          status: null,
-          responseHeaders: null,
-          remoteIp: null,
-          mimeType: null,
-          protocol: null,
-          fromCache: false,
-          encodedSize: null,
-          error: null,
-          redirectedTo: null,
-        },
+        }),
       ],
     },
     // Leaks of the built-in synthetic identity are reported as a crawl would report them.

@@ -145,8 +145,9 @@ function jsonPlaces(value: unknown, path: string, out: Array<[string, string]>, 
   if (depth > 20 || out.length > 5000) return;
   if (typeof value === "string") out.push([`body:${path}`, value]);
   else if (typeof value === "number") out.push([`body:${path}`, String(value)]);
-  else if (Array.isArray(value)) value.forEach((v, i) => jsonPlaces(v, `${path}[${i}]`, out, depth + 1));
-  else if (value && typeof value === "object") {
+  else if (Array.isArray(value)) {
+    for (const [i, v] of value.entries()) jsonPlaces(v, `${path}[${i}]`, out, depth + 1);
+  } else if (value && typeof value === "object") {
     for (const [k, v] of Object.entries(value)) jsonPlaces(v, `${path}.${k.slice(0, 50)}`, out, depth + 1);
   }
 }

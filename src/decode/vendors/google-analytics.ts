@@ -1,6 +1,12 @@
 import { addUnique, allParams, detail, hostIs, identify, newBeacon, share } from "../params.ts";
 import type { Beacon, Decoder, DecoderInput } from "../types.ts";
 
+/** Each line of a batched body is one hit with its own parameters; a body-less request is one hit. */
+function bodyHits(body: string | null): URLSearchParams[] {
+  const lines = (body ?? "").split(/\r?\n/).filter((l) => l.includes("="));
+  return lines.length > 0 ? lines.map((l) => new URLSearchParams(l)) : [new URLSearchParams()];
+}
+
 /** Google Analytics 4: /g/collect on Google's hosts or on a first-party server-side tagging host. */
 export const ga4: Decoder = {
   id: "ga4",
@@ -19,8 +25,7 @@ export const ga4: Decoder = {
     }
     const beacon = newBeacon(this);
     // A POST body holds one event per line, each with its own parameters on top of the query's.
-    const lines = (input.body ?? "").split(/\r?\n/).filter((l) => l.includes("="));
-    const hits = lines.length > 0 ? lines.map((l) => new URLSearchParams(l)) : [new URLSearchParams()];
+    const hits = bodyHits(input.body);
     for (const hit of hits) {
       const params = new Map([...query, ...hit]);
       addUnique(beacon.pixelIds, params.get("tid"));
@@ -58,8 +63,7 @@ export const universalAnalytics: Decoder = {
       return null;
     }
     const beacon = newBeacon(this);
-    const lines = (input.body ?? "").split(/\r?\n/).filter((l) => l.includes("="));
-    const hits = lines.length > 0 ? lines.map((l) => new URLSearchParams(l)) : [new URLSearchParams()];
+    const hits = bodyHits(input.body);
     for (const hit of hits) {
       const params = new Map([...allParams({ ...input, body: null }), ...hit]);
       addUnique(beacon.pixelIds, params.get("tid"));
