@@ -53,7 +53,8 @@ function printSummary(dir: string): void {
         site = String(f.site);
         lines.push(`  ${site}`);
       }
-      const path = new URL(String(f.pageUrl)).pathname;
+      const sensitive = (f.sensitive as string[]).length ? ` [${(f.sensitive as string[]).join(", ")}]` : "";
+      const path = new URL(String(f.pageUrl)).pathname + sensitive;
       const ids = (f.pixelIds as string[]).join(", ");
       const events = (f.events as string[]).join(", ");
       lines.push(
