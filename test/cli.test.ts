@@ -94,7 +94,7 @@ describe("command line: crawl from lists and export", () => {
         routes: {
           "/": page(
             "Two",
-            `<nav><a href="/mental-health">Mental health</a> <a href="/depression">Depression</a></nav><h1>two</h1>`,
+            `<nav><a href="https://www.elsewhere.test/mental-health">Mental health</a> <a href="https://www.elsewhere.test/depression">Depression</a></nav><h1>two</h1>`,
             snippets.meta("111122223333"),
           ),
         },

@@ -66,6 +66,8 @@ function sanitiseText(value: unknown): PageText {
   };
 }
 
+const GPC_SCRIPT = `Object.defineProperty(Navigator.prototype, "globalPrivacyControl", { get: () => true, configurable: true });`;
+
 const SIMULATE_LEAVE = `(() => {
   try {
     Object.defineProperty(document, "visibilityState", { value: "hidden", configurable: true });
@@ -99,12 +101,8 @@ export async function visitSite(
   try {
     if (options.gpc) {
       // Defined before any page script runs, in every frame.
-      await context.addInitScript(() => {
-        Object.defineProperty(Navigator.prototype, "globalPrivacyControl", {
-          get: () => true,
-          configurable: true,
-        });
-      });
+      // A string, not a function: the TypeScript loader may wrap functions in helpers the page lacks.
+      await context.addInitScript(GPC_SCRIPT);
     }
     const page = await context.newPage();
     const session = await context.newCDPSession(page);
