@@ -98,7 +98,9 @@ export interface PageEvent {
     | "renderer_crash"
     | "navigation_timeout"
     | "blocked_navigation"
-    | "limit_reached";
+    | "limit_reached"
+    | "interaction"
+    | "form_submitted";
   detail: string;
   at: number;
 }

@@ -83,8 +83,6 @@ export async function crawlCommand(argv: string[], signal: AbortSignal): Promise
     : DEFAULT_IDENTITY;
   const quiet = values.quiet ?? false;
   const warn = (text: string) => process.stderr.write(`earshot: ${text}\n`);
-  if (values.interact)
-    warn("--interact is not implemented yet: pages are loaded and observed without interaction");
   if (consent !== "ignore")
     warn(`--consent ${consent} is not implemented yet: consent banners are left alone`);
 
@@ -102,6 +100,7 @@ export async function crawlCommand(argv: string[], signal: AbortSignal): Promise
     sitesPerBrowser: number("sites-per-browser", values["sites-per-browser"], 200, 1, true),
     trackerDb: loadTrackerDbOption(values["tracker-db"]),
     identity,
+    interact: values.interact ?? false,
   };
 
   const { sites, listText, listSource } = readSites(

@@ -19,7 +19,7 @@ crawl options:
   --ignore-https-errors    accept any TLS certificate, browser-wide
   --gpc                    send Global Privacy Control (Sec-GPC header, navigator.globalPrivacyControl)
   --consent accept|reject|ignore   consent banners (only ignore is implemented so far)
-  --interact               scroll, click and fill forms (not implemented yet)
+  --interact               scroll, fill forms with the synthetic identity and submit them, click buttons
   --identity FILE          synthetic identity JSON {email, phone, firstName, lastName, address}
   --tracker-db FILE        a Disconnect services.json, Tracker Radar entity map or tds.json, or Ghostery
                            TrackerDB export, used before the built-in third-party-web data

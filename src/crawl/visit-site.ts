@@ -6,6 +6,8 @@ import { LIMITS } from "../util/limits.ts";
 import { sleep, withTimeout } from "../util/time.ts";
 import type { BrowserProcess } from "./browser.ts";
 import { classifyNavigationError, errorDetail } from "./errors.ts";
+import type { Identity } from "./identity.ts";
+import { interact } from "./interact.ts";
 import { type PageLink, pageKey, pickSubpages } from "./links.ts";
 
 export interface VisitOptions {
@@ -18,6 +20,9 @@ export interface VisitOptions {
   gpc: boolean;
   ignoreHttpsErrors: boolean;
   userAgent: string | null;
+  /** Scroll, fill forms with the identity and submit them, click buttons (`--interact`). */
+  interact: boolean;
+  identity: Identity;
 }
 
 /** A site's pages as they are finished, readable by the crawler if the visit has to be abandoned. */
@@ -270,6 +275,9 @@ async function visitPage(
         [],
       );
     }
+  }
+  if (options.interact && (status === "ok" || status === "timeout") && !nothingLoaded && !page.isClosed()) {
+    await interact(page, options.identity, options.timeoutMs, events);
   }
   if (capture.rendererCrashed && status === "ok") status = "crashed";
   if (finalUrl === "about:blank" || !/^https?:/.test(finalUrl)) finalUrl = url;

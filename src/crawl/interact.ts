@@ -1,0 +1,177 @@
+import type { Page } from "playwright-core";
+import { getDomain } from "tldts";
+import type { PageEvent } from "../capture/types.ts";
+import { sleep, withTimeout } from "../util/time.ts";
+import type { Identity } from "./identity.ts";
+
+const MAX_SCROLL_STEPS = 12;
+const MAX_FORMS = 3;
+const MAX_FIELDS = 20;
+const MAX_CLICKS = 5;
+const ACTION_TIMEOUT_MS = 2000;
+
+/** Which identity value a form field asks for, from its type, autocomplete, name, id, label and placeholder. */
+export function valueForField(
+  field: { type: string; autocomplete: string; hints: string },
+  identity: Identity,
+): string | null {
+  const type = field.type.toLowerCase();
+  const ac = field.autocomplete.toLowerCase();
+  const hints = `${ac} ${field.hints}`.toLowerCase();
+  if (
+    [
+      "hidden",
+      "submit",
+      "button",
+      "image",
+      "reset",
+      "file",
+      "checkbox",
+      "radio",
+      "password",
+      "range",
+      "color",
+      "date",
+    ].includes(type)
+  ) {
+    return null;
+  }
+  const zip = identity.address.match(/\b\d{5}(?:-\d{4})?\b/)?.[0] ?? "";
+  if (type === "email" || /e-?mail/.test(hints)) return identity.email;
+  if (type === "tel" || /phone|mobile|\btel\b|telephone/.test(hints)) return identity.phone;
+  if (/given-name|first.?name|fname|forename/.test(hints)) return identity.firstName;
+  if (/family-name|last.?name|lname|surname/.test(hints)) return identity.lastName;
+  if (/postal|zip/.test(hints)) return zip;
+  if (/street|address|addr/.test(hints)) return identity.address.split(",")[0] ?? identity.address;
+  if (/\bname\b|full.?name|your-name/.test(hints)) return `${identity.firstName} ${identity.lastName}`;
+  if (/search|query|\bq\b/.test(hints)) return null;
+  if (type === "textarea") return `Hello, this is ${identity.firstName}.`;
+  return null;
+}
+
+// Reads each fillable field's attributes and label text; returns them with an index for the locator.
+const DESCRIBE_FIELDS = `(() => {
+  const visible = (e) => { const r = e.getBoundingClientRect(); const s = getComputedStyle(e); return r.width > 0 && r.height > 0 && s.visibility !== "hidden" && s.display !== "none"; };
+  const forms = Array.from(document.forms).filter(visible).slice(0, ${MAX_FORMS});
+  return forms.map((form, f) => Array.from(form.querySelectorAll("input, textarea")).slice(0, ${MAX_FIELDS}).map((el, i) => {
+    const label = el.labels && el.labels[0] ? el.labels[0].textContent : "";
+    return { form: f, index: i, visible: visible(el) && !el.disabled && !el.readOnly,
+      type: el.tagName === "TEXTAREA" ? "textarea" : (el.getAttribute("type") || "text"),
+      autocomplete: el.getAttribute("autocomplete") || "",
+      hints: [el.name, el.id, label, el.getAttribute("placeholder"), el.getAttribute("aria-label")].filter(Boolean).join(" ").slice(0, 300) };
+  }));
+})()`;
+
+/**
+ * Behaves like a visitor: scrolls to the bottom in steps, fills every visible form with the synthetic
+ * identity (typing, so key loggers see keystrokes) and submits it, and clicks visible buttons that
+ * stay on the page. Navigation away from the site is undone. Everything is noted as page events.
+ */
+export async function interact(
+  page: Page,
+  identity: Identity,
+  timeoutMs: number,
+  events: PageEvent[],
+): Promise<void> {
+  const note = (detail: string) =>
+    events.push({ kind: "interaction", detail: detail.slice(0, 500), at: Date.now() });
+  const site = getDomain(new URL(page.url()).hostname) ?? new URL(page.url()).hostname;
+  const stayOnSite = async () => {
+    let host = "";
+    try {
+      host = new URL(page.url()).hostname;
+    } catch {
+      return;
+    }
+    if ((getDomain(host) ?? host) !== site) {
+      note(`left the site for ${page.url()}; going back`);
+      await withTimeout(page.goBack({ timeout: timeoutMs }), timeoutMs + 500, null);
+    }
+  };
+
+  // Scroll in steps, letting lazy content and scroll-depth trackers fire.
+  let steps = 0;
+  for (; steps < MAX_SCROLL_STEPS; steps++) {
+    const atBottom = await withTimeout(
+      page.evaluate(
+        "(() => { window.scrollBy(0, window.innerHeight); return window.innerHeight + window.scrollY >= document.body.scrollHeight - 2; })()",
+      ),
+      ACTION_TIMEOUT_MS,
+      true,
+    );
+    await sleep(250);
+    if (atBottom) break;
+  }
+  note(`scrolled ${steps + 1} steps`);
+
+  // Fill and submit forms, one at a time (a submission may replace the page).
+  for (let f = 0; f < MAX_FORMS; f++) {
+    const forms = (await withTimeout(page.evaluate(DESCRIBE_FIELDS), ACTION_TIMEOUT_MS, [])) as Array<
+      Array<{
+        form: number;
+        index: number;
+        visible: boolean;
+        type: string;
+        autocomplete: string;
+        hints: string;
+      }>
+    >;
+    const fields = forms[f];
+    if (!fields) break;
+    const form = page.locator("form").nth(f);
+    let filled = 0;
+    for (const field of fields) {
+      const value = field.visible ? valueForField(field, identity) : null;
+      if (!value) continue;
+      const input = form.locator("input, textarea").nth(field.index);
+      await withTimeout(input.click({ timeout: ACTION_TIMEOUT_MS }), ACTION_TIMEOUT_MS + 200, null);
+      await withTimeout(input.pressSequentially(value, { delay: 15, timeout: 10_000 }), 10_500, null);
+      filled++;
+    }
+    if (filled === 0) continue;
+    note(`filled ${filled} fields of form ${f + 1}`);
+    // Time for key loggers and field-blur trackers to send what was typed, before the submit.
+    await sleep(800);
+    const submit = form.locator('button[type="submit"], input[type="submit"], button:not([type])').first();
+    const clicked = await withTimeout(
+      submit.click({ timeout: ACTION_TIMEOUT_MS }).then(() => true),
+      ACTION_TIMEOUT_MS + 200,
+      false,
+    );
+    if (!clicked)
+      await withTimeout(
+        form.evaluate((el) => (el as HTMLFormElement).requestSubmit()),
+        ACTION_TIMEOUT_MS,
+        null,
+      );
+    note(`submitted form ${f + 1}`);
+    events.push({ kind: "form_submitted", detail: `form ${f + 1}`, at: Date.now() });
+    await withTimeout(page.waitForLoadState("load", { timeout: timeoutMs }), timeoutMs + 500, null);
+    await sleep(800);
+    await stayOnSite();
+  }
+
+  // Click visible buttons outside forms (menus, accordions, "book appointment").
+  const buttons = page.locator("button:visible, [role=button]:visible");
+  const count = Math.min(await withTimeout(buttons.count(), ACTION_TIMEOUT_MS, 0), MAX_CLICKS);
+  for (let i = 0; i < count; i++) {
+    const button = buttons.nth(i);
+    const inForm = await withTimeout(
+      button.evaluate((el) => el.closest("form") !== null),
+      ACTION_TIMEOUT_MS,
+      true,
+    );
+    if (inForm) continue;
+    const label = (
+      await withTimeout(button.innerText({ timeout: ACTION_TIMEOUT_MS }), ACTION_TIMEOUT_MS + 200, "")
+    ).slice(0, 80);
+    const ok = await withTimeout(
+      button.click({ timeout: ACTION_TIMEOUT_MS }).then(() => true),
+      ACTION_TIMEOUT_MS + 200,
+      false,
+    );
+    if (ok) note(`clicked "${label}"`);
+    await sleep(300);
+    await stayOnSite();
+  }
+}
