@@ -90,7 +90,7 @@ describe("--interact", () => {
       .split("\n")
       .map((l) => JSON.parse(l) as Record<string, unknown>);
     const keys = findings.find((f) => f.entity === "tracker.test");
-    expect(keys?.leaks).toEqual([{ field: "email", encoding: "plain", where: "body:v" }]);
+    expect(keys?.leaks).toEqual([{ field: "email", encoding: "plain", where: "body:v", keylogged: true }]);
     expect(keys?.dataShared).toContain("email");
     const meta = findings.find((f) => f.entity === "Meta");
     expect(meta?.events).toEqual(["Lead"]);

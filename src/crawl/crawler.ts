@@ -227,6 +227,7 @@ export async function runCrawl(
         analysePage(
           {
             pageUrl: p.finalUrl,
+            formSubmittedAt: p.events.find((e) => e.kind === "form_submitted")?.at ?? null,
             title: p.title,
             content: p.content,
             requests: p.requests,

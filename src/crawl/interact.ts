@@ -132,6 +132,8 @@ export async function interact(
     note(`filled ${filled} fields of form ${f + 1}`);
     // Time for key loggers and field-blur trackers to send what was typed, before the submit.
     await sleep(800);
+    // Noted before the click: whatever leaves after this moment may be the submission itself.
+    events.push({ kind: "form_submitted", detail: `form ${f + 1}`, at: Date.now() });
     const submit = form.locator('button[type="submit"], input[type="submit"], button:not([type])').first();
     const clicked = await withTimeout(
       submit.click({ timeout: ACTION_TIMEOUT_MS }).then(() => true),
@@ -145,7 +147,6 @@ export async function interact(
         null,
       );
     note(`submitted form ${f + 1}`);
-    events.push({ kind: "form_submitted", detail: `form ${f + 1}`, at: Date.now() });
     await withTimeout(page.waitForLoadState("load", { timeout: timeoutMs }), timeoutMs + 500, null);
     await sleep(800);
     await stayOnSite();

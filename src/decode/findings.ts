@@ -10,6 +10,8 @@ import type { Beacon, DataShared, Identifier, RawIdentifier } from "./types.ts";
 /** One page's capture, as analysis needs it (from a crawl in memory or from the database). */
 export interface PageForAnalysis {
   pageUrl: string;
+  /** When the crawler submitted the first form it filled (ms), if it did. */
+  formSubmittedAt?: number | null;
   title: string | null;
   content: PageText;
   requests: CapturedRequest[];
@@ -158,6 +160,10 @@ export function findingsForPage(page: PageForAnalysis, options: AnalysisOptions 
     const pageUrlSent = Boolean(beacon?.pageUrl) || carriesPageUrl(request, page.pageUrl);
     const leaks =
       needles.length > 0 && (who.party === "third" || beacon !== null) ? findLeaks(request, needles) : [];
+    // The identity only exists in the page once the crawler types it: sent before the submit, it was
+    // read from the fields as they were filled.
+    const submittedAt = page.formSubmittedAt ?? null;
+    if (submittedAt !== null && request.sentAt < submittedAt) for (const leak of leaks) leak.keylogged = true;
     if (!beacon) {
       if (who.entity === null) {
         // A third party no database knows: reported, under its domain, only when it received an ID.

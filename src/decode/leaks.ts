@@ -12,6 +12,8 @@ export interface LeakMatch {
   encoding: LeakEncoding;
   /** `query:NAME`, `body:NAME` (form), `body:$.path` (JSON), `body`, `header:NAME` or `url`. */
   where: string;
+  /** Sent while the visitor was typing, before the form was submitted: key logging. */
+  keylogged?: boolean;
 }
 
 interface Needle {

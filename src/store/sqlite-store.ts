@@ -402,7 +402,18 @@ export class CrawlStore {
       // A damaged value reads as no headings.
     }
     const content = { headings, description: row?.description ?? null, text: row?.text_excerpt ?? "" };
-    return { pageUrl, title: row?.title ?? null, content, requests, cookies, storage };
+    const submitted = this.db
+      .prepare("SELECT MIN(at) AS at FROM page_events WHERE page_id = ? AND kind = 'form_submitted'")
+      .get(pageId) as { at: number | null };
+    return {
+      pageUrl,
+      formSubmittedAt: submitted.at,
+      title: row?.title ?? null,
+      content,
+      requests,
+      cookies,
+      storage,
+    };
   }
 
   counts(): CrawlCounts {
