@@ -100,12 +100,25 @@ export interface PageEvent {
     | "blocked_navigation"
     | "limit_reached"
     | "interaction"
-    | "form_submitted";
+    | "form_submitted"
+    | "consent";
   detail: string;
   at: number;
 }
 
 export type PageStatus = "ok" | "timeout" | "failed" | "crashed";
+
+/** What happened to the site's consent banner, as of the end of a page (a choice persists across pages). */
+export interface ConsentRecord {
+  /** The consent platform autoconsent recognised. */
+  cmp: string | null;
+  /** When a banner was first seen (ms), or null when none was. */
+  promptAt: number | null;
+  /** When the crawler's accept or reject finished (ms). */
+  choiceAt: number | null;
+  action: "accept" | "reject" | null;
+  succeeded: boolean | null;
+}
 
 /** What the page says, for classifying it: headings and main text outside navigation (bounded). */
 export interface PageText {
@@ -120,6 +133,7 @@ export interface PageCapture {
   finalUrl: string;
   title: string | null;
   content: PageText;
+  consent: ConsentRecord | null;
   status: PageStatus;
   /** HTTP status of the top-level document. */
   httpStatus: number | null;

@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import { availableParallelism, freemem } from "node:os";
 import { parseArgs } from "node:util";
 import { browserVersion, findChromium } from "../crawl/browser.ts";
+import type { ConsentMode } from "../crawl/consent.ts";
 import { type CrawlOptions, runCrawl } from "../crawl/crawler.ts";
 import { DEFAULT_IDENTITY, type Identity, loadIdentity } from "../crawl/identity.ts";
 import { Progress } from "../crawl/progress.ts";
@@ -83,8 +84,6 @@ export async function crawlCommand(argv: string[], signal: AbortSignal): Promise
     : DEFAULT_IDENTITY;
   const quiet = values.quiet ?? false;
   const warn = (text: string) => process.stderr.write(`earshot: ${text}\n`);
-  if (consent !== "ignore")
-    warn(`--consent ${consent} is not implemented yet: consent banners are left alone`);
 
   const options: CrawlOptions = {
     executable: "",
@@ -101,6 +100,7 @@ export async function crawlCommand(argv: string[], signal: AbortSignal): Promise
     trackerDb: loadTrackerDbOption(values["tracker-db"]),
     identity,
     interact: values.interact ?? false,
+    consent: consent as ConsentMode,
   };
 
   const { sites, listText, listSource } = readSites(

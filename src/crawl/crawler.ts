@@ -228,6 +228,7 @@ export async function runCrawl(
           {
             pageUrl: p.finalUrl,
             formSubmittedAt: p.events.find((e) => e.kind === "form_submitted")?.at ?? null,
+            consent: p.consent,
             title: p.title,
             content: p.content,
             requests: p.requests,

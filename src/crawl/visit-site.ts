@@ -1,10 +1,18 @@
 import type { BrowserContext, Page } from "playwright-core";
 import type { CaptureHub, SiteCapture } from "../capture/capture-hub.ts";
-import type { FailureReason, PageCapture, PageEvent, PageText, SiteResult } from "../capture/types.ts";
+import type {
+  ConsentRecord,
+  FailureReason,
+  PageCapture,
+  PageEvent,
+  PageText,
+  SiteResult,
+} from "../capture/types.ts";
 import { clip } from "../util/bound.ts";
 import { LIMITS } from "../util/limits.ts";
 import { sleep, withTimeout } from "../util/time.ts";
 import type { BrowserProcess } from "./browser.ts";
+import { type ConsentMode, installConsent } from "./consent.ts";
 import { classifyNavigationError, errorDetail } from "./errors.ts";
 import type { Identity } from "./identity.ts";
 import { interact } from "./interact.ts";
@@ -23,6 +31,8 @@ export interface VisitOptions {
   /** Scroll, fill forms with the identity and submit them, click buttons (`--interact`). */
   interact: boolean;
   identity: Identity;
+  /** What to do with consent banners. */
+  consent: ConsentMode;
 }
 
 /** A site's pages as they are finished, readable by the crawler if the visit has to be abandoned. */
@@ -31,6 +41,8 @@ export interface VisitProgress {
 }
 
 const SMALL_STEP_MS = 3000;
+/** How long to wait for autoconsent to finish accepting or rejecting a banner it found. */
+const CONSENT_WAIT_MS = 8000;
 /**
  * Reading the page (title, links) answers at once on a healthy page; the bound is for pages that
  * busy-loop. It is generous because a loaded machine can take seconds to answer, and a missed link
@@ -109,6 +121,15 @@ export async function visitSite(
       // A string, not a function: the TypeScript loader may wrap functions in helpers the page lacks.
       await context.addInitScript(GPC_SCRIPT);
     }
+    const events: PageEvent[] = [];
+    const consent: ConsentRecord = {
+      cmp: null,
+      promptAt: null,
+      choiceAt: null,
+      action: null,
+      succeeded: null,
+    };
+    await installConsent(context, options.consent, consent, events);
     const page = await context.newPage();
     const session = await context.newCDPSession(page);
     const info = (await session.send("Target.getTargetInfo")) as {
@@ -118,11 +139,10 @@ export async function visitSite(
     browserContextId = info.targetInfo.browserContextId ?? null;
     if (!browserContextId) throw new Error("could not identify the browser context");
     const capture = hub.register(browserContextId);
-    const events: PageEvent[] = [];
     watchContext(context, page, events);
 
     const visited = new Set<string>();
-    const home = await visitPage(page, capture, site.inputUrl, 0, options, events);
+    const home = await visitPage(page, capture, site.inputUrl, 0, options, events, consent);
     progress.pages.push(home.capture);
     visited.add(pageKey(site.inputUrl));
     visited.add(pageKey(home.capture.finalUrl));
@@ -137,7 +157,7 @@ export async function visitSite(
           current = await context.newPage();
           watchContext(context, current, events);
         }
-        const sub = await visitPage(current, capture, url, 1, options, events);
+        const sub = await visitPage(current, capture, url, 1, options, events, consent);
         progress.pages.push(sub.capture);
         visited.add(pageKey(sub.capture.finalUrl));
       }
@@ -221,6 +241,7 @@ async function visitPage(
   depth: number,
   options: VisitOptions,
   events: PageEvent[],
+  consent: ConsentRecord,
 ): Promise<PageVisit> {
   const startedAt = Date.now();
   events.length = 0;
@@ -257,6 +278,13 @@ async function visitPage(
   const nothingLoaded = status === "timeout" && httpStatus === null;
   if (status !== "failed" && status !== "crashed" && !nothingLoaded && !page.isClosed()) {
     if (options.dwellMs > 0) await sleep(options.dwellMs);
+    // A banner was shown and we were asked to answer it: let the answer finish, then give the
+    // trackers it releases the same time to fire.
+    if (options.consent !== "ignore" && consent.promptAt !== null && consent.choiceAt === null) {
+      const until = Date.now() + CONSENT_WAIT_MS;
+      while (consent.choiceAt === null && Date.now() < until) await sleep(200);
+      if (consent.choiceAt !== null) await sleep(Math.max(options.dwellMs, 1000));
+    }
     title = clip(await withTimeout(page.title(), READ_TIMEOUT_MS, null), LIMITS.title);
     content = sanitiseText(await withTimeout(page.evaluate(READ_TEXT), READ_TIMEOUT_MS, null));
     finalUrl = page.url();
@@ -287,6 +315,7 @@ async function visitPage(
     finalUrl: clip(finalUrl, LIMITS.url) ?? url,
     title,
     content,
+    consent: null,
     status,
     httpStatus,
     error,
@@ -309,6 +338,7 @@ async function visitPage(
     await sleep(UNLOAD_GRACE_MS);
   }
   await capture.finishPage(pageCapture);
+  pageCapture.consent = { ...consent };
   pageCapture.events.push(...events);
   pageCapture.endedAt = Date.now();
   return { capture: pageCapture, links };

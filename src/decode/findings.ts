@@ -1,7 +1,13 @@
 import { attributeRequest } from "../attribute/attribute-request.ts";
 import { registrableDomain } from "../attribute/party.ts";
 import type { TrackerDb } from "../attribute/tracker-db.ts";
-import type { CapturedCookie, CapturedRequest, PageText, StorageItem } from "../capture/types.ts";
+import type {
+  CapturedCookie,
+  CapturedRequest,
+  ConsentRecord,
+  PageText,
+  StorageItem,
+} from "../capture/types.ts";
 import type { Identity } from "../crawl/identity.ts";
 import { decodeRequest, decoderInput } from "./index.ts";
 import { findLeaks, identityNeedles, type LeakMatch, leakShares } from "./leaks.ts";
@@ -12,6 +18,8 @@ export interface PageForAnalysis {
   pageUrl: string;
   /** When the crawler submitted the first form it filled (ms), if it did. */
   formSubmittedAt?: number | null;
+  /** The site's consent banner as of the end of this page; absent or null when none was handled. */
+  consent?: ConsentRecord | null;
   title: string | null;
   content: PageText;
   requests: CapturedRequest[];
@@ -113,11 +121,20 @@ function carriesPageUrl(request: CapturedRequest, pageUrl: string): boolean {
  * stored crawl can be analysed again with better decoders.
  */
 export interface AnalysisOptions {
-  phase?: Phase;
   /** A user-supplied tracker database, consulted before the built-in one. */
   trackerDb?: TrackerDb | null;
   /** The synthetic identity to look for in every request (forms were filled with it). */
   identity?: Identity | null;
+}
+
+/** The contract's phase of a request sent at `sentAt`, given what happened to the site's banner. */
+export function phaseOf(
+  record: ConsentRecord | null,
+  sentAt: number,
+): "before_consent" | "after_consent" | "no_consent_prompt" {
+  if (!record || record.promptAt === null) return "no_consent_prompt";
+  if (record.choiceAt !== null && sentAt >= record.choiceAt) return "after_consent";
+  return "before_consent";
 }
 
 const needleCache = new Map<string, ReturnType<typeof identityNeedles>>();
@@ -133,7 +150,6 @@ function needlesFor(identity: Identity | null | undefined): ReturnType<typeof id
 }
 
 export function findingsForPage(page: PageForAnalysis, options: AnalysisOptions = {}): Finding[] {
-  const phase = options.phase ?? "no_consent_prompt";
   const needles = needlesFor(options.identity);
   const byTracker = new Map<string, Finding>();
   const idCookies = page.cookies.filter((c) => c.value.length >= MIN_ID_LENGTH);
@@ -178,7 +194,9 @@ export function findingsForPage(page: PageForAnalysis, options: AnalysisOptions 
       }
     }
     if (!who.entity || !who.tracker) return;
-    const key = `${who.entity}\u0000${who.tracker}`;
+    // Split by phase: a tracker that fired before any choice is its own finding.
+    const phase = phaseOf(page.consent ?? null, request.sentAt);
+    const key = `${who.entity}\u0000${who.tracker}\u0000${phase}`;
     let finding = byTracker.get(key);
     if (!finding) {
       finding = {

@@ -1,6 +1,8 @@
 import { attributeRequest } from "../attribute/attribute-request.ts";
 import { partyOf } from "../attribute/party.ts";
 import type { TrackerDb } from "../attribute/tracker-db.ts";
+import type { ConsentRecord } from "../capture/types.ts";
+import { phaseOf } from "../decode/findings.ts";
 import { decodeRequest, decoderInput } from "../decode/index.ts";
 import type { Identifier } from "../decode/types.ts";
 import type { CrawlStore } from "./sqlite-store.ts";
@@ -87,7 +89,7 @@ export function* exportRecords(
       const rows = db
         .prepare(
           `SELECT s.site, p.url AS page_url, r.url, r.method, r.resource_type, r.status, r.target_kind, r.initiator_url,
-             r.error, r.hop, r.sent_at, r.post_data_length, r.post_data
+             r.error, r.hop, r.sent_at, r.post_data_length, r.post_data, p.consent
            FROM requests r JOIN pages p ON p.id = r.page_id JOIN sites s ON s.id = r.site_id ORDER BY s.position, r.id`,
         )
         .iterate() as Iterable<Record<string, string | number | null>>;
@@ -111,8 +113,7 @@ export function* exportRecords(
           party,
           entity: who?.entity ?? null,
           tracker: who?.tracker ?? null,
-          // Consent banners are not handled yet, so no request is known to follow a consent choice.
-          phase: "no_consent_prompt",
+          phase: phaseOf(json<ConsentRecord | null>(r.consent as string | null, null), Number(r.sent_at)),
           targetKind: r.target_kind,
           initiatorUrl: r.initiator_url,
           error: r.error,

@@ -158,4 +158,8 @@ export const MIGRATIONS: string[] = [
   ALTER TABLE pages ADD COLUMN sensitive TEXT NOT NULL DEFAULT '[]';
   ALTER TABLE pages ADD COLUMN sensitive_evidence TEXT NOT NULL DEFAULT '';
   `,
+  // 3: the site's consent banner as of the end of each page (JSON ConsentRecord, or NULL).
+  `
+  ALTER TABLE pages ADD COLUMN consent TEXT;
+  `,
 ];

@@ -4,6 +4,7 @@ import Database from "better-sqlite3";
 import type {
   CapturedCookie,
   CapturedRequest,
+  ConsentRecord,
   SiteResult,
   StorageItem,
   TargetKind,
@@ -160,8 +161,8 @@ export class CrawlStore {
 
       const insertPage = db.prepare(
         `INSERT INTO pages (site_id, depth, requested_url, url, title, status, http_status, error, started_at, ended_at,
-           headings, description, text_excerpt, sensitive, sensitive_evidence)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+           headings, description, text_excerpt, sensitive, sensitive_evidence, consent)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       );
       const insertRequest = db.prepare(
         `INSERT INTO requests (site_id, page_id, request_id, hop, target_kind, frame_id, document_url, url, method,
@@ -205,6 +206,7 @@ export class CrawlStore {
           page.content.text,
           JSON.stringify(analysis[result.pages.indexOf(page)]?.sensitive.categories ?? []),
           analysis[result.pages.indexOf(page)]?.sensitive.evidence ?? "",
+          page.consent ? JSON.stringify(page.consent) : null,
         ).lastInsertRowid;
         for (const r of page.requests) {
           insertRequest.run(
@@ -391,9 +393,15 @@ export class CrawlStore {
       )
       .all(pageId) as StorageItem[];
     const row = this.db
-      .prepare("SELECT title, headings, description, text_excerpt FROM pages WHERE id = ?")
+      .prepare("SELECT title, headings, description, text_excerpt, consent FROM pages WHERE id = ?")
       .get(pageId) as
-      | { title: string | null; headings: string; description: string | null; text_excerpt: string }
+      | {
+          title: string | null;
+          headings: string;
+          description: string | null;
+          text_excerpt: string;
+          consent: string | null;
+        }
       | undefined;
     let headings: string[] = [];
     try {
@@ -408,6 +416,7 @@ export class CrawlStore {
     return {
       pageUrl,
       formSubmittedAt: submitted.at,
+      consent: row?.consent ? (JSON.parse(row.consent) as ConsentRecord) : null,
       title: row?.title ?? null,
       content,
       requests,

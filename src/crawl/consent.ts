@@ -1,0 +1,115 @@
+import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { dirname, join } from "node:path";
+import type { BrowserContext, Frame } from "playwright-core";
+import type { ConsentRecord, PageEvent } from "../capture/types.ts";
+import { withTimeout } from "../util/time.ts";
+
+export type ConsentMode = "accept" | "reject" | "ignore";
+
+// DuckDuckGo's autoconsent (MPL-2.0): its Playwright content script and rules for hundreds of
+// consent platforms. The content script talks to us through the `autoconsentSendMessage` binding.
+const require = createRequire(import.meta.url);
+const RULES_PATH = require.resolve("@duckduckgo/autoconsent/rules/compact-rules.json");
+let content: { script: string; rules: string } | null = null;
+function autoconsent(): { script: string; rules: string } {
+  content ??= {
+    script: readFileSync(join(dirname(RULES_PATH), "..", "dist", "autoconsent.playwright.js"), "utf8"),
+    rules: readFileSync(RULES_PATH, "utf8"),
+  };
+  return content;
+}
+
+interface AutoconsentMessage {
+  type: string;
+  id?: string;
+  code?: string;
+  cmp?: string;
+  result?: boolean;
+  isCosmetic?: boolean;
+  details?: unknown;
+}
+
+const STEP_MS = 5000;
+
+// autoconsent clicks with element.click(), which makes untrusted events; the crawler's own clicks
+// (--interact) are trusted. Recording the time of the last untrusted click dates the choice.
+const CLICK_CLOCK = `addEventListener("click", (e) => { if (!e.isTrusted) window.__earshotConsentClick = Date.now(); }, true);`;
+
+/**
+ * Detects consent banners in every frame of a site's context and accepts, rejects or leaves them
+ * (`--consent`). What happened goes into `record` (shared by the site's pages, since a choice
+ * persists) and into page events.
+ */
+export async function installConsent(
+  context: BrowserContext,
+  mode: ConsentMode,
+  record: ConsentRecord,
+  events: PageEvent[],
+): Promise<void> {
+  const { script, rules } = autoconsent();
+  const note = (detail: string) =>
+    events.push({ kind: "consent", detail: detail.slice(0, 500), at: Date.now() });
+  const reply = (frame: Frame, message: string) =>
+    withTimeout(
+      frame.evaluate(`window.autoconsentReceiveMessage && autoconsentReceiveMessage(${message})`),
+      STEP_MS,
+      null,
+    );
+  const config = {
+    enabled: true,
+    autoAction: mode === "accept" ? "optIn" : mode === "reject" ? "optOut" : null,
+    disabledCmps: [],
+    enablePrehide: false,
+    detectRetries: 20,
+    enableCosmeticRules: true,
+  };
+  await context.exposeBinding("autoconsentSendMessage", async (source, raw: unknown) => {
+    const message = (raw ?? {}) as AutoconsentMessage;
+    const frame = source.frame;
+    switch (message.type) {
+      case "init":
+        await reply(
+          frame,
+          `{ type: "initResp", config: ${JSON.stringify(config)}, rules: { compact: ${rules} } }`,
+        );
+        break;
+      case "eval": {
+        const result = await withTimeout(frame.evaluate(String(message.code ?? "")), STEP_MS, false);
+        await reply(
+          frame,
+          `{ id: ${JSON.stringify(String(message.id))}, type: "evalResp", result: ${JSON.stringify(result ?? false)} }`,
+        );
+        break;
+      }
+      case "cmpDetected":
+        record.cmp ??= String(message.cmp ?? "unknown").slice(0, 100);
+        note(`detected ${record.cmp}`);
+        break;
+      case "popupFound":
+        record.promptAt ??= Date.now();
+        note(`banner shown by ${String(message.cmp ?? record.cmp ?? "unknown").slice(0, 100)}`);
+        break;
+      case "optInResult":
+      case "optOutResult": {
+        // Date the choice by autoconsent's last click in the page, not by this message: the
+        // trackers an "accept" releases start before the message reaches us.
+        const clicked = await withTimeout(
+          frame.evaluate("window.__earshotConsentClick || null"),
+          STEP_MS,
+          null,
+        );
+        record.choiceAt ??= typeof clicked === "number" ? clicked : Date.now();
+        record.action = message.type === "optInResult" ? "accept" : "reject";
+        record.succeeded = message.result === true;
+        note(`${record.action} ${record.succeeded ? "succeeded" : "failed"}`);
+        break;
+      }
+      case "autoconsentError":
+        note(`error: ${JSON.stringify(message.details ?? null).slice(0, 300)}`);
+        break;
+    }
+  });
+  await context.addInitScript(CLICK_CLOCK);
+  await context.addInitScript(script);
+}
