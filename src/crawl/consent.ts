@@ -10,14 +10,26 @@ export type ConsentMode = "accept" | "reject" | "ignore";
 // DuckDuckGo's autoconsent (MPL-2.0): its Playwright content script and rules for hundreds of
 // consent platforms. The content script talks to us through the `autoconsentSendMessage` binding.
 const require = createRequire(import.meta.url);
-const RULES_PATH = require.resolve("@duckduckgo/autoconsent/rules/compact-rules.json");
-let content: { script: string; rules: string } | null = null;
-function autoconsent(): { script: string; rules: string } {
-  content ??= {
-    script: readFileSync(join(dirname(RULES_PATH), "..", "dist", "autoconsent.playwright.js"), "utf8"),
-    rules: readFileSync(RULES_PATH, "utf8"),
-  };
-  return content;
+const COMPACT_RULES = require.resolve("@duckduckgo/autoconsent/rules/compact-rules.json");
+const FULL_RULES = require.resolve("@duckduckgo/autoconsent/rules/rules.json");
+const loaded = new Map<string, string>();
+function file(path: string): string {
+  let text = loaded.get(path);
+  if (text === undefined) {
+    text = readFileSync(path, "utf8");
+    loaded.set(path, text);
+  }
+  return text;
+}
+/**
+ * The content script, and the rules as the expression its `initResp` takes. Compact rules are a
+ * third of the size but leave out opt-in steps, so accepting uses the full rules.
+ */
+function autoconsent(mode: ConsentMode): { script: string; rules: string } {
+  const script = file(join(dirname(COMPACT_RULES), "..", "dist", "autoconsent.playwright.js"));
+  return mode === "accept"
+    ? { script, rules: `{ autoconsent: ${file(FULL_RULES)}.autoconsent }` }
+    : { script, rules: `{ compact: ${file(COMPACT_RULES)} }` };
 }
 
 interface AutoconsentMessage {
@@ -47,7 +59,7 @@ export async function installConsent(
   record: ConsentRecord,
   events: PageEvent[],
 ): Promise<void> {
-  const { script, rules } = autoconsent();
+  const { script, rules } = autoconsent(mode);
   const note = (detail: string) =>
     events.push({ kind: "consent", detail: detail.slice(0, 500), at: Date.now() });
   const reply = (frame: Frame, message: string) =>
@@ -69,10 +81,7 @@ export async function installConsent(
     const frame = source.frame;
     switch (message.type) {
       case "init":
-        await reply(
-          frame,
-          `{ type: "initResp", config: ${JSON.stringify(config)}, rules: { compact: ${rules} } }`,
-        );
+        await reply(frame, `{ type: "initResp", config: ${JSON.stringify(config)}, rules: ${rules} }`);
         break;
       case "eval": {
         const result = await withTimeout(frame.evaluate(String(message.code ?? "")), STEP_MS, false);
