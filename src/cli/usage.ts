@@ -18,7 +18,7 @@ crawl options:
   --proxy URL              send all browser traffic through this HTTP(S) proxy
   --ignore-https-errors    accept any TLS certificate, browser-wide
   --gpc                    send Global Privacy Control (Sec-GPC header, navigator.globalPrivacyControl)
-  --consent accept|reject|ignore   consent banners (only ignore is implemented so far)
+  --consent accept|reject|ignore   consent banners: accept, reject, or leave them (default ignore)
   --interact               scroll, fill forms with the synthetic identity and submit them, click buttons
   --identity FILE          synthetic identity JSON {email, phone, firstName, lastName, address}
   --tracker-db FILE        a Disconnect services.json, Tracker Radar entity map or tds.json, or Ghostery
