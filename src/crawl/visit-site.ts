@@ -130,7 +130,8 @@ export async function visitSite(
       succeeded: null,
     };
     await installConsent(context, options.consent, consent, events);
-    const page = await context.newPage();
+    const tabs = watchContext(context, events);
+    const page = await tabs.open();
     const session = await context.newCDPSession(page);
     const info = (await session.send("Target.getTargetInfo")) as {
       targetInfo: { browserContextId?: string };
@@ -139,7 +140,6 @@ export async function visitSite(
     browserContextId = info.targetInfo.browserContextId ?? null;
     if (!browserContextId) throw new Error("could not identify the browser context");
     const capture = hub.register(browserContextId);
-    watchContext(context, page, events);
 
     const visited = new Set<string>();
     const home = await visitPage(page, capture, site.inputUrl, 0, options, events, consent);
@@ -153,10 +153,7 @@ export async function visitSite(
       let current = page;
       for (const url of subpages) {
         if (browser.dead) break;
-        if (current.isClosed()) {
-          current = await context.newPage();
-          watchContext(context, current, events);
-        }
+        if (current.isClosed()) current = await tabs.open();
         const sub = await visitPage(current, capture, url, 1, options, events, consent);
         progress.pages.push(sub.capture);
         visited.add(pageKey(sub.capture.finalUrl));
@@ -200,25 +197,18 @@ function homeFailure(home: PageCapture): { reason: FailureReason; detail: string
   return null;
 }
 
-/** Dialogs dismissed, popups recorded and closed, downloads refused: all noted on the current page. */
-function watchContext(context: BrowserContext, page: Page, events: PageEvent[]): void {
+/**
+ * Dialogs dismissed, popups recorded and closed, downloads refused: all noted on the current page.
+ * Returns how the crawler opens its own tabs, so that they are watched and not taken for popups.
+ */
+function watchContext(context: BrowserContext, events: PageEvent[]): { open(): Promise<Page> } {
   const note = (kind: PageEvent["kind"], detail: string) => {
     if (events.length < LIMITS.eventsPerPage)
       events.push({ kind, detail: clip(detail, 500) ?? "", at: Date.now() });
   };
-  page.on("dialog", (dialog) => {
-    note("dialog", `${dialog.type()}: ${dialog.message()}`);
-    dialog.dismiss().catch(() => {});
-  });
-  page.on("download", (download) => {
-    note("download_refused", download.url());
-    download.cancel().catch(() => {});
-  });
-  page.on("crash", () => note("renderer_crash", page.url()));
-  if ((context as unknown as { earshotWatched?: boolean }).earshotWatched) return;
-  (context as unknown as { earshotWatched?: boolean }).earshotWatched = true;
+  let openingOwnTab = false;
   context.on("page", (popup) => {
-    if (popup === page) return;
+    if (openingOwnTab) return;
     note("popup", popup.url());
     popup.on("dialog", (dialog) => dialog.dismiss().catch(() => {}));
     // Let the popup send its first requests (they are captured), then close it.
@@ -227,6 +217,27 @@ function watchContext(context: BrowserContext, page: Page, events: PageEvent[]):
       return popup.close().catch(() => {});
     });
   });
+  return {
+    async open() {
+      openingOwnTab = true;
+      let page: Page;
+      try {
+        page = await context.newPage();
+      } finally {
+        openingOwnTab = false;
+      }
+      page.on("dialog", (dialog) => {
+        note("dialog", `${dialog.type()}: ${dialog.message()}`);
+        dialog.dismiss().catch(() => {});
+      });
+      page.on("download", (download) => {
+        note("download_refused", download.url());
+        download.cancel().catch(() => {});
+      });
+      page.on("crash", () => note("renderer_crash", page.url()));
+      return page;
+    },
+  };
 }
 
 interface PageVisit {

@@ -189,7 +189,8 @@ export class CrawlStore {
         "INSERT INTO page_events (site_id, page_id, kind, detail, at) VALUES (?, ?, ?, ?, ?)",
       );
 
-      for (const page of result.pages) {
+      for (const [index, page] of result.pages.entries()) {
+        const derived = analysis[index];
         const pageId = insertPage.run(
           siteId,
           page.depth,
@@ -204,8 +205,8 @@ export class CrawlStore {
           JSON.stringify(page.content.headings),
           page.content.description,
           page.content.text,
-          JSON.stringify(analysis[result.pages.indexOf(page)]?.sensitive.categories ?? []),
-          analysis[result.pages.indexOf(page)]?.sensitive.evidence ?? "",
+          JSON.stringify(derived?.sensitive.categories ?? []),
+          derived?.sensitive.evidence ?? "",
           page.consent ? JSON.stringify(page.consent) : null,
         ).lastInsertRowid;
         for (const r of page.requests) {
@@ -273,7 +274,7 @@ export class CrawlStore {
             insertFrame.run(socketId, f.direction, f.opcode, f.payload, f.payloadLength, f.at);
         }
         for (const e of page.events) insertEvent.run(siteId, pageId, e.kind, e.detail, e.at);
-        this.insertFindings(siteId, Number(pageId), analysis[result.pages.indexOf(page)]?.findings ?? []);
+        this.insertFindings(siteId, Number(pageId), derived?.findings ?? []);
       }
       db.prepare(
         `UPDATE sites SET status = ?, final_url = ?, error = ?, error_detail = ?, pages = ?, started_at = ?, finished_at = ?
