@@ -82,3 +82,13 @@ export async function waitFor(check: () => boolean, ms: number, what: string): P
   }
   throw new Error(`timed out waiting for ${what}`);
 }
+
+/** A plain Chromium for looking at what Earshot produced (report, web UI), as a reader would. */
+export async function launchViewer(): Promise<import("playwright-core").Browser> {
+  const { chromium } = await import("playwright-core");
+  const { findChromium } = await import("../src/crawl/browser.ts");
+  return chromium.launch({
+    executablePath: findChromium(),
+    args: ["--no-sandbox", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+  });
+}

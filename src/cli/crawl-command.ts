@@ -1,5 +1,6 @@
 import { readFileSync } from "node:fs";
 import { availableParallelism, freemem } from "node:os";
+import { basename } from "node:path";
 import { parseArgs } from "node:util";
 import { browserVersion, findChromium } from "../crawl/browser.ts";
 import type { ConsentMode } from "../crawl/consent.ts";
@@ -12,10 +13,14 @@ import { sha256Hex } from "../util/bound.ts";
 import { loadTrackerDbOption, recordTrackerDb } from "./tracker-db-option.ts";
 import { UsageError } from "./usage.ts";
 
+/** A site and the list it came from. */
+type ListedSite = SiteEntry & { list: string };
+
 export const TOOL_VERSION = "0.1.0";
 
-const CRAWL_OPTIONS = {
+export const CRAWL_OPTIONS = {
   list: { type: "string" },
+  "list-name": { type: "string" },
   out: { type: "string" },
   db: { type: "string" },
   concurrency: { type: "string" },
@@ -108,6 +113,7 @@ export async function crawlCommand(argv: string[], signal: AbortSignal): Promise
     positionals,
     values["allow-private"] ?? false,
     warn,
+    values["list-name"],
   );
   options.executable = findChromium();
 
@@ -191,20 +197,26 @@ function readSites(
   positionals: string[],
   allowPrivate: boolean,
   warn: (text: string) => void,
-): { sites: SiteEntry[]; listText: string; listSource: string } {
-  const sites: SiteEntry[] = [];
+  listName: string | undefined,
+): { sites: ListedSite[]; listText: string; listSource: string } {
+  if (listName !== undefined && !/^[\w .+-]{1,40}$/.test(listName)) {
+    throw new UsageError(
+      `--list-name must be 1-40 letters, digits, spaces or ._+-, not "${listName.slice(0, 60)}"`,
+    );
+  }
+  const sites: ListedSite[] = [];
   const seen = new Set<string>();
-  const add = (entry: SiteEntry) => {
+  const add = (entry: SiteEntry, list: string) => {
     if (seen.has(entry.site)) return;
     seen.add(entry.site);
-    sites.push(entry);
+    sites.push({ ...entry, list: listName ?? list });
   };
   let listText = positionals.join("\n");
   let listSource = "arguments";
   for (const arg of positionals) {
     const entry = normaliseSite(arg, { allowPrivate });
     if (typeof entry === "string") throw new UsageError(`site "${arg.slice(0, 100)}": ${entry}`);
-    add({ ...entry, rank: null });
+    add({ ...entry, rank: null }, "arguments");
   }
   if (listPath !== undefined) {
     let text: string;
@@ -225,7 +237,9 @@ function readSites(
         `no usable site in ${listSource} (${parsed.format} format, ${parsed.bad.length} bad line${parsed.bad.length === 1 ? "" : "s"})`,
       );
     }
-    for (const entry of parsed.sites) add(entry);
+    // Sites are grouped by list in reports: the file's name says which list (top sites, .gov, ...).
+    const label = listPath === "-" ? "stdin" : basename(listPath).replace(/\.[^.]*$/, "") || "list";
+    for (const entry of parsed.sites) add(entry, label);
   }
   if (sites.length === 0) throw new UsageError("no sites given: name sites or use --list FILE");
   return { sites, listText, listSource };

@@ -1,9 +1,11 @@
+import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { demoSiteList, demoSites } from "../fixture-web/demo-web.ts";
 import { FixtureWeb } from "../fixture-web/server.ts";
 import { exportRecords } from "../store/export.ts";
 import { CrawlStore } from "../store/sqlite-store.ts";
 import { crawlCommand } from "./crawl-command.ts";
+import { writeReport } from "./report-command.ts";
 
 /**
  * Crawls the built-in demo web (fake sites with emulated trackers, served by a local proxy), so a
@@ -27,6 +29,8 @@ export async function demoCommand(argv: string[], signal: AbortSignal): Promise<
       "--ignore-https-errors",
       "--pages-per-site",
       "3",
+      // Behave like a visitor: the clinic's booking form shows what a form hands to trackers.
+      "--interact",
       "--dwell",
       "1.5",
       "--timeout",
@@ -39,6 +43,11 @@ export async function demoCommand(argv: string[], signal: AbortSignal): Promise<
     await web.stop();
   }
   printSummary(out);
+  const report = join(out, "report.html");
+  await writeReport(out, report);
+  process.stdout.write(
+    `\nReport: ${report} (open it in a browser; it needs no network)\n  bin/earshot serve ${out}   (the same views as a local web app)\n`,
+  );
   return 0;
 }
 

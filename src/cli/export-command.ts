@@ -2,7 +2,9 @@ import { createWriteStream, existsSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { EXPORT_TABLES, type ExportTable, writeExport } from "../store/export.ts";
+import { writeHarFiles } from "../store/har.ts";
 import { CrawlStore, DB_FILE } from "../store/sqlite-store.ts";
+import { TOOL_VERSION } from "./crawl-command.ts";
 import { trackerDbFor } from "./tracker-db-option.ts";
 import { UsageError } from "./usage.ts";
 
@@ -27,11 +29,27 @@ export async function exportCommand(argv: string[]): Promise<number> {
       output: { type: "string" },
       "keep-values": { type: "boolean" },
       "tracker-db": { type: "string" },
+      har: { type: "string" },
     },
   });
   const dir = positionals[0];
   if (!dir || positionals.length > 1)
-    throw new UsageError("usage: earshot export DIR --table TABLE [--format jsonl|csv] [-o FILE]");
+    throw new UsageError(
+      "usage: earshot export DIR --table TABLE [--format jsonl|csv] [-o FILE] | --har OUTDIR",
+    );
+  if (values.har !== undefined) {
+    if (values.table) throw new UsageError("--har writes HAR files; use it without --table");
+    const store = openCrawl(dir);
+    try {
+      const count = writeHarFiles(store, values.har, TOOL_VERSION);
+      process.stderr.write(
+        `earshot: wrote ${count} HAR file${count === 1 ? "" : "s"} (one per page) to ${values.har}\n`,
+      );
+    } finally {
+      store.close();
+    }
+    return 0;
+  }
   const table = values.table;
   if (!table || !(EXPORT_TABLES as readonly string[]).includes(table)) {
     throw new UsageError(

@@ -3,9 +3,12 @@ import { crawlCommand } from "./crawl-command.ts";
 import { decodeCommand } from "./decode-command.ts";
 import { demoCommand } from "./demo-command.ts";
 import { exportCommand } from "./export-command.ts";
+import { inspectCommand } from "./inspect-command.ts";
+import { reportCommand } from "./report-command.ts";
+import { serveCommand } from "./serve-command.ts";
 import { USAGE, UsageError } from "./usage.ts";
 
-const PLANNED = new Set(["inspect", "report", "serve", "lists", "diff", "worker", "status"]);
+const PLANNED = new Set(["lists", "diff", "worker", "status"]);
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
@@ -14,7 +17,11 @@ async function main(argv: string[]): Promise<number> {
   const onSignal = (name: string) => {
     interrupts++;
     if (interrupts > 1) process.exit(130);
-    process.stderr.write(`\nearshot: ${name}: stopping; finished sites are kept (again to quit at once)\n`);
+    process.stderr.write(
+      command === "serve"
+        ? `\nearshot: ${name}: stopping\n`
+        : `\nearshot: ${name}: stopping; finished sites are kept (again to quit at once)\n`,
+    );
     controller.abort();
   };
   process.on("SIGINT", () => onSignal("SIGINT"));
@@ -28,6 +35,12 @@ async function main(argv: string[]): Promise<number> {
       return decodeCommand(rest);
     case "analyze":
       return analyzeCommand(rest);
+    case "report":
+      return reportCommand(rest);
+    case "serve":
+      return serveCommand(rest, controller.signal);
+    case "inspect":
+      return inspectCommand(rest, controller.signal);
     case "demo":
       return demoCommand(rest, controller.signal);
     case undefined:

@@ -73,8 +73,8 @@ export async function interact(
   timeoutMs: number,
   events: PageEvent[],
 ): Promise<void> {
-  const note = (detail: string) =>
-    events.push({ kind: "interaction", detail: detail.slice(0, 500), at: Date.now() });
+  const note = (detail: string, at = Date.now()) =>
+    events.push({ kind: "interaction", detail: detail.slice(0, 500), at });
   const site = getDomain(new URL(page.url()).hostname) ?? new URL(page.url()).hostname;
   const stayOnSite = async () => {
     let host = "";
@@ -166,12 +166,14 @@ export async function interact(
     const label = (
       await withTimeout(button.innerText({ timeout: ACTION_TIMEOUT_MS }), ACTION_TIMEOUT_MS + 200, "")
     ).slice(0, 80);
+    // Dated when the click starts: what the page sends because of it leaves after this moment.
+    const clickedAt = Date.now();
     const ok = await withTimeout(
       button.click({ timeout: ACTION_TIMEOUT_MS }).then(() => true),
       ACTION_TIMEOUT_MS + 200,
       false,
     );
-    if (ok) note(`clicked "${label}"`);
+    if (ok) note(`clicked "${label}"`, clickedAt);
     await sleep(300);
     await stayOnSite();
   }

@@ -84,14 +84,32 @@ function cookieHeaderNames(headers: Record<string, string>): Array<{ name: strin
     .filter((c) => c.name && c.value.length >= 6);
 }
 
+/**
+ * Whether `value` occurs in `text` as a whole token (not inside a longer run of letters and digits):
+ * a session timestamp "1795940844" is in `_ga_X` "GS1.1.1795940844.1", not in `_fbp` "fb.1.1795940844148.…".
+ */
+function containsToken(text: string, value: string): boolean {
+  const word = /[A-Za-z0-9]/;
+  for (let i = text.indexOf(value); i >= 0; i = text.indexOf(value, i + 1)) {
+    const before = text[i - 1];
+    const after = text[i + value.length];
+    const startsWord = word.test(value[0] ?? "");
+    const endsWord = word.test(value[value.length - 1] ?? "");
+    if ((!startsWord || !before || !word.test(before)) && (!endsWord || !after || !word.test(after)))
+      return true;
+  }
+  return false;
+}
+
 /** Finds where an identifier's value lives: a cookie, a storage key, the page URL, or nowhere (generated). */
 function linkIdentifier(raw: RawIdentifier, page: PageForAnalysis): Identifier {
   const value = raw.value;
   const cookie =
     page.cookies.find((c) => raw.cookie && c.name === raw.cookie && c.value.includes(value)) ??
-    (value.length >= MIN_ID_LENGTH ? page.cookies.find((c) => c.value.includes(value)) : undefined);
+    (value.length >= MIN_ID_LENGTH ? page.cookies.find((c) => containsToken(c.value, value)) : undefined);
   if (cookie) return { name: cookie.name, source: "cookie", value };
-  const item = value.length >= MIN_ID_LENGTH ? page.storage.find((s) => s.value.includes(value)) : undefined;
+  const item =
+    value.length >= MIN_ID_LENGTH ? page.storage.find((s) => containsToken(s.value, value)) : undefined;
   if (item) return { name: item.key, source: "storage", value };
   if (value.length >= 4 && page.pageUrl.includes(value)) return { name: raw.param, source: "url", value };
   // Not among the cookies read at the end of the page (set and cleared, or third-party): name the

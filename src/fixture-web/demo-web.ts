@@ -75,7 +75,27 @@ export function demoSites(): FixtureSite[] {
           "<h1>Depression and anxiety care</h1>",
           meta("1234567890123456"),
         ),
-        "/book": page("Book an appointment", "<h1>Book</h1>", meta("1234567890123456")),
+        "/book": page(
+          "Book an appointment",
+          `<h1>Book an appointment</h1>
+           <button id="book" type="button">Book appointment</button>
+           <form id="booking" action="/book">
+             <label>Email <input type="email" name="email"></label>
+             <label>Phone <input type="tel" name="phone"></label>
+             <label>First name <input name="first_name"></label>
+             <label>Last name <input name="last_name"></label>
+             <button type="submit">Request appointment</button>
+           </form>
+           <script>
+             document.getElementById('book').addEventListener('click', function () { fbq('track', 'Schedule'); });
+             document.getElementById('booking').addEventListener('submit', function (e) {
+               e.preventDefault();
+               fbq('init', '1234567890123456', { em: e.target.email.value, ph: e.target.phone.value });
+               fbq('track', 'Lead');
+             });
+           </script>`,
+          meta("1234567890123456"),
+        ),
       },
     },
     {

@@ -65,19 +65,35 @@ const metaScript = `(function () {
   var fbp = readCookie('_fbp');
   if (!fbp) { fbp = 'fb.1.' + Date.now() + '.' + rand(); writeCookie('_fbp', fbp, 90); }
   var ids = [];
+  // Advanced matching: fbq('init', id, {em, ph, ...}) values are normalised and SHA-256 hashed into ud[...].
+  var userData = Promise.resolve([]);
+  function sha256(text) {
+    return crypto.subtle.digest('SHA-256', new TextEncoder().encode(text)).then(function (b) {
+      return Array.from(new Uint8Array(b)).map(function (x) { return x.toString(16).padStart(2, '0'); }).join('');
+    });
+  }
   function send(event, data) {
-    ids.forEach(function (id) {
+    userData.then(function (ud) { ids.forEach(function (id) {
       var p = new URLSearchParams({ id: id, ev: event, dl: location.href, rl: document.referrer, if: 'false',
         ts: String(Date.now()), sw: String(screen.width), sh: String(screen.height), v: '2.9.156', r: 'stable',
         ec: '0', o: '4126', fbp: fbp, it: String(Date.now()), coo: 'false', rqm: 'GET' });
       for (var k in data || {}) p.set('cd[' + k + ']', String(data[k]));
+      ud.forEach(function (pair) { p.set('ud[' + pair[0] + ']', pair[1]); });
       new Image().src = 'https://www.facebook.com/tr/?' + p.toString();
-    });
+    }); });
   }
   var queue = window.fbq && window.fbq.queue || [];
   var fbq = window.fbq = function () {
     var args = Array.prototype.slice.call(arguments);
-    if (args[0] === 'init') ids.push(String(args[1]));
+    if (args[0] === 'init') {
+      if (ids.indexOf(String(args[1])) < 0) ids.push(String(args[1]));
+      var given = args[2] || {};
+      userData = Promise.all(Object.keys(given).map(function (k) {
+        var v = String(given[k]).trim().toLowerCase();
+        if (k === 'ph') v = v.replace(/[^0-9]/g, '');
+        return sha256(v).then(function (h) { return [k, h]; });
+      }));
+    }
     else if (args[0] === 'track' || args[0] === 'trackCustom') send(args[1], args[2]);
   };
   queue.forEach(function (args) { fbq.apply(null, args); });

@@ -7,7 +7,16 @@ import { decodeRequest, decoderInput } from "../decode/index.ts";
 import type { Identifier } from "../decode/types.ts";
 import type { CrawlStore } from "./sqlite-store.ts";
 
-export const EXPORT_TABLES = ["sites", "pages", "requests", "cookies", "findings"] as const;
+export const EXPORT_TABLES = [
+  "sites",
+  "pages",
+  "requests",
+  "cookies",
+  "findings",
+  "storage",
+  "events",
+  "websockets",
+] as const;
 export type ExportTable = (typeof EXPORT_TABLES)[number];
 
 /** A flat export record: the contract's fields first, more after them. */
@@ -65,7 +74,7 @@ export function* exportRecords(
       const rows = db
         .prepare(
           `SELECT s.site, p.url, p.title, p.depth, p.status, p.http_status, p.requested_url, p.error, p.sensitive,
-             p.sensitive_evidence
+             p.sensitive_evidence, p.consent
            FROM pages p JOIN sites s ON s.id = p.site_id ORDER BY s.position, p.id`,
         )
         .iterate() as Iterable<Record<string, string | number | null>>;
@@ -81,6 +90,7 @@ export function* exportRecords(
           httpStatus: r.http_status,
           requestedUrl: r.requested_url,
           error: r.error,
+          consent: json<ConsentRecord | null>(r.consent as string | null, null),
         };
       }
       return;
@@ -181,6 +191,65 @@ export function* exportRecords(
       }
       return;
     }
+    case "storage": {
+      const rows = db
+        .prepare(
+          `SELECT s.site, p.url AS page_url, i.origin, i.kind, i.key, i.value, i.value_length
+           FROM storage_items i JOIN pages p ON p.id = i.page_id JOIN sites s ON s.id = i.site_id ORDER BY s.position, i.id`,
+        )
+        .iterate() as Iterable<Record<string, string | number | null>>;
+      for (const r of rows) {
+        yield {
+          site: r.site,
+          pageUrl: r.page_url,
+          origin: r.origin,
+          kind: r.kind,
+          key: r.key,
+          value: r.value,
+          valueLength: r.value_length,
+        };
+      }
+      return;
+    }
+    case "events": {
+      const rows = db
+        .prepare(
+          `SELECT s.site, p.url AS page_url, e.kind, e.detail, e.at
+           FROM page_events e JOIN pages p ON p.id = e.page_id JOIN sites s ON s.id = e.site_id ORDER BY s.position, e.id`,
+        )
+        .iterate() as Iterable<Record<string, string | number | null>>;
+      for (const r of rows)
+        yield { site: r.site, pageUrl: r.page_url, kind: r.kind, detail: r.detail, at: r.at };
+      return;
+    }
+    case "websockets": {
+      const rows = db
+        .prepare(
+          `SELECT s.site, p.url AS page_url, w.url, w.initiator_url, w.status, w.error, w.dropped_frames,
+             f.direction, f.opcode, f.payload, f.payload_length, f.at
+           FROM websockets w JOIN pages p ON p.id = w.page_id JOIN sites s ON s.id = w.site_id
+           LEFT JOIN websocket_frames f ON f.websocket_id = w.id ORDER BY s.position, w.id, f.id`,
+        )
+        .iterate() as Iterable<Record<string, string | number | null>>;
+      // One record per frame (a socket without frames: one record with null frame fields).
+      for (const r of rows) {
+        yield {
+          site: r.site,
+          pageUrl: r.page_url,
+          url: r.url,
+          initiatorUrl: r.initiator_url,
+          status: r.status,
+          error: r.error,
+          droppedFrames: r.dropped_frames,
+          direction: r.direction,
+          opcode: r.opcode,
+          payload: r.payload,
+          payloadLength: r.payload_length,
+          at: r.at,
+        };
+      }
+      return;
+    }
   }
 }
 
@@ -241,6 +310,12 @@ function emptyHeader(table: ExportTable): string[] {
       ];
     case "cookies":
       return ["site", "pageUrl", "name", "domain", "path", "value"];
+    case "storage":
+      return ["site", "pageUrl", "origin", "kind", "key", "value", "valueLength"];
+    case "events":
+      return ["site", "pageUrl", "kind", "detail", "at"];
+    case "websockets":
+      return ["site", "pageUrl", "url", "direction", "payload"];
     case "findings":
       return [
         "site",

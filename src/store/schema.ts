@@ -162,4 +162,9 @@ export const MIGRATIONS: string[] = [
   `
   ALTER TABLE pages ADD COLUMN consent TEXT;
   `,
+  // 4: which list a site came from (for comparing lists), and each finding's evidence (request row ids).
+  `
+  ALTER TABLE sites ADD COLUMN list TEXT;
+  ALTER TABLE findings ADD COLUMN evidence TEXT NOT NULL DEFAULT '[]';
+  `,
 ];

@@ -102,18 +102,27 @@ export class CrawlStore {
       .run(key, value);
   }
 
-  /** Adds sites not yet in the crawl, in list order; returns how many were new. */
-  addSites(entries: SiteEntry[]): number {
+  /**
+   * Adds sites not yet in the crawl, in list order; returns how many were new. `list` names the list
+   * they came from (a site already in the crawl keeps the list it was first added from).
+   */
+  addSites(entries: Array<SiteEntry & { list?: string | null }>): number {
     const start = (
       this.db.prepare("SELECT COALESCE(MAX(position), 0) AS p FROM sites").get() as { p: number }
     ).p;
     const insert = this.db.prepare(
-      "INSERT INTO sites (site, input_url, rank, position) VALUES (?, ?, ?, ?) ON CONFLICT(site) DO NOTHING",
+      "INSERT INTO sites (site, input_url, rank, position, list) VALUES (?, ?, ?, ?, ?) ON CONFLICT(site) DO NOTHING",
     );
     let added = 0;
     this.db.transaction(() => {
       entries.forEach((entry, i) => {
-        added += insert.run(entry.site, entry.inputUrl, entry.rank, start + i + 1).changes;
+        added += insert.run(
+          entry.site,
+          entry.inputUrl,
+          entry.rank,
+          start + i + 1,
+          entry.list ?? null,
+        ).changes;
       });
     })();
     return added;
@@ -209,8 +218,9 @@ export class CrawlStore {
           derived?.sensitive.evidence ?? "",
           page.consent ? JSON.stringify(page.consent) : null,
         ).lastInsertRowid;
+        const requestIds: number[] = [];
         for (const r of page.requests) {
-          insertRequest.run(
+          const requestRow = insertRequest.run(
             siteId,
             pageId,
             r.requestId,
@@ -239,6 +249,7 @@ export class CrawlStore {
             r.error,
             r.redirectedTo,
           );
+          requestIds.push(Number(requestRow.lastInsertRowid));
         }
         for (const c of page.cookies) {
           insertCookie.run(
@@ -274,7 +285,7 @@ export class CrawlStore {
             insertFrame.run(socketId, f.direction, f.opcode, f.payload, f.payloadLength, f.at);
         }
         for (const e of page.events) insertEvent.run(siteId, pageId, e.kind, e.detail, e.at);
-        this.insertFindings(siteId, Number(pageId), derived?.findings ?? []);
+        this.insertFindings(siteId, Number(pageId), derived?.findings ?? [], requestIds);
       }
       db.prepare(
         `UPDATE sites SET status = ?, final_url = ?, error = ?, error_detail = ?, pages = ?, started_at = ?, finished_at = ?
@@ -293,10 +304,12 @@ export class CrawlStore {
     tx();
   }
 
-  private insertFindings(siteId: number, pageId: number, findings: Finding[]): void {
+  /** `requestIds` are the row ids of the page's requests, in capture order (findings point into them). */
+  private insertFindings(siteId: number, pageId: number, findings: Finding[], requestIds: number[]): void {
     const insert = this.db.prepare(
-      `INSERT INTO findings (site_id, page_id, entity, tracker, requests, pixel_ids, events, data_shared, identifiers, leaks, phase)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT INTO findings (site_id, page_id, entity, tracker, requests, pixel_ids, events, data_shared, identifiers, leaks,
+         phase, evidence)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
     for (const f of findings) {
       insert.run(
@@ -311,6 +324,7 @@ export class CrawlStore {
         JSON.stringify(f.identifiers),
         JSON.stringify(f.leaks),
         f.phase,
+        JSON.stringify(f.evidence.map((i) => requestIds[i]).filter((id) => id !== undefined)),
       );
     }
   }
@@ -329,7 +343,12 @@ export class CrawlStore {
       for (const page of pages) {
         const result = analyse(this.loadPage(page.id, page.url));
         update.run(JSON.stringify(result.sensitive.categories), result.sensitive.evidence, page.id);
-        this.insertFindings(page.siteId, page.id, result.findings);
+        const requestIds = (
+          this.db.prepare("SELECT id FROM requests WHERE page_id = ? ORDER BY id").all(page.id) as Array<{
+            id: number;
+          }>
+        ).map((r) => r.id);
+        this.insertFindings(page.siteId, page.id, result.findings, requestIds);
         count += result.findings.length;
       }
     });

@@ -1,0 +1,37 @@
+import { parseArgs } from "node:util";
+import { serveCrawl } from "../report/server.ts";
+import { openCrawl } from "./export-command.ts";
+import { UsageError } from "./usage.ts";
+
+/** `earshot serve DIR [--port N] [--host H]`: the local web UI, until Ctrl-C. */
+export async function serveCommand(argv: string[], signal: AbortSignal): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: { port: { type: "string" }, host: { type: "string" } },
+  });
+  const dir = positionals[0];
+  if (!dir || positionals.length > 1)
+    throw new UsageError("usage: earshot serve DIR [--port N] [--host 127.0.0.1]");
+  const port = Number(values.port ?? "8421");
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    throw new UsageError(`--port must be a whole number from 0 to 65535, not "${values.port}"`);
+  const host = values.host ?? "127.0.0.1";
+  const store = openCrawl(dir);
+  try {
+    const running = await serveCrawl(store, { host, port }).catch((error: NodeJS.ErrnoException) => {
+      throw error.code === "EADDRINUSE"
+        ? new UsageError(`port ${port} is in use; choose another with --port`)
+        : error;
+    });
+    process.stdout.write(`Earshot is serving ${dir} at ${running.url} (Ctrl-C to stop)\n`);
+    await new Promise<void>((resolve) => {
+      if (signal.aborted) resolve();
+      signal.addEventListener("abort", () => resolve(), { once: true });
+    });
+    await running.close();
+    return 0;
+  } finally {
+    store.close();
+  }
+}

@@ -1,0 +1,52 @@
+/** Words for codes: categories, phases, what was shared. Shared by the views. */
+import { h } from "./dom.ts";
+
+export const CATEGORY_LABELS: Record<string, string> = {
+  health: "Health",
+  reproductive_health: "Reproductive health",
+  mental_health: "Mental health",
+  substance_use: "Substance use",
+  religion: "Religion",
+  domestic_violence: "Domestic violence",
+  public_assistance: "Public assistance",
+  financial_hardship: "Financial hardship",
+  lgbtq: "LGBTQ",
+  immigration: "Immigration",
+  children: "Children",
+};
+
+export const PHASE_LABELS: Record<string, string> = {
+  before_consent: "before consent",
+  after_consent: "after consent",
+  no_consent_prompt: "no consent banner",
+};
+
+export function categoryLabel(category: string): string {
+  return CATEGORY_LABELS[category] ?? category;
+}
+
+export function categoryBadges(categories: string[]): HTMLElement {
+  return h(
+    "span",
+    { class: "badges" },
+    categories.map((c) => h("span", { class: "badge" }, categoryLabel(c))),
+  );
+}
+
+/** The page's address without the scheme, cut to fit a table cell. */
+export function shortUrl(url: string, max = 80): string {
+  const bare = url.replace(/^https?:\/\//, "");
+  return bare.length <= max ? bare : `${bare.slice(0, max - 1)}…`;
+}
+
+export function siteHref(site: string): string {
+  return `#/site/${encodeURIComponent(site)}`;
+}
+
+export function siteLink(site: string): HTMLElement {
+  return h("a", { href: siteHref(site) }, site);
+}
+
+export function date(ms: number | null): string {
+  return ms ? new Date(ms).toISOString().replace("T", " ").slice(0, 16) : "unknown";
+}

@@ -1,0 +1,306 @@
+/**
+ * The first screen: who hears about visits, to which sensitive pages. Headline numbers, reach per
+ * company, per list and per sensitive category, then the pages, leaks and pre-consent trackers.
+ */
+import { companyLabel, LEAD_COMPANIES, siteQueryParams } from "../query.ts";
+import type { BeforeConsentRow, LeakRow, Overview, SensitivePageRow } from "../types.ts";
+import { barChart, percent } from "./charts.ts";
+import { h } from "./dom.ts";
+import { categoryBadges, categoryLabel, date, shortUrl, siteLink } from "./format.ts";
+import { dataTable } from "./table.ts";
+
+function sitesHref(filter: { company?: string; category?: string; list?: string }): string {
+  return `#/sites?${siteQueryParams(filter).toString()}`;
+}
+
+function headline(o: Overview): HTMLElement {
+  const ok = o.crawl.sites.ok;
+  const lead = LEAD_COMPANIES.map((entity) => o.companies.find((c) => c.entity === entity)).filter(
+    (c) => c !== undefined,
+  );
+  const trackedSensitive = o.sensitivePages.total;
+  const sensitiveAll = o.byCategory.reduce((n, c) => n + c.pages, 0);
+  return h(
+    "div",
+    { class: "headline" },
+    h(
+      "p",
+      { class: "lede" },
+      `Of ${ok} site${ok === 1 ? "" : "s"} crawled, `,
+      h("strong", {}, `${o.sitesWithData} (${percent(o.sitesWithData, ok)})`),
+      " sent visitor data to at least one company.",
+    ),
+    lead.length > 0
+      ? h(
+          "ul",
+          { class: "lead-companies" },
+          lead.map((c) =>
+            h(
+              "li",
+              {},
+              h("a", { href: sitesHref({ company: c.entity }) }, companyLabel(c.entity)),
+              `: ${c.sites} site${c.sites === 1 ? "" : "s"} (${percent(c.sites, ok)})`,
+              c.sensitivePages > 0
+                ? `, ${c.sensitivePages} sensitive page${c.sensitivePages === 1 ? "" : "s"}`
+                : "",
+            ),
+          ),
+        )
+      : null,
+    h(
+      "p",
+      {},
+      trackedSensitive > 0
+        ? `${trackedSensitive} sensitive page${trackedSensitive === 1 ? "" : "s"} sent data to third parties, in these categories: ${o.byCategory
+            .filter((c) => c.pagesWithData > 0)
+            .map((c) => categoryLabel(c.category))
+            .join(", ")}.`
+        : sensitiveAll > 0
+          ? `None of the ${sensitiveAll} sensitive pages sent data to a third party.`
+          : "No crawled page was classified as sensitive.",
+      o.leaks.total > 0
+        ? ` The synthetic visitor's personal data was found ${o.leaks.total} time${o.leaks.total === 1 ? "" : "s"} in requests to trackers.`
+        : "",
+    ),
+  );
+}
+
+function sensitiveTable(o: Overview): HTMLElement {
+  return dataTable<SensitivePageRow>({
+    caption: "Sensitive pages where trackers fired",
+    rows: o.sensitivePages.rows,
+    totalRows: o.sensitivePages.total,
+    empty: "No sensitive page sent data to a third party.",
+    columns: [
+      { label: "Site", sortValue: (r) => r.site, cell: (r) => siteLink(r.site) },
+      {
+        label: "Page",
+        sortValue: (r) => r.url,
+        cell: (r) =>
+          h(
+            "span",
+            { title: r.url },
+            r.title ? [h("span", { class: "title" }, r.title), h("br"), shortUrl(r.url)] : shortUrl(r.url),
+          ),
+      },
+      {
+        label: "Categories",
+        sortValue: (r) => r.categories.join(","),
+        cell: (r) => categoryBadges(r.categories),
+      },
+      {
+        label: "Companies that received data",
+        sortValue: (r) => r.companies.length,
+        cell: (r) => r.companies.map(companyLabel).join(", "),
+      },
+      { label: "Why it is sensitive", cell: (r) => h("span", { class: "evidence" }, r.evidence) },
+    ],
+  });
+}
+
+function leaksTable(o: Overview): HTMLElement {
+  return dataTable<LeakRow>({
+    caption: "Personal data of the synthetic visitor found in requests",
+    rows: o.leaks.rows,
+    totalRows: o.leaks.total,
+    empty: "No personal data was found in requests to third parties.",
+    columns: [
+      { label: "Site", sortValue: (r) => r.site, cell: (r) => siteLink(r.site) },
+      {
+        label: "Page",
+        sortValue: (r) => r.url,
+        cell: (r) => h("span", { title: r.url }, shortUrl(r.url, 60)),
+      },
+      {
+        label: "Company",
+        sortValue: (r) => r.entity,
+        cell: (r) => `${companyLabel(r.entity)} (${r.tracker})`,
+      },
+      { label: "Data", sortValue: (r) => r.field, cell: (r) => r.field },
+      { label: "Encoding", sortValue: (r) => r.encoding, cell: (r) => r.encoding },
+      { label: "Where in the request", cell: (r) => h("code", {}, r.where) },
+      {
+        label: "Before submit",
+        sortValue: (r) => (r.keylogged ? 1 : 0),
+        cell: (r) => (r.keylogged ? "yes (key logging)" : "no"),
+      },
+    ],
+  });
+}
+
+function beforeConsentTable(o: Overview): HTMLElement {
+  return dataTable<BeforeConsentRow>({
+    caption: "Trackers that received data before the visitor answered the consent banner",
+    rows: o.beforeConsent.rows,
+    totalRows: o.beforeConsent.total,
+    empty: "No tracker fired before a consent choice (or no banner was handled in this crawl).",
+    columns: [
+      { label: "Site", sortValue: (r) => r.site, cell: (r) => siteLink(r.site) },
+      {
+        label: "Page",
+        sortValue: (r) => r.url,
+        cell: (r) => h("span", { title: r.url }, shortUrl(r.url, 60)),
+      },
+      { label: "Company", sortValue: (r) => r.entity, cell: (r) => companyLabel(r.entity) },
+      { label: "Tracker", sortValue: (r) => r.tracker, cell: (r) => r.tracker },
+      { label: "Events", cell: (r) => r.events.join(", ") },
+    ],
+  });
+}
+
+export function overviewView(o: Overview): HTMLElement {
+  const ok = o.crawl.sites.ok;
+  const companyBars = o.companies.slice(0, 15).map((c) => ({
+    label: companyLabel(c.entity),
+    value: c.sites,
+    of: ok,
+    note: `${percent(c.sites, ok)} (${c.sites} site${c.sites === 1 ? "" : "s"})`,
+    href: sitesHref({ company: c.entity }),
+  }));
+  const topCompanies = o.companies.slice(0, 5).map((c) => c.entity);
+  const listGroups = o.byList.map((l) => ({
+    label: `${l.list} — ${l.sites} site${l.sites === 1 ? "" : "s"}`,
+    bars: [
+      {
+        label: "Any company",
+        value: l.sitesWithData,
+        of: l.sites,
+        note: `${percent(l.sitesWithData, l.sites)} (${l.sitesWithData})`,
+      },
+      ...topCompanies.map((entity) => {
+        const n = l.companies[entity] ?? 0;
+        return {
+          label: companyLabel(entity),
+          value: n,
+          of: l.sites,
+          note: `${percent(n, l.sites)} (${n})`,
+          href: sitesHref({ company: entity, list: l.list }),
+        };
+      }),
+    ],
+  }));
+  const categoryBars = o.byCategory.map((c) => ({
+    label: categoryLabel(c.category),
+    value: c.pagesWithData,
+    of: c.pages,
+    note: `${c.pagesWithData} of ${c.pages} page${c.pages === 1 ? "" : "s"} (${percent(c.pagesWithData, c.pages)})`,
+    href: sitesHref({ category: c.category }),
+  }));
+  const config = o.crawl.config;
+  return h(
+    "div",
+    {},
+    h("h1", { tabindex: -1 }, "Who hears about visits, and to which sensitive pages"),
+    h(
+      "p",
+      { class: "meta" },
+      `Crawl of ${o.crawl.sites.total} sites (${o.crawl.sites.ok} ok, ${o.crawl.sites.failed} failed` +
+        (o.crawl.sites.pending ? `, ${o.crawl.sites.pending} not yet crawled` : "") +
+        `), ${o.crawl.pages} pages, ${o.crawl.requests} requests; started ${date(o.crawl.createdAt)}; ` +
+        `consent banners: ${String(config.consent ?? "ignore")}; GPC: ${config.gpc ? "sent" : "not sent"}; ` +
+        `interaction: ${config.interact ? "on" : "off"}; browser ${o.crawl.browser ?? "unknown"}.`,
+    ),
+    headline(o),
+    h(
+      "section",
+      { "aria-labelledby": "h-companies" },
+      h("h2", { id: "h-companies" }, "Share of sites sending visitor data to each company"),
+      companyBars.length > 0
+        ? barChart(
+            "Share of sites crawled successfully that sent visitor data to each company",
+            [{ label: "", bars: companyBars }],
+            ["Company", "Sites", "Share"],
+          )
+        : h("p", {}, "No company received data."),
+    ),
+    h(
+      "section",
+      { "aria-labelledby": "h-sensitive" },
+      h("h2", { id: "h-sensitive" }, "Sensitive pages where trackers fired"),
+      categoryBars.length > 0
+        ? barChart(
+            "Sensitive pages, by category, that sent data to third parties",
+            [{ label: "", bars: categoryBars }],
+            ["Category", "Pages with trackers", "Share"],
+          )
+        : h("p", {}, "No page of this crawl was classified as sensitive."),
+      categoryMatrix(o),
+      sensitiveTable(o),
+    ),
+    h(
+      "section",
+      { "aria-labelledby": "h-lists" },
+      h("h2", { id: "h-lists" }, "By site list"),
+      listGroups.length > 0
+        ? barChart(
+            "Share of each list's sites sending data, overall and to the largest companies",
+            listGroups,
+            ["List: company", "Sites", "Share"],
+          )
+        : h("p", {}, "No site was crawled successfully."),
+    ),
+    h(
+      "section",
+      { "aria-labelledby": "h-leaks" },
+      h("h2", { id: "h-leaks" }, "Personal data leaks"),
+      leaksTable(o),
+    ),
+    h(
+      "section",
+      { "aria-labelledby": "h-consent" },
+      h("h2", { id: "h-consent" }, "Before consent"),
+      h(
+        "p",
+        {},
+        `${o.consent.prompts} site${o.consent.prompts === 1 ? "" : "s"} showed a consent banner; the crawler accepted on ${o.consent.accepted} and rejected on ${o.consent.rejected}.`,
+      ),
+      beforeConsentTable(o),
+    ),
+  );
+}
+
+/** Category × company: how many sensitive pages of each category sent data to each large company. */
+function categoryMatrix(o: Overview): HTMLElement | null {
+  if (o.byCategory.length === 0) return null;
+  const companies = o.companies.slice(0, 6).map((c) => c.entity);
+  return h(
+    "div",
+    { class: "table-wrap" },
+    h(
+      "table",
+      {},
+      h("caption", {}, "Sensitive pages that sent data to each company, by category"),
+      h(
+        "thead",
+        {},
+        h(
+          "tr",
+          {},
+          h("th", { scope: "col" }, "Category"),
+          h("th", { scope: "col" }, "Pages"),
+          companies.map((c) => h("th", { scope: "col" }, companyLabel(c))),
+        ),
+      ),
+      h(
+        "tbody",
+        {},
+        o.byCategory.map((c) =>
+          h(
+            "tr",
+            {},
+            h(
+              "th",
+              { scope: "row" },
+              h("a", { href: sitesHref({ category: c.category }) }, categoryLabel(c.category)),
+            ),
+            h("td", {}, c.pages),
+            companies.map((entity) => {
+              const n = c.companies[entity] ?? 0;
+              return h("td", { class: n > 0 ? "hit" : "" }, n > 0 ? `${n} (${percent(n, c.pages)})` : "—");
+            }),
+          ),
+        ),
+      ),
+    ),
+  );
+}

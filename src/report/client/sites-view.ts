@@ -1,0 +1,153 @@
+/**
+ * Every site, searchable by name and filterable by company, category and list; sorted and paged by
+ * the data source (in the page for the report, in the server for `earshot serve`).
+ */
+import { companyLabel, siteQueryParams } from "../query.ts";
+import type { Overview, SiteQuery, SiteRow } from "../types.ts";
+import { h, replaceChildren } from "./dom.ts";
+import { CATEGORY_LABELS, categoryBadges, siteLink } from "./format.ts";
+import type { DataSource } from "./source.ts";
+import { pager } from "./table.ts";
+
+const COLUMNS: Array<{ key: keyof SiteRow; label: string; cell: (row: SiteRow) => HTMLElement | string }> = [
+  { key: "site", label: "Site", cell: (r) => siteLink(r.site) },
+  { key: "list", label: "List", cell: (r) => r.list ?? "" },
+  {
+    key: "status",
+    label: "Status",
+    cell: (r) => (r.status === "failed" ? `failed (${r.error ?? "?"})` : r.status),
+  },
+  { key: "pages", label: "Pages", cell: (r) => String(r.pages) },
+  {
+    key: "companies",
+    label: "Companies that received data",
+    cell: (r) => r.companies.map(companyLabel).join(", "),
+  },
+  { key: "categories", label: "Sensitive pages", cell: (r) => categoryBadges(r.categories) },
+  { key: "leaks", label: "Leaks", cell: (r) => String(r.leaks) },
+  { key: "beforeConsent", label: "Before consent", cell: (r) => String(r.beforeConsent) },
+];
+
+function select(
+  label: string,
+  id: string,
+  value: string | undefined,
+  options: Array<[string, string]>,
+): HTMLElement {
+  const element = h(
+    "select",
+    { id, name: id },
+    h("option", { value: "" }, "All"),
+    options.map(([v, text]) => h("option", { value: v, selected: v === value }, text)),
+  );
+  return h("label", { for: id }, `${label} `, element);
+}
+
+export function sitesView(source: DataSource, overview: Overview, initial: SiteQuery): HTMLElement {
+  let query: SiteQuery = { ...initial };
+  const status = h("p", { id: "sites-status", role: "status", "aria-live": "polite" });
+  const results = h("div", { class: "table-wrap" });
+  const search = h("input", {
+    id: "q",
+    name: "q",
+    type: "search",
+    value: query.q ?? "",
+    placeholder: "part of a site name",
+    autocomplete: "off",
+  });
+  const form = h(
+    "form",
+    { class: "filters", role: "search", "aria-label": "Filter sites" },
+    h("label", { for: "q" }, "Site ", search),
+    select(
+      "Company",
+      "company",
+      query.company,
+      overview.companies.map((c) => [c.entity, companyLabel(c.entity)]),
+    ),
+    select("Category", "category", query.category, Object.entries(CATEGORY_LABELS)),
+    select(
+      "List",
+      "list",
+      query.list,
+      overview.byList.map((l) => [l.list, l.list]),
+    ),
+    h("button", { type: "submit" }, "Filter"),
+  );
+
+  const update = async () => {
+    history.replaceState(null, "", `#/sites?${siteQueryParams(query).toString()}`);
+    const page = await source.sites(query);
+    status.textContent = `${page.total} site${page.total === 1 ? "" : "s"} match.`;
+    const header = COLUMNS.map((c) => {
+      const active = query.sort === c.key;
+      const button = h(
+        "button",
+        { type: "button", class: "sort" },
+        c.label,
+        active ? (query.desc ? " ▼" : " ▲") : "",
+      );
+      button.addEventListener("click", () => {
+        query = { ...query, sort: c.key, desc: active ? !query.desc : false, page: 1 };
+        void update();
+      });
+      return h(
+        "th",
+        { scope: "col", "aria-sort": active ? (query.desc ? "descending" : "ascending") : "none" },
+        button,
+      );
+    });
+    replaceChildren(
+      results,
+      h(
+        "table",
+        { id: "sites-table" },
+        h("caption", {}, "Sites"),
+        h("thead", {}, h("tr", {}, header)),
+        h(
+          "tbody",
+          {},
+          page.rows.length === 0
+            ? h("tr", {}, h("td", { colspan: COLUMNS.length }, "No site matches."))
+            : page.rows.map((row) =>
+                h(
+                  "tr",
+                  {},
+                  COLUMNS.map((c) => h("td", {}, c.cell(row))),
+                ),
+              ),
+        ),
+      ),
+      pager(page.page, page.pages, (p) => {
+        query = { ...query, page: p };
+        void update();
+      }),
+    );
+  };
+
+  const fromForm = () => {
+    const data = new FormData(form);
+    const text = (name: string) => String(data.get(name) ?? "") || undefined;
+    query = {
+      ...query,
+      q: text("q"),
+      company: text("company"),
+      category: text("category"),
+      list: text("list"),
+      page: 1,
+    };
+    void update();
+  };
+  form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    fromForm();
+  });
+  for (const element of form.querySelectorAll("select")) element.addEventListener("change", fromForm);
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  search.addEventListener("input", () => {
+    clearTimeout(timer);
+    timer = setTimeout(fromForm, 250);
+  });
+  void update();
+  return h("div", {}, h("h1", { tabindex: -1 }, "Sites"), form, status, results);
+}

@@ -1,0 +1,128 @@
+/**
+ * `earshot serve`: the report's views as a local web app over the crawl database, with a JSON API
+ * (`/api/overview`, `/api/sites?q=&company=&category=&list=&sort=&desc=&page=`, `/api/site?name=`).
+ * Bound to 127.0.0.1 by default; requests naming another Host are refused (DNS rebinding), and every
+ * response carries a strict Content-Security-Policy.
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import type { CrawlStore } from "../store/sqlite-store.ts";
+import { clientBundle } from "./client-bundle.ts";
+import { contentSecurityPolicy, htmlShell } from "./html-report.ts";
+import { loadOverview, loadSiteDetail, SERVE_DETAIL } from "./model.ts";
+import { parseSiteQuery, querySites } from "./query.ts";
+import type { Overview, SiteRow } from "./types.ts";
+
+/** The overview is recomputed at most this often (a crawl may still be writing to the database). */
+const REFRESH_MS = 10_000;
+
+export interface ServeOptions {
+  host: string;
+  port: number;
+}
+
+export interface RunningServer {
+  url: string;
+  server: Server;
+  close(): Promise<void>;
+}
+
+const SECURITY_HEADERS = {
+  "x-content-type-options": "nosniff",
+  "referrer-policy": "no-referrer",
+  "cross-origin-opener-policy": "same-origin",
+  "cross-origin-resource-policy": "same-origin",
+  "x-frame-options": "DENY",
+};
+
+export async function serveCrawl(store: CrawlStore, options: ServeOptions): Promise<RunningServer> {
+  const bundle = await clientBundle();
+  let cache: { at: number; overview: Overview; sites: SiteRow[]; byName: Map<string, SiteRow> } | null = null;
+  const data = () => {
+    if (!cache || Date.now() - cache.at > REFRESH_MS) {
+      const { overview, sites } = loadOverview(store);
+      cache = { at: Date.now(), overview, sites, byName: new Map(sites.map((s) => [s.site, s])) };
+    }
+    return cache;
+  };
+  const csp = `${contentSecurityPolicy("'self'", "'self'", "'self'")}; frame-ancestors 'none'`;
+  const page = htmlShell({
+    csp: null,
+    head: '<link rel="stylesheet" href="/app.css">',
+    body: '<script src="/app.js" defer></script>',
+  });
+  let allowedHosts = new Set<string>();
+
+  const send = (res: ServerResponse, status: number, type: string, body: string) => {
+    res.writeHead(status, {
+      "content-type": type,
+      "content-security-policy": csp,
+      "cache-control": "no-store",
+      ...SECURITY_HEADERS,
+    });
+    res.end(body);
+  };
+  const sendJson = (res: ServerResponse, status: number, value: unknown) =>
+    send(res, status, "application/json; charset=utf-8", JSON.stringify(value));
+
+  const handle = (req: IncomingMessage, res: ServerResponse) => {
+    if (allowedHosts.size > 0 && !allowedHosts.has(String(req.headers.host ?? "").toLowerCase())) {
+      send(res, 421, "text/plain; charset=utf-8", "unknown host\n");
+      return;
+    }
+    if (req.method !== "GET" && req.method !== "HEAD") {
+      send(res, 405, "text/plain; charset=utf-8", "method not allowed\n");
+      return;
+    }
+    const url = new URL(req.url ?? "/", "http://localhost");
+    try {
+      switch (url.pathname) {
+        case "/":
+          return send(res, 200, "text/html; charset=utf-8", page);
+        case "/app.js":
+          return send(res, 200, "text/javascript; charset=utf-8", bundle.js);
+        case "/app.css":
+          return send(res, 200, "text/css; charset=utf-8", bundle.css);
+        case "/api/overview":
+          return sendJson(res, 200, data().overview);
+        case "/api/sites":
+          return sendJson(res, 200, querySites(data().sites, parseSiteQuery(url.searchParams)));
+        case "/api/site": {
+          const name = url.searchParams.get("name") ?? "";
+          const row = data().byName.get(name);
+          const detail = row ? loadSiteDetail(store, name, row, SERVE_DETAIL) : null;
+          return detail ? sendJson(res, 200, detail) : sendJson(res, 404, { error: "no such site" });
+        }
+        default:
+          return send(res, 404, "text/plain; charset=utf-8", "not found\n");
+      }
+    } catch (error) {
+      sendJson(res, 500, { error: error instanceof Error ? error.message.split("\n")[0] : "error" });
+    }
+  };
+
+  const server = createServer(handle);
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(options.port, options.host, () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+  const hostName = options.host.includes(":") ? `[${options.host}]` : options.host;
+  // On loopback only the names of loopback are accepted; bound elsewhere, the user chose to expose it.
+  if (["127.0.0.1", "localhost", "::1"].includes(options.host))
+    allowedHosts = new Set([
+      `${hostName}:${port}`,
+      `localhost:${port}`,
+      `127.0.0.1:${port}`,
+      `[::1]:${port}`,
+    ]);
+  return {
+    url: `http://${hostName}:${port}/`,
+    server,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}

@@ -1,0 +1,209 @@
+/**
+ * What the report and the web UI show, as data. The same shapes travel embedded in the HTML report
+ * and over `earshot serve`'s JSON API, so one client renders both. Everything here came from hostile
+ * websites: the client only ever puts it in the page as text.
+ */
+
+/** The crawl as a whole: when, how, and how much. */
+export interface CrawlInfo {
+  createdAt: number | null;
+  generatedAt: number;
+  toolVersion: string | null;
+  browser: string | null;
+  /** The crawl's options as recorded (consent mode, GPC, interaction, pages per site, ...). */
+  config: Record<string, string | number | boolean | null>;
+  lists: string[];
+  sites: { total: number; ok: number; failed: number; pending: number };
+  pages: number;
+  requests: number;
+}
+
+/** One company's reach: on how many sites and pages it received visitor data. */
+export interface CompanyReach {
+  entity: string;
+  /** Sites (crawled successfully) where it received data from at least one page. */
+  sites: number;
+  pages: number;
+  sensitivePages: number;
+  trackers: string[];
+}
+
+/** The same reach, within one site list (`.gov`, top sites, ...). */
+export interface ListReach {
+  list: string;
+  /** Sites of this list crawled successfully. */
+  sites: number;
+  /** Sites of this list where any company received data. */
+  sitesWithData: number;
+  /** Sites per company. */
+  companies: Record<string, number>;
+}
+
+/** Sensitive pages of one category and who received data from them. */
+export interface CategoryReach {
+  category: string;
+  pages: number;
+  /** Pages of this category where any third party received data. */
+  pagesWithData: number;
+  sites: number;
+  /** Pages per company. */
+  companies: Record<string, number>;
+}
+
+export interface SensitivePageRow {
+  site: string;
+  url: string;
+  title: string | null;
+  categories: string[];
+  evidence: string;
+  companies: string[];
+}
+
+export interface LeakRow {
+  site: string;
+  url: string;
+  entity: string;
+  tracker: string;
+  field: string;
+  encoding: string;
+  where: string;
+  keylogged: boolean;
+}
+
+export interface BeforeConsentRow {
+  site: string;
+  url: string;
+  entity: string;
+  tracker: string;
+  events: string[];
+}
+
+/** A list too long to show whole: the first rows and how many there are. */
+export interface Capped<T> {
+  rows: T[];
+  total: number;
+}
+
+/** The first screen: who hears about visits, and to which sensitive pages. */
+export interface Overview {
+  crawl: CrawlInfo;
+  /** Sites crawled successfully where at least one company received data. */
+  sitesWithData: number;
+  companies: CompanyReach[];
+  byList: ListReach[];
+  byCategory: CategoryReach[];
+  sensitivePages: Capped<SensitivePageRow>;
+  leaks: Capped<LeakRow>;
+  beforeConsent: Capped<BeforeConsentRow>;
+  consent: { prompts: number; accepted: number; rejected: number };
+}
+
+/** One row of the sites table. */
+export interface SiteRow {
+  site: string;
+  list: string | null;
+  rank: number | null;
+  status: string;
+  error: string | null;
+  pages: number;
+  companies: string[];
+  categories: string[];
+  leaks: number;
+  beforeConsent: number;
+}
+
+/** An identifier as shown: the cookie or storage key holding it, and a shortened value. */
+export interface IdentifierView {
+  name: string;
+  source: string;
+  value: string;
+  /** The cookie as stored at the end of the page, when the identifier lives in one. */
+  cookie: { domain: string; expires: number | null; setBy: string | null } | null;
+}
+
+/** A request kept as evidence, cut to a readable size. */
+export interface EvidenceRequest {
+  method: string;
+  url: string;
+  urlLength: number;
+  status: number | null;
+  resourceType: string;
+  sentAt: number;
+  body: string | null;
+  bodyLength: number | null;
+  referer: string | null;
+  /** The decoder's reading, when one knows the request. */
+  decoded: { vendor: string; pixelIds: string[]; events: string[]; details: Record<string, string> } | null;
+}
+
+export interface FindingView {
+  entity: string;
+  tracker: string;
+  phase: string;
+  requests: number;
+  pixelIds: string[];
+  events: string[];
+  dataShared: string[];
+  identifiers: IdentifierView[];
+  leaks: Array<{ field: string; encoding: string; where: string; keylogged?: boolean }>;
+  evidence: EvidenceRequest[];
+  /** Requests that carried it but are not included as evidence here. */
+  evidenceOmitted: number;
+}
+
+/** What one company learned from one page, in plain words and in detail. */
+export interface CompanyOnPage {
+  entity: string;
+  /** "you visited …", "your browser ID … (cookie _fbp)", … */
+  learned: string[];
+  findings: FindingView[];
+}
+
+export interface PageDetail {
+  url: string;
+  title: string | null;
+  depth: number;
+  status: string;
+  sensitive: string[];
+  sensitiveEvidence: string;
+  consent: { cmp: string | null; action: string | null; succeeded: boolean | null; prompted: boolean } | null;
+  /** What the crawler did on the page (scrolled, filled a form, clicked "…"). */
+  actions: string[];
+  companies: CompanyOnPage[];
+}
+
+export interface SiteDetail {
+  site: SiteRow;
+  inputUrl: string;
+  finalUrl: string | null;
+  pages: PageDetail[];
+  /** False when the report left this site's page details out to stay small (see `earshot serve`). */
+  complete: boolean;
+}
+
+/** Filters of the sites table, as the URL hash and the API take them. */
+export interface SiteQuery {
+  q?: string;
+  company?: string;
+  category?: string;
+  list?: string;
+  sort?: keyof SiteRow;
+  desc?: boolean;
+  page?: number;
+  perPage?: number;
+}
+
+export interface SitePage {
+  rows: SiteRow[];
+  total: number;
+  page: number;
+  pages: number;
+}
+
+/** Everything the self-contained report embeds. */
+export interface ReportData {
+  overview: Overview;
+  sites: SiteRow[];
+  /** Details by site name; sites left out (size budget) show their row only. */
+  details: Record<string, SiteDetail>;
+}

@@ -1,0 +1,330 @@
+/**
+ * HAR 1.2 (http://www.softwareishard.com/blog/har-12-spec/) of each page, so the evidence opens in any
+ * browser's network panel and HAR tool. Earshot's own readings ride along as `_earshot` fields
+ * (custom fields start with an underscore, as the spec allows).
+ */
+import { mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { attributeRequest } from "../attribute/attribute-request.ts";
+import type { ConsentRecord } from "../capture/types.ts";
+import { phaseOf } from "../decode/findings.ts";
+import { decodeRequest, decoderInput } from "../decode/index.ts";
+import type { CrawlStore } from "./sqlite-store.ts";
+
+interface NameValue {
+  name: string;
+  value: string;
+}
+
+export interface HarEntry {
+  pageref: string;
+  startedDateTime: string;
+  time: number;
+  request: {
+    method: string;
+    url: string;
+    httpVersion: string;
+    cookies: NameValue[];
+    headers: NameValue[];
+    queryString: NameValue[];
+    postData?: { mimeType: string; text: string };
+    headersSize: number;
+    bodySize: number;
+  };
+  response: {
+    status: number;
+    statusText: string;
+    httpVersion: string;
+    cookies: NameValue[];
+    headers: NameValue[];
+    content: { size: number; mimeType: string };
+    redirectURL: string;
+    headersSize: number;
+    bodySize: number;
+  };
+  cache: Record<string, never>;
+  timings: { send: number; wait: number; receive: number };
+  serverIPAddress?: string;
+  _initiator?: string | null;
+  _resourceType: string;
+  _error?: string;
+  _webSocketMessages?: Array<{ type: "send" | "receive"; time: number; opcode: number; data: string }>;
+  _earshot: {
+    party: string;
+    entity: string | null;
+    tracker: string | null;
+    phase: string;
+    targetKind: string;
+  };
+}
+
+export interface Har {
+  log: {
+    version: "1.2";
+    creator: { name: string; version: string };
+    browser?: { name: string; version: string };
+    pages: Array<{
+      startedDateTime: string;
+      id: string;
+      title: string;
+      pageTimings: { onContentLoad: number; onLoad: number };
+      _earshot: { site: string; depth: number; status: string; sensitive: string[] };
+    }>;
+    entries: HarEntry[];
+  };
+}
+
+function json<T>(text: string | null, fallback: T): T {
+  if (text == null) return fallback;
+  try {
+    return JSON.parse(text) as T;
+  } catch {
+    return fallback;
+  }
+}
+
+function headerList(text: string | null): NameValue[] {
+  const object = json<Record<string, unknown>>(text, {});
+  return Object.entries(object && typeof object === "object" ? object : {}).flatMap(([name, value]) =>
+    // Headers that repeat (Set-Cookie) were joined with newlines when captured.
+    String(value)
+      .split("\n")
+      .map((v) => ({ name, value: v })),
+  );
+}
+
+function iso(ms: number): string {
+  return new Date(Number.isFinite(ms) ? ms : 0).toISOString();
+}
+
+function httpVersion(protocol: string | null): string {
+  if (!protocol) return "HTTP/1.1";
+  if (protocol === "h2") return "HTTP/2";
+  if (protocol === "h3") return "HTTP/3";
+  return protocol.toUpperCase();
+}
+
+/** The HAR of one stored page. */
+export function pageHar(store: CrawlStore, pageId: number, creatorVersion: string): Har | null {
+  const db = store.db;
+  const page = db
+    .prepare(
+      `SELECT p.id, p.url, p.title, p.depth, p.status, p.started_at, p.sensitive, p.consent, s.site FROM pages p
+       JOIN sites s ON s.id = p.site_id WHERE p.id = ?`,
+    )
+    .get(pageId) as
+    | {
+        id: number;
+        url: string;
+        title: string | null;
+        depth: number;
+        status: string;
+        started_at: number;
+        sensitive: string;
+        consent: string | null;
+        site: string;
+      }
+    | undefined;
+  if (!page) return null;
+  const consent = json<ConsentRecord | null>(page.consent, null);
+  const pageref = `page_${page.id}`;
+  const rows = db.prepare("SELECT * FROM requests WHERE page_id = ? ORDER BY id").all(pageId) as Array<
+    Record<string, string | number | null>
+  >;
+  const entries: HarEntry[] = rows.map((r) => {
+    const url = String(r.url);
+    const requestHeaders = headerList(r.request_headers as string | null);
+    const cookieHeader = requestHeaders.find((h) => h.name.toLowerCase() === "cookie")?.value ?? "";
+    let queryString: NameValue[] = [];
+    try {
+      queryString = [...new URL(url).searchParams].map(([name, value]) => ({ name, value }));
+    } catch {
+      // Not a URL the WHATWG parser accepts: no query string.
+    }
+    const postData = r.post_data as string | null;
+    const contentType =
+      requestHeaders.find((h) => h.name.toLowerCase() === "content-type")?.value ??
+      "application/octet-stream";
+    const headersObject = json<Record<string, string>>(r.request_headers as string | null, {});
+    const input = decoderInput(url, String(r.method), postData, headersObject);
+    const who = attributeRequest(url, page.url, input ? decodeRequest(input) : null);
+    const entry: HarEntry = {
+      pageref,
+      startedDateTime: iso(Number(r.sent_at)),
+      time: 0,
+      request: {
+        method: String(r.method),
+        url,
+        httpVersion: httpVersion(r.protocol as string | null),
+        cookies: cookieHeader
+          ? cookieHeader.split(/;\s*/).map((pair) => {
+              const i = pair.indexOf("=");
+              return i < 0 ? { name: pair, value: "" } : { name: pair.slice(0, i), value: pair.slice(i + 1) };
+            })
+          : [],
+        headers: requestHeaders,
+        queryString,
+        ...(postData !== null ? { postData: { mimeType: contentType, text: postData } } : {}),
+        headersSize: -1,
+        bodySize: postData !== null ? Number(r.post_data_length ?? postData.length) : 0,
+      },
+      response: {
+        status: r.status === null ? 0 : Number(r.status),
+        statusText: "",
+        httpVersion: httpVersion(r.protocol as string | null),
+        cookies: [],
+        headers: headerList(r.response_headers as string | null),
+        content: { size: Math.max(0, Number(r.encoded_size ?? 0)), mimeType: String(r.mime_type ?? "") },
+        redirectURL: String(r.redirected_to ?? ""),
+        headersSize: -1,
+        bodySize: r.encoded_size === null ? -1 : Number(r.encoded_size),
+      },
+      cache: {},
+      timings: { send: 0, wait: 0, receive: 0 },
+      _initiator: r.initiator_url as string | null,
+      _resourceType: String(r.resource_type),
+      _earshot: {
+        party: who.party,
+        entity: who.entity,
+        tracker: who.tracker,
+        phase: phaseOf(consent, Number(r.sent_at)),
+        targetKind: String(r.target_kind),
+      },
+    };
+    if (r.remote_ip) entry.serverIPAddress = String(r.remote_ip);
+    if (r.error) entry._error = String(r.error);
+    return entry;
+  });
+
+  // WebSockets as Chromium's own HAR export has them: an entry with its frames in _webSocketMessages.
+  const sockets = db.prepare("SELECT * FROM websockets WHERE page_id = ? ORDER BY id").all(pageId) as Array<
+    Record<string, string | number | null>
+  >;
+  const framesOf = db.prepare(
+    "SELECT direction, opcode, payload, at FROM websocket_frames WHERE websocket_id = ? ORDER BY id",
+  );
+  for (const w of sockets) {
+    const frames = framesOf.all(w.id) as Array<{
+      direction: string;
+      opcode: number;
+      payload: string;
+      at: number;
+    }>;
+    const url = String(w.url);
+    entries.push({
+      pageref,
+      startedDateTime: iso(frames[0]?.at ?? page.started_at),
+      time: 0,
+      request: {
+        method: "GET",
+        url,
+        httpVersion: "HTTP/1.1",
+        cookies: [],
+        headers: [],
+        queryString: [],
+        headersSize: -1,
+        bodySize: 0,
+      },
+      response: {
+        status: w.status === null ? 0 : Number(w.status),
+        statusText: "",
+        httpVersion: "HTTP/1.1",
+        cookies: [],
+        headers: [],
+        content: { size: 0, mimeType: "" },
+        redirectURL: "",
+        headersSize: -1,
+        bodySize: -1,
+      },
+      cache: {},
+      timings: { send: 0, wait: 0, receive: 0 },
+      _initiator: w.initiator_url as string | null,
+      _resourceType: "websocket",
+      _webSocketMessages: frames.map((f) => ({
+        type: f.direction === "sent" ? "send" : "receive",
+        time: f.at / 1000,
+        opcode: f.opcode,
+        data: f.payload,
+      })),
+      _earshot: {
+        party: attributeRequest(url.replace(/^ws/, "http"), page.url, null).party,
+        entity: null,
+        tracker: null,
+        phase: phaseOf(consent, frames[0]?.at ?? page.started_at),
+        targetKind: "page",
+      },
+    });
+  }
+
+  const browser = json<{ version?: string }>(store.getMeta("browser"), {});
+  return {
+    log: {
+      version: "1.2",
+      creator: { name: "Earshot", version: creatorVersion },
+      ...(browser.version ? { browser: { name: "Chromium", version: browser.version } } : {}),
+      pages: [
+        {
+          startedDateTime: iso(page.started_at),
+          id: pageref,
+          title: page.title ?? page.url,
+          pageTimings: { onContentLoad: -1, onLoad: -1 },
+          _earshot: {
+            site: page.site,
+            depth: page.depth,
+            status: page.status,
+            sensitive: json<string[]>(page.sensitive, []),
+          },
+        },
+      ],
+      entries,
+    },
+  };
+}
+
+/** A file name from crawled text: only letters, digits, dot, dash and underscore, bounded. */
+function safeName(text: string): string {
+  return (
+    text
+      .replace(/[^a-zA-Z0-9._-]+/g, "_")
+      .replace(/^\.+/, "_")
+      .slice(0, 100) || "_"
+  );
+}
+
+/** Writes one HAR file per page into `dir` (`SITE/NN-PATH.har`); returns how many. */
+export function writeHarFiles(store: CrawlStore, dir: string, creatorVersion: string): number {
+  const pages = store.db
+    .prepare(
+      "SELECT p.id, p.url, s.site FROM pages p JOIN sites s ON s.id = p.site_id ORDER BY s.position, p.id",
+    )
+    .all() as Array<{ id: number; url: string; site: string }>;
+  let count = 0;
+  let site = "";
+  let index = 0;
+  for (const p of pages) {
+    if (p.site !== site) {
+      site = p.site;
+      index = 0;
+    }
+    index++;
+    const har = pageHar(store, p.id, creatorVersion);
+    if (!har) continue;
+    let path = "";
+    try {
+      path = new URL(p.url).pathname;
+    } catch {
+      path = "page";
+    }
+    const siteDir = join(dir, safeName(p.site));
+    mkdirSync(siteDir, { recursive: true });
+    writeFileSync(
+      join(
+        siteDir,
+        `${String(index).padStart(2, "0")}-${safeName(path === "/" ? "home" : path.slice(1))}.har`,
+      ),
+      JSON.stringify(har, null, 1),
+    );
+    count++;
+  }
+  return count;
+}

@@ -1,0 +1,196 @@
+import { readFileSync, statSync } from "node:fs";
+import { join } from "node:path";
+import type { Browser, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { demoSiteList, demoSites } from "../src/fixture-web/demo-web.ts";
+import type { FixtureWeb } from "../src/fixture-web/server.ts";
+import { crawlArgs, launchViewer, runEarshot, startWeb, tempDir } from "./helpers.ts";
+
+/** Opens the report file and waits for the client to render; collects errors and any network use. */
+async function openReport(browser: Browser, file: string, hash = "") {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  const problems: string[] = [];
+  const network: string[] = [];
+  page.on("pageerror", (e) => problems.push(e.message));
+  page.on("console", (m) => {
+    if (m.type() === "error" || m.type() === "warning") problems.push(m.text());
+  });
+  page.on("request", (r) => {
+    if (!r.url().startsWith("file:") && !r.url().startsWith("data:")) network.push(r.url());
+  });
+  await page.goto(`file://${file}${hash}`);
+  await page.waitForSelector("body[data-ready='1']", { timeout: 15_000 });
+  return { page, problems, network, close: () => context.close() };
+}
+
+async function rowsOf(page: Page, selector: string): Promise<string[][]> {
+  return page.$$eval(`${selector} tbody tr`, (rows) =>
+    rows.map((r) => Array.from(r.querySelectorAll("td, th")).map((c) => (c.textContent ?? "").trim())),
+  );
+}
+
+describe("earshot report", () => {
+  let web: FixtureWeb;
+  let out: string;
+  let file: string;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    web = await startWeb(demoSites());
+    out = tempDir();
+    const crawl = await runEarshot([
+      "crawl",
+      ...demoSiteList(),
+      "--interact",
+      ...crawlArgs(web, out, ["--pages-per-site", "3", "--dwell", "1"]),
+    ]);
+    expect(crawl.code, crawl.stderr).toBe(0);
+    file = join(out, "custom-report.html");
+    const report = await runEarshot(["report", out, "-o", file]);
+    expect(report.code, report.stderr).toBe(0);
+    browser = await launchViewer();
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await web?.stop();
+  });
+
+  it("is one self-contained file with a strict CSP that needs no network", async () => {
+    const html = readFileSync(file, "utf8");
+    expect(html).toMatch(
+      /<meta http-equiv="Content-Security-Policy" content="default-src 'none'; script-src 'sha256-/,
+    );
+    expect(html).not.toMatch(/<script[^>]+src=/);
+    expect(html).not.toMatch(/<link[^>]+href=/);
+    const view = await openReport(browser, file);
+    expect(view.network).toEqual([]);
+    // The inline script and style ran under that policy (a hash mismatch would be a console error).
+    expect(view.problems).toEqual([]);
+    await view.close();
+  });
+
+  it("answers on its first screen who hears about visits, and to which sensitive pages", async () => {
+    const view = await openReport(browser, file);
+    const { page } = view;
+    const lede = await page.locator(".lede").innerText();
+    // 4 of the 5 demo sites carry trackers; the news site only loads a CDN library.
+    expect(lede).toContain("Of 5 sites crawled, 4 (80%) sent visitor data");
+    const lead = await page.locator(".lead-companies li").allInnerTexts();
+    expect(lead.map((l) => l.split(":")[0])).toEqual(["TikTok (ByteDance)", "Meta", "Google"]);
+    expect(lead[0]).toContain("3 sites (60%)");
+    // The company chart's bars are drawn in proportion: TikTok 3 of 5 sites, Meta 2 of 5.
+    const widths = await page.$$eval("figure:first-of-type rect.bar", (bars) =>
+      bars.map((b) => Number(b.getAttribute("width"))),
+    );
+    expect(widths[0]).toBeCloseTo((360 * 3) / 5, 0);
+    expect(widths[1]).toBeCloseTo((360 * 2) / 5, 0);
+    // The sensitive pages where trackers fired: the agency's domestic violence page and TikTok.
+    const sensitive = await rowsOf(page, "section[aria-labelledby='h-sensitive'] .table-wrap:last-child");
+    const dv = sensitive.find((r) => r[1]?.includes("domestic-violence"));
+    expect(dv?.[2]).toBe("Domestic violence");
+    expect(dv?.[3]).toContain("TikTok (ByteDance)");
+    expect(sensitive.some((r) => r[1]?.includes("services/mental-health") && r[3] === "Meta")).toBe(true);
+    // Leaks: the clinic's booking form handed Meta the hashed email and phone.
+    const leaks = await rowsOf(page, "section[aria-labelledby='h-leaks']");
+    expect(leaks.map((r) => [r[0], r[2], r[3], r[4]])).toEqual(
+      expect.arrayContaining([
+        ["www.riverside-clinic.test", "Meta (Meta Pixel)", "email", "sha256"],
+        ["www.riverside-clinic.test", "Meta (Meta Pixel)", "phone", "sha256"],
+      ]),
+    );
+    await view.close();
+  });
+
+  it("filters, sorts and pages the sites table", async () => {
+    const view = await openReport(browser, file, "#/sites");
+    const { page } = view;
+    expect((await rowsOf(page, "#sites-table")).length).toBe(5);
+    await page.selectOption("#company", "Meta");
+    await page.waitForFunction(() => document.querySelectorAll("#sites-table tbody tr").length === 2);
+    expect((await rowsOf(page, "#sites-table")).map((r) => r[0]).sort()).toEqual([
+      "www.riverside-clinic.test",
+      "www.shop-example.test",
+    ]);
+    expect(page.url()).toContain("company=Meta");
+    await page.selectOption("#company", "");
+    await page.selectOption("#category", "religion");
+    await page.waitForFunction(() => document.querySelectorAll("#sites-table tbody tr").length === 1);
+    expect((await rowsOf(page, "#sites-table"))[0]?.[0]).toBe("www.stmarks-church.test");
+    await page.selectOption("#category", "");
+    await page.fill("#q", "test");
+    await page.waitForFunction(() => document.querySelectorAll("#sites-table tbody tr").length === 5);
+    // Sort by site name, then descending: aria-sort follows.
+    await page.click("#sites-table th:first-child button");
+    await page.waitForSelector("#sites-table th[aria-sort='ascending']");
+    expect((await rowsOf(page, "#sites-table"))[0]?.[0]).toBe("benefits.state-agency.test");
+    await page.click("#sites-table th:first-child button");
+    await page.waitForSelector("#sites-table th[aria-sort='descending']");
+    expect((await rowsOf(page, "#sites-table"))[0]?.[0]).toBe("www.stmarks-church.test");
+    // A filtered view is an address: reloading it shows the same rows.
+    await page.goto(`file://${file}#/sites?company=ByteDance&perPage=2`);
+    await page.waitForSelector("body[data-ready='1']");
+    await page.waitForSelector("#sites-table tbody tr");
+    expect(await page.locator("#sites-status").innerText()).toBe("3 sites match.");
+    expect((await rowsOf(page, "#sites-table")).length).toBe(2);
+    await page.click("nav.pager button:has-text('Next')");
+    await page.waitForFunction(() => document.querySelectorAll("#sites-table tbody tr").length === 1);
+    await view.close();
+  });
+
+  it("drills down to what each company learned on each page, with evidence", async () => {
+    const view = await openReport(browser, file, "#/sites?q=clinic");
+    const { page } = view;
+    await page.click("#sites-table a:has-text('www.riverside-clinic.test')");
+    await page.waitForSelector("main[data-view='site']");
+    const book = page.locator("section.page", { hasText: "https://www.riverside-clinic.test/book" });
+    const meta = book.locator("article.company", { hasText: "Meta learned:" });
+    const learned = await meta.locator("ul.learned li").allInnerTexts();
+    expect(learned).toEqual(
+      expect.arrayContaining([
+        "you visited www.riverside-clinic.test/book",
+        'you clicked "Book appointment"',
+        "you submitted a form",
+        "your email address (SHA-256 hash)",
+        "your phone number (SHA-256 hash)",
+      ]),
+    );
+    expect(learned.some((l) => /^your browser ID fb\.1\.\d+/.test(l) && l.endsWith("(cookie _fbp)"))).toBe(
+      true,
+    );
+    // The finding's details: the identifier's cookie and the raw request as evidence.
+    await meta.locator("details.finding > summary").first().click();
+    const identifiers = await meta.locator("details.finding table").first().innerText();
+    expect(identifiers).toContain("_fbp");
+    expect(identifiers).toContain("www.riverside-clinic.test");
+    const raw = await meta.locator("pre.raw").allInnerTexts();
+    expect(raw.some((r) => r.startsWith("https://www.facebook.com/tr/?id=1234567890123456"))).toBe(true);
+    expect(view.problems).toEqual([]);
+    await view.close();
+  });
+
+  it("stays within its size budget: details of the most telling sites first, the rest as rows", async () => {
+    const small = join(out, "small.html");
+    const r = await runEarshot(["report", out, "-o", small, "--detail-budget-mb", "0.02"]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(statSync(small).size).toBeLessThan(statSync(file).size);
+    const data = JSON.parse(
+      /<script type="application\/json" id="earshot-data">(.*?)<\/script>/s.exec(
+        readFileSync(small, "utf8"),
+      )?.[1] ?? "{}",
+    ) as { details: Record<string, unknown>; sites: unknown[] };
+    // Every site keeps its row; details go first to the clinic (leaks: most telling), then to sites
+    // whose sensitive pages sent data, until the budget is spent.
+    expect(data.sites).toHaveLength(5);
+    const kept = Object.keys(data.details);
+    expect(kept[0]).toBe("www.riverside-clinic.test");
+    expect(kept.length).toBeLessThan(5);
+    expect(kept).not.toContain("www.stmarks-church.test");
+    const view = await openReport(browser, small, "#/site/www.stmarks-church.test");
+    expect(await view.page.locator("main").innerText()).toContain(
+      "carries page-by-page details for the most telling sites only",
+    );
+    await view.close();
+  });
+});
