@@ -1,4 +1,4 @@
-import { readFileSync, statSync } from "node:fs";
+import { readFileSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -39,9 +39,17 @@ describe("earshot report", () => {
   beforeAll(async () => {
     web = await startWeb(demoSites());
     out = tempDir();
+    // Two lists, as a study comparing .gov with other sites would have: a list file and the command line.
+    const list = join(out, "dotgov-sample.txt");
+    writeFileSync(list, "# two .gov-like sites\nbenefits.state-agency.test\nwww.riverside-clinic.test\n");
+    const others = demoSiteList().filter(
+      (s) => !["benefits.state-agency.test", "www.riverside-clinic.test"].includes(s),
+    );
     const crawl = await runEarshot([
       "crawl",
-      ...demoSiteList(),
+      ...others,
+      "--list",
+      list,
       "--interact",
       ...crawlArgs(web, out, ["--pages-per-site", "3", "--dwell", "1"]),
     ]);
@@ -66,6 +74,29 @@ describe("earshot report", () => {
     expect(html).not.toMatch(/<link[^>]+href=/);
     const view = await openReport(browser, file);
     expect(view.network).toEqual([]);
+    // Accessible markup: every form control labelled, every table captioned with column headers,
+    // every chart an image with a title (and its numbers in a table).
+    const a11y = await view.page.evaluate(() => ({
+      unlabelled: Array.from(document.querySelectorAll("input, select")).filter(
+        (el) => !(el as HTMLInputElement).labels?.length,
+      ).length,
+      uncaptioned: Array.from(document.querySelectorAll("table")).filter((t) => !t.caption).length,
+      headerless: Array.from(document.querySelectorAll("table")).filter((t) => !t.querySelector("th[scope]"))
+        .length,
+      untitledCharts: Array.from(document.querySelectorAll("svg.chart")).filter(
+        (s) => s.getAttribute("role") !== "img" || !s.querySelector("title")?.textContent,
+      ).length,
+      h1: document.querySelectorAll("h1").length,
+      lang: document.documentElement.lang,
+    }));
+    expect(a11y).toEqual({
+      unlabelled: 0,
+      uncaptioned: 0,
+      headerless: 0,
+      untitledCharts: 0,
+      h1: 1,
+      lang: "en",
+    });
     // The inline script and style ran under that policy (a hash mismatch would be a console error).
     expect(view.problems).toEqual([]);
     await view.close();
@@ -92,6 +123,18 @@ describe("earshot report", () => {
     expect(dv?.[2]).toBe("Domestic violence");
     expect(dv?.[3]).toContain("TikTok (ByteDance)");
     expect(sensitive.some((r) => r[1]?.includes("services/mental-health") && r[3] === "Meta")).toBe(true);
+    // By list: each list's sites and the share reached by each company.
+    const byList = await page.$$eval("section[aria-labelledby='h-lists'] table.chart-data tbody tr", (rows) =>
+      rows.map((r) => Array.from(r.querySelectorAll("td")).map((c) => c.textContent ?? "")),
+    );
+    expect(byList).toEqual(
+      expect.arrayContaining([
+        ["command line — 3 sites: Any company", "2", "67% (2)"],
+        ["dotgov-sample — 2 sites: Any company", "2", "100% (2)"],
+        ["dotgov-sample — 2 sites: TikTok (ByteDance)", "1", "50% (1)"],
+        ["dotgov-sample — 2 sites: Meta", "1", "50% (1)"],
+      ]),
+    );
     // Leaks: the clinic's booking form handed Meta the hashed email and phone.
     const leaks = await rowsOf(page, "section[aria-labelledby='h-leaks']");
     expect(leaks.map((r) => [r[0], r[2], r[3], r[4]])).toEqual(

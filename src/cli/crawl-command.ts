@@ -216,7 +216,7 @@ function readSites(
   for (const arg of positionals) {
     const entry = normaliseSite(arg, { allowPrivate });
     if (typeof entry === "string") throw new UsageError(`site "${arg.slice(0, 100)}": ${entry}`);
-    add({ ...entry, rank: null }, "arguments");
+    add({ ...entry, rank: null }, "command line");
   }
   if (listPath !== undefined) {
     let text: string;
