@@ -13,7 +13,7 @@ const { values } = parseArgs({ options: { sites: { type: "string" }, dir: { type
 const sites = Number(values.sites ?? "20000");
 const dir = values.dir ?? mkdtempSync(join(tmpdir(), "earshot-report-bench-"));
 let t = performance.now();
-const written = writeSyntheticCrawl(dir, sites);
+const written = await writeSyntheticCrawl(dir, sites);
 const generated = (performance.now() - t) / 1000;
 const dbSize = statSync(join(dir, "earshot.sqlite")).size;
 console.log(

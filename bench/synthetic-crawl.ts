@@ -7,7 +7,7 @@
 import { analysePage } from "../src/analyze/analyze-page.ts";
 import type { CapturedCookie, CapturedRequest, PageCapture, SiteResult } from "../src/capture/types.ts";
 import { DEFAULT_IDENTITY } from "../src/crawl/identity.ts";
-import { CrawlStore } from "../src/store/sqlite-store.ts";
+import { CrawlStore } from "../src/store/crawl-store.ts";
 
 function random(seed: number): () => number {
   let s = seed >>> 0;
@@ -191,10 +191,27 @@ function page(
   };
 }
 
-/** Writes a synthetic crawl of `sites` sites into `dir`; returns the counts written. */
-export function writeSyntheticCrawl(dir: string, sites: number, seed = 1): { sites: number; pages: number } {
+/** Writes a synthetic crawl of `sites` sites into crawl directory `dir`; returns the counts written. */
+export async function writeSyntheticCrawl(
+  dir: string,
+  sites: number,
+  seed = 1,
+): Promise<{ sites: number; pages: number }> {
+  const store = await CrawlStore.open(dir);
+  try {
+    return await writeSyntheticSites(store, sites, seed);
+  } finally {
+    await store.close();
+  }
+}
+
+/** Writes `sites` synthetic sites into a crawl store (SQLite or PostgreSQL). */
+export async function writeSyntheticSites(
+  store: CrawlStore,
+  sites: number,
+  seed = 1,
+): Promise<{ sites: number; pages: number }> {
   const rnd = random(seed);
-  const store = CrawlStore.open(dir);
   const start = Date.UTC(2026, 10, 1);
   const entries = Array.from({ length: sites }, (_, i) => {
     const gov = i % 2 === 1;
@@ -206,83 +223,75 @@ export function writeSyntheticCrawl(dir: string, sites: number, seed = 1): { sit
       list: gov ? "dotgov" : "top-sites",
     };
   });
-  store.addSites(entries);
-  store.setMeta("created_at", String(start));
-  store.setMeta(
+  await store.addSites(entries);
+  await store.setMeta("created_at", String(start));
+  await store.setMeta(
     "config",
     JSON.stringify({ consent: "ignore", gpc: false, interact: false, pagesPerSite: 3 }),
   );
-  store.setMeta("browser", JSON.stringify({ version: "synthetic" }));
-  const ids = store.db
-    .prepare("SELECT id, site, input_url AS inputUrl FROM sites ORDER BY position")
-    .all() as Array<{
-    id: number;
-    site: string;
-    inputUrl: string;
-  }>;
+  await store.setMeta("browser", JSON.stringify({ version: "synthetic" }));
+  const ids = await store.sql.all<{ id: number; site: string; inputUrl: string }>(
+    `SELECT id, site, input_url AS "inputUrl" FROM sites ORDER BY position`,
+  );
   let pages = 0;
-  const write = store.db.transaction(() => {
-    for (const [i, s] of ids.entries()) {
-      const at = start + i * 1000;
-      if (rnd() < 0.05) {
-        store.writeSite(s.id, {
-          site: s.site,
-          inputUrl: s.inputUrl,
-          finalUrl: null,
-          status: "failed",
-          error: "timeout",
-          errorDetail: "navigation timeout",
-          pages: [],
-          startedAt: at,
-          endedAt: at + 30000,
-        } satisfies SiteResult);
-        continue;
-      }
-      const gov = s.site.endsWith(".gov");
-      const vendors = ["tiktok", "meta", "ga4", "ads", "linkedin", "jquery"].filter(
-        (v) =>
-          rnd() <
-          (v === "ga4" ? 0.7 : v === "tiktok" ? (gov ? 0.1 : 0.3) : v === "meta" ? (gov ? 0.1 : 0.45) : 0.25),
-      );
-      const count = 1 + Math.floor(rnd() * 3);
-      const result: SiteResult = {
+  for (const [i, s] of ids.entries()) {
+    const at = start + i * 1000;
+    if (rnd() < 0.05) {
+      await store.writeSite(s.id, {
         site: s.site,
         inputUrl: s.inputUrl,
-        finalUrl: s.inputUrl,
-        status: "ok",
-        error: null,
-        errorDetail: null,
+        finalUrl: null,
+        status: "failed",
+        error: "timeout",
+        errorDetail: "navigation timeout",
         pages: [],
         startedAt: at,
-        endedAt: at + 9000,
-      };
-      for (let d = 0; d < count; d++) {
-        const [path, title] =
-          d === 0
-            ? ["/", `Home of ${s.site}`]
-            : rnd() < 0.5
-              ? (SENSITIVE_PAGES[Math.floor(rnd() * SENSITIVE_PAGES.length)] as [string, string])
-              : (PLAIN_PAGES[Math.floor(rnd() * PLAIN_PAGES.length)] as [string, string]);
-        result.pages.push(page(rnd, s.site, path, title, d, at + d * 3000, vendors));
-      }
-      const analysis = result.pages.map((p) =>
-        analysePage(
-          {
-            pageUrl: p.finalUrl,
-            title: p.title,
-            content: p.content,
-            requests: p.requests,
-            cookies: p.cookies,
-            storage: p.storage,
-          },
-          { identity: DEFAULT_IDENTITY },
-        ),
-      );
-      store.writeSite(s.id, result, analysis);
-      pages += result.pages.length;
+        endedAt: at + 30000,
+      } satisfies SiteResult);
+      continue;
     }
-  });
-  write();
-  store.close();
+    const gov = s.site.endsWith(".gov");
+    const vendors = ["tiktok", "meta", "ga4", "ads", "linkedin", "jquery"].filter(
+      (v) =>
+        rnd() <
+        (v === "ga4" ? 0.7 : v === "tiktok" ? (gov ? 0.1 : 0.3) : v === "meta" ? (gov ? 0.1 : 0.45) : 0.25),
+    );
+    const count = 1 + Math.floor(rnd() * 3);
+    const result: SiteResult = {
+      site: s.site,
+      inputUrl: s.inputUrl,
+      finalUrl: s.inputUrl,
+      status: "ok",
+      error: null,
+      errorDetail: null,
+      pages: [],
+      startedAt: at,
+      endedAt: at + 9000,
+    };
+    for (let d = 0; d < count; d++) {
+      const [path, title] =
+        d === 0
+          ? ["/", `Home of ${s.site}`]
+          : rnd() < 0.5
+            ? (SENSITIVE_PAGES[Math.floor(rnd() * SENSITIVE_PAGES.length)] as [string, string])
+            : (PLAIN_PAGES[Math.floor(rnd() * PLAIN_PAGES.length)] as [string, string]);
+      result.pages.push(page(rnd, s.site, path, title, d, at + d * 3000, vendors));
+    }
+    const analysis = result.pages.map((p) =>
+      analysePage(
+        {
+          pageUrl: p.finalUrl,
+          title: p.title,
+          content: p.content,
+          requests: p.requests,
+          cookies: p.cookies,
+          storage: p.storage,
+        },
+        { identity: DEFAULT_IDENTITY },
+      ),
+    );
+    await store.writeSite(s.id, result, analysis);
+    pages += result.pages.length;
+  }
   return { sites, pages };
 }

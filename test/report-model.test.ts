@@ -1,40 +1,44 @@
-import { beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { writeSyntheticCrawl } from "../bench/synthetic-crawl.ts";
 import { embeddableJson, renderReport } from "../src/report/html-report.ts";
 import { whatWasLearned } from "../src/report/learned.ts";
 import { loadOverview, loadReportData } from "../src/report/model.ts";
 import { querySites } from "../src/report/query.ts";
 import type { FindingView, SiteRow } from "../src/report/types.ts";
-import { CrawlStore } from "../src/store/sqlite-store.ts";
+import { CrawlStore } from "../src/store/crawl-store.ts";
 import { tempDir } from "./helpers.ts";
 
 describe("report model over a synthetic 400-site crawl", () => {
   let store: CrawlStore;
 
-  beforeAll(() => {
+  beforeAll(async () => {
     const dir = tempDir();
-    writeSyntheticCrawl(dir, 400, 7);
-    store = CrawlStore.open(dir);
+    await writeSyntheticCrawl(dir, 400, 7);
+    store = await CrawlStore.open(dir);
   });
 
-  const count = (sql: string, ...params: unknown[]) =>
-    (store.db.prepare(sql).get(...params) as { n: number }).n;
+  afterAll(() => store.close());
 
-  it("counts each company's sites, each list's reach and each category's pages as SQL does", () => {
-    const { overview, sites } = loadOverview(store);
+  const count = async (sql: string, ...params: string[]) =>
+    (await store.sql.get<{ n: number }>(sql, params))?.n;
+
+  it("counts each company's sites, each list's reach and each category's pages as SQL does", async () => {
+    const { overview, sites } = await loadOverview(store);
     expect(overview.crawl.sites.total).toBe(400);
     expect(overview.crawl.sites.ok + overview.crawl.sites.failed).toBe(400);
     expect(overview.companies.slice(0, 3).map((c) => c.entity)).toEqual(["ByteDance", "Meta", "Google"]);
     for (const c of overview.companies) {
       expect(c.sites, c.entity).toBe(
-        count("SELECT COUNT(DISTINCT site_id) AS n FROM findings WHERE entity = ?", c.entity),
+        await count("SELECT COUNT(DISTINCT site_id) AS n FROM findings WHERE entity = ?", c.entity),
       );
     }
-    expect(overview.sitesWithData).toBe(count("SELECT COUNT(DISTINCT site_id) AS n FROM findings"));
+    expect(overview.sitesWithData).toBe(await count("SELECT COUNT(DISTINCT site_id) AS n FROM findings"));
     const gov = overview.byList.find((l) => l.list === "dotgov");
-    expect(gov?.sites).toBe(count("SELECT COUNT(*) AS n FROM sites WHERE list = 'dotgov' AND status = 'ok'"));
+    expect(gov?.sites).toBe(
+      await count("SELECT COUNT(*) AS n FROM sites WHERE list = 'dotgov' AND status = 'ok'"),
+    );
     expect(gov?.companies.Meta).toBe(
-      count(
+      await count(
         "SELECT COUNT(DISTINCT f.site_id) AS n FROM findings f JOIN sites s ON s.id = f.site_id WHERE s.list = 'dotgov' AND f.entity = 'Meta'",
       ),
     );
@@ -44,23 +48,26 @@ describe("report model over a synthetic 400-site crawl", () => {
       (top?.companies.ByteDance ?? 0) / (top?.sites ?? 1),
     );
     const health = overview.byCategory.find((c) => c.category === "health");
-    expect(health?.pages).toBe(count(`SELECT COUNT(*) AS n FROM pages WHERE sensitive LIKE '%"health"%'`));
+    expect(health?.pages).toBe(
+      await count(`SELECT COUNT(*) AS n FROM pages WHERE sensitive LIKE '%"health"%'`),
+    );
     expect(overview.sensitivePages.total).toBe(
-      count(
+      await count(
         "SELECT COUNT(*) AS n FROM pages p WHERE sensitive != '[]' AND EXISTS (SELECT 1 FROM findings f WHERE f.page_id = p.id)",
       ),
     );
     expect(sites).toHaveLength(400);
     const row = sites.find((s) => s.companies.length > 2) as SiteRow;
-    const expected = store.db
-      .prepare("SELECT DISTINCT entity FROM findings f JOIN sites s ON s.id = f.site_id WHERE s.site = ?")
-      .all(row.site) as Array<{ entity: string }>;
+    const expected = await store.sql.all<{ entity: string }>(
+      "SELECT DISTINCT entity FROM findings f JOIN sites s ON s.id = f.site_id WHERE s.site = ?",
+      [row.site],
+    );
     expect([...row.companies].sort()).toEqual(expected.map((e) => e.entity).sort());
   });
 
-  it("embeds details within the byte budget, most telling sites first", () => {
+  it("embeds details within the byte budget, most telling sites first", async () => {
     const budget = 100_000;
-    const data = loadReportData(store, { detailBudget: budget });
+    const data = await loadReportData(store, { detailBudget: budget });
     const sizes = Object.values(data.details).map((d) => JSON.stringify(d).length);
     expect(sizes.length).toBeGreaterThan(3);
     expect(sizes.reduce((a, b) => a + b, 0)).toBeLessThanOrEqual(budget);
@@ -75,7 +82,7 @@ describe("report model over a synthetic 400-site crawl", () => {
   });
 
   it("renders data that survives embedding byte for byte", async () => {
-    const data = loadReportData(store, { detailBudget: 50_000 });
+    const data = await loadReportData(store, { detailBudget: 50_000 });
     const html = await renderReport(data);
     const embedded =
       /<script type="application\/json" id="earshot-data">(.*?)<\/script>/s.exec(html)?.[1] ?? "";
@@ -101,7 +108,7 @@ describe("querySites", () => {
     beforeConsent: 0,
   }));
 
-  it("filters by text, company, category and list, sorts, and pages", () => {
+  it("filters by text, company, category and list, sorts, and pages", async () => {
     const page = querySites(rows, {
       company: "Meta",
       category: "health",
@@ -142,7 +149,7 @@ describe("whatWasLearned", () => {
   });
   const page = { url: "https://clinic.test/conditions/hiv-treatment?x=1", title: "HIV treatment" };
 
-  it("says what was visited, which ID, what was clicked and typed, in plain words", () => {
+  it("says what was visited, which ID, what was clicked and typed, in plain words", async () => {
     const learned = whatWasLearned(
       [finding({ leaks: [{ field: "email", encoding: "sha256", where: "query:ud[em]", keylogged: true }] })],
       page,
@@ -163,7 +170,7 @@ describe("whatWasLearned", () => {
     ]);
   });
 
-  it("names the title when it was sent, and consent timing", () => {
+  it("names the title when it was sent, and consent timing", async () => {
     const learned = whatWasLearned(
       [
         finding({

@@ -1,6 +1,6 @@
 import { classifyPage } from "../classify/sensitive.ts";
 import { type AnalysisOptions, findingsForPage, type PageForAnalysis } from "../decode/findings.ts";
-import type { PageAnalysis } from "../store/sqlite-store.ts";
+import type { PageAnalysis } from "../store/crawl-store.ts";
 
 /**
  * Everything derived from one page's capture: who received what (attribution, decoders, leaks) and

@@ -8,7 +8,7 @@ import { type CrawlOptions, runCrawl } from "../crawl/crawler.ts";
 import { DEFAULT_IDENTITY, type Identity, loadIdentity } from "../crawl/identity.ts";
 import { Progress } from "../crawl/progress.ts";
 import { normaliseSite, type ParsedList, parseSiteList, type SiteEntry } from "../crawl/site-list.ts";
-import { CrawlStore } from "../store/sqlite-store.ts";
+import { CrawlStore } from "../store/crawl-store.ts";
 import { sha256Hex } from "../util/bound.ts";
 import { loadTrackerDbOption, recordTrackerDb } from "./tracker-db-option.ts";
 import { UsageError } from "./usage.ts";
@@ -117,11 +117,11 @@ export async function crawlCommand(argv: string[], signal: AbortSignal): Promise
   );
   options.executable = findChromium();
 
-  const store = CrawlStore.open(values.out);
+  const store = await CrawlStore.open(values.out);
   try {
-    const added = store.addSites(sites);
+    const added = await store.addSites(sites);
     const now = Date.now();
-    if (!store.getMeta("created_at")) store.setMeta("created_at", String(now));
+    if (!(await store.getMeta("created_at"))) await store.setMeta("created_at", String(now));
     const version = browserVersion(options.executable);
     const config = {
       concurrency: options.concurrency,
@@ -135,19 +135,19 @@ export async function crawlCommand(argv: string[], signal: AbortSignal): Promise
       interact: values.interact ?? false,
       userAgent: options.userAgent,
     };
-    store.setMeta("config", JSON.stringify(config));
-    store.setMeta("identity", JSON.stringify(identity));
-    store.setMeta("tool_version", TOOL_VERSION);
-    store.setMeta("browser", JSON.stringify({ executable: options.executable, version }));
-    store.setMeta("vantage", JSON.stringify({ proxy: options.proxy }));
+    await store.setMeta("config", JSON.stringify(config));
+    await store.setMeta("identity", JSON.stringify(identity));
+    await store.setMeta("tool_version", TOOL_VERSION);
+    await store.setMeta("browser", JSON.stringify({ executable: options.executable, version }));
+    await store.setMeta("vantage", JSON.stringify({ proxy: options.proxy }));
     if (options.trackerDb && values["tracker-db"])
-      recordTrackerDb(store, values["tracker-db"], options.trackerDb);
-    const lists = JSON.parse(store.getMeta("lists") ?? "[]") as unknown[];
+      await recordTrackerDb(store, values["tracker-db"], options.trackerDb);
+    const lists = JSON.parse((await store.getMeta("lists")) ?? "[]") as unknown[];
     lists.push({ source: listSource, sha256: sha256Hex(listText), sites: sites.length, added, at: now });
-    store.setMeta("lists", JSON.stringify(lists));
+    await store.setMeta("lists", JSON.stringify(lists));
 
-    const toCrawl = store.sitesToCrawl({ retryFailed: options.retryFailed }).length;
-    const counts = store.counts();
+    const toCrawl = (await store.sitesToCrawl({ retryFailed: options.retryFailed })).length;
+    const counts = await store.counts();
     if (!quiet) {
       const resumed = counts.total - toCrawl;
       warn(
@@ -160,7 +160,7 @@ export async function crawlCommand(argv: string[], signal: AbortSignal): Promise
     const progress = new Progress(toCrawl, process.stderr, mode);
     const runStarted = Date.now();
     const outcome = await runCrawl(store, options, progress, signal);
-    const runs = JSON.parse(store.getMeta("runs") ?? "[]") as unknown[];
+    const runs = JSON.parse((await store.getMeta("runs")) ?? "[]") as unknown[];
     runs.push({
       startedAt: runStarted,
       endedAt: Date.now(),
@@ -169,8 +169,8 @@ export async function crawlCommand(argv: string[], signal: AbortSignal): Promise
       config,
       browser: version,
     });
-    store.setMeta("runs", JSON.stringify(runs));
-    const after = store.counts();
+    await store.setMeta("runs", JSON.stringify(runs));
+    const after = await store.counts();
     if (!quiet || outcome.interrupted) {
       warn(
         `${outcome.interrupted ? "interrupted" : "done"}: ${after.ok} ok, ${after.failed} failed, ${after.pending} to go; ` +
@@ -180,7 +180,7 @@ export async function crawlCommand(argv: string[], signal: AbortSignal): Promise
     }
     return { exitCode: outcome.interrupted ? 130 : 0 };
   } finally {
-    store.close();
+    await store.close();
   }
 }
 

@@ -2,8 +2,8 @@ import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { demoSiteList, demoSites } from "../fixture-web/demo-web.ts";
 import { FixtureWeb } from "../fixture-web/server.ts";
+import { CrawlStore } from "../store/crawl-store.ts";
 import { exportRecords } from "../store/export.ts";
-import { CrawlStore } from "../store/sqlite-store.ts";
 import { crawlCommand } from "./crawl-command.ts";
 import { writeReport } from "./report-command.ts";
 
@@ -42,7 +42,7 @@ export async function demoCommand(argv: string[], signal: AbortSignal): Promise<
   } finally {
     await web.stop();
   }
-  printSummary(out);
+  await printSummary(out);
   const report = join(out, "report.html");
   await writeReport(out, report);
   process.stdout.write(
@@ -52,12 +52,12 @@ export async function demoCommand(argv: string[], signal: AbortSignal): Promise<
 }
 
 /** Per page: which companies learned what. */
-function printSummary(dir: string): void {
-  const store = CrawlStore.open(dir);
+async function printSummary(dir: string): Promise<void> {
+  const store = await CrawlStore.open(dir);
   try {
     const lines = ["", "Who heard about each visit, and what they learned:"];
     let site = "";
-    for (const f of exportRecords(store, "findings")) {
+    for await (const f of exportRecords(store, "findings")) {
       if (f.site !== site) {
         site = String(f.site);
         lines.push(`  ${site}`);
@@ -79,6 +79,6 @@ function printSummary(dir: string): void {
     );
     process.stdout.write(`${lines.join("\n")}\n`);
   } finally {
-    store.close();
+    await store.close();
   }
 }

@@ -1,21 +1,41 @@
 import { createWriteStream, existsSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
+import { CrawlStore, DB_FILE } from "../store/crawl-store.ts";
 import { EXPORT_TABLES, type ExportTable, writeExport } from "../store/export.ts";
 import { writeHarFiles } from "../store/har.ts";
-import { CrawlStore, DB_FILE } from "../store/sqlite-store.ts";
+import { isPostgresUrl } from "../store/sql.ts";
 import { TOOL_VERSION } from "./crawl-command.ts";
 import { trackerDbFor } from "./tracker-db-option.ts";
 import { UsageError } from "./usage.ts";
 
-/** Opens the crawl at DIR (a crawl directory or its database file) without creating anything. */
-export function openCrawl(dir: string): CrawlStore {
-  if (dir.startsWith("postgres://") || dir.startsWith("postgresql://")) {
-    throw new UsageError("PostgreSQL crawls are not available in this version");
+/**
+ * Opens the crawl at DIR (a crawl directory or its database file) or at a `postgres://` URL (`--crawl
+ * ID` there, else the latest crawl), without creating anything.
+ */
+export async function openCrawl(dir: string, crawl?: string): Promise<CrawlStore> {
+  const crawlId = crawlIdOption(crawl);
+  if (isPostgresUrl(dir)) {
+    try {
+      return await CrawlStore.openPostgres(dir, { crawlId });
+    } catch (error) {
+      throw new UsageError(error instanceof Error ? error.message.split("\n")[0] : String(error));
+    }
   }
+  if (crawl !== undefined)
+    throw new UsageError("--crawl is for PostgreSQL crawls (a crawl directory holds one crawl)");
   const path = existsSync(dir) && statSync(dir).isDirectory() ? join(dir, DB_FILE) : dir;
   if (!existsSync(path)) throw new UsageError(`no crawl at ${dir} (expected ${path})`);
   return CrawlStore.openFile(path);
+}
+
+/** `--crawl ID`: a positive whole number, or absent. */
+export function crawlIdOption(text: string | undefined): number | null {
+  if (text === undefined) return null;
+  const id = Number(text);
+  if (!Number.isInteger(id) || id < 1)
+    throw new UsageError(`--crawl must be a crawl id (a whole number), not "${text}"`);
+  return id;
 }
 
 export async function exportCommand(argv: string[]): Promise<number> {
@@ -30,6 +50,7 @@ export async function exportCommand(argv: string[]): Promise<number> {
       "keep-values": { type: "boolean" },
       "tracker-db": { type: "string" },
       har: { type: "string" },
+      crawl: { type: "string" },
     },
   });
   const dir = positionals[0];
@@ -39,14 +60,14 @@ export async function exportCommand(argv: string[]): Promise<number> {
     );
   if (values.har !== undefined) {
     if (values.table) throw new UsageError("--har writes HAR files; use it without --table");
-    const store = openCrawl(dir);
+    const store = await openCrawl(dir, values.crawl);
     try {
-      const count = writeHarFiles(store, values.har, TOOL_VERSION);
+      const count = await writeHarFiles(store, values.har, TOOL_VERSION);
       process.stderr.write(
         `earshot: wrote ${count} HAR file${count === 1 ? "" : "s"} (one per page) to ${values.har}\n`,
       );
     } finally {
-      store.close();
+      await store.close();
     }
     return 0;
   }
@@ -59,13 +80,13 @@ export async function exportCommand(argv: string[]): Promise<number> {
   const format = values.format ?? "jsonl";
   if (format !== "jsonl" && format !== "csv")
     throw new UsageError(`--format must be jsonl or csv, not "${format}"`);
-  const store = openCrawl(dir);
+  const store = await openCrawl(dir, values.crawl);
   try {
     const target = values.o ?? values.output;
     const out = target && target !== "-" ? createWriteStream(target) : process.stdout;
     const count = await writeExport(store, table as ExportTable, format, out, {
       keepValues: values["keep-values"] ?? false,
-      trackerDb: trackerDbFor(store, values["tracker-db"]),
+      trackerDb: await trackerDbFor(store, values["tracker-db"]),
     });
     if (out !== process.stdout) {
       await new Promise<void>((resolve, reject) =>
@@ -74,7 +95,7 @@ export async function exportCommand(argv: string[]): Promise<number> {
       process.stderr.write(`earshot: wrote ${count} ${table} records to ${target}\n`);
     }
   } finally {
-    store.close();
+    await store.close();
   }
   return 0;
 }

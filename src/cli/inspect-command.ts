@@ -5,7 +5,7 @@ import { parseArgs } from "node:util";
 import { loadOverview, loadSiteDetail, SERVE_DETAIL } from "../report/model.ts";
 import { companyLabel } from "../report/query.ts";
 import type { SiteDetail } from "../report/types.ts";
-import { CrawlStore } from "../store/sqlite-store.ts";
+import { CrawlStore } from "../store/crawl-store.ts";
 import { clip } from "../util/bound.ts";
 import { CRAWL_OPTIONS, crawlCommand } from "./crawl-command.ts";
 import { UsageError } from "./usage.ts";
@@ -105,14 +105,14 @@ export async function inspectCommand(argv: string[], signal: AbortSignal): Promi
   try {
     const { exitCode } = await crawlCommand(forwarded, signal);
     if (exitCode !== 0) return exitCode;
-    const store = CrawlStore.open(dir);
+    const store = await CrawlStore.open(dir);
     let detail: SiteDetail | null = null;
     try {
-      const { sites } = loadOverview(store);
+      const { sites } = await loadOverview(store);
       const row = sites[0];
-      detail = row ? loadSiteDetail(store, row.site, row, SERVE_DETAIL) : null;
+      detail = row ? await loadSiteDetail(store, row.site, row, SERVE_DETAIL) : null;
     } finally {
-      store.close();
+      await store.close();
     }
     if (!detail) throw new Error("the crawl recorded no site");
     if (values.json) process.stdout.write(`${JSON.stringify(detail, null, 2)}\n`);

@@ -16,6 +16,7 @@ export async function reportCommand(argv: string[]): Promise<number> {
       output: { type: "string" },
       "detail-budget-mb": { type: "string" },
       quiet: { type: "boolean", short: "q" },
+      crawl: { type: "string" },
     },
   });
   const dir = positionals[0];
@@ -31,7 +32,7 @@ export async function reportCommand(argv: string[]): Promise<number> {
   }
   const target =
     values.o ?? values.output ?? (dir.includes("://") ? "report.html" : join(dir, "report.html"));
-  const html = await writeReport(dir, target, budget);
+  const html = await writeReport(dir, target, budget, values.crawl);
   if (!values.quiet)
     process.stderr.write(`earshot: wrote ${target} (${(html / 1024 / 1024).toFixed(1)} MB)\n`);
   return 0;
@@ -42,13 +43,14 @@ export async function writeReport(
   dir: string,
   target: string,
   detailBudget = DEFAULT_REPORT_OPTIONS.detailBudget,
+  crawl?: string,
 ): Promise<number> {
-  const store = openCrawl(dir);
+  const store = await openCrawl(dir, crawl);
   try {
-    const html = await renderReport(loadReportData(store, { detailBudget }));
+    const html = await renderReport(await loadReportData(store, { detailBudget }));
     writeFileSync(target, html);
     return Buffer.byteLength(html);
   } finally {
-    store.close();
+    await store.close();
   }
 }

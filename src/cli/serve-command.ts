@@ -8,7 +8,7 @@ export async function serveCommand(argv: string[], signal: AbortSignal): Promise
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
-    options: { port: { type: "string" }, host: { type: "string" } },
+    options: { port: { type: "string" }, host: { type: "string" }, crawl: { type: "string" } },
   });
   const dir = positionals[0];
   if (!dir || positionals.length > 1)
@@ -17,7 +17,7 @@ export async function serveCommand(argv: string[], signal: AbortSignal): Promise
   if (!Number.isInteger(port) || port < 0 || port > 65535)
     throw new UsageError(`--port must be a whole number from 0 to 65535, not "${values.port}"`);
   const host = values.host ?? "127.0.0.1";
-  const store = openCrawl(dir);
+  const store = await openCrawl(dir, values.crawl);
   try {
     const running = await serveCrawl(store, { host, port }).catch((error: NodeJS.ErrnoException) => {
       throw error.code === "EADDRINUSE"
@@ -32,6 +32,6 @@ export async function serveCommand(argv: string[], signal: AbortSignal): Promise
     await running.close();
     return 0;
   } finally {
-    store.close();
+    await store.close();
   }
 }

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { TrackerDb } from "../attribute/tracker-db.ts";
-import type { CrawlStore } from "../store/sqlite-store.ts";
+import type { CrawlStore } from "../store/crawl-store.ts";
 import { sha256Hex } from "../util/bound.ts";
 import { UsageError } from "./usage.ts";
 
@@ -16,9 +16,9 @@ export function loadTrackerDbOption(path: string | undefined): TrackerDb | null 
 }
 
 /** Records which tracker database a crawl used (path and checksum: the list itself is never copied). */
-export function recordTrackerDb(store: CrawlStore, path: string, db: TrackerDb): void {
+export async function recordTrackerDb(store: CrawlStore, path: string, db: TrackerDb): Promise<void> {
   const absolute = resolve(path);
-  store.setMeta(
+  await store.setMeta(
     "tracker_db",
     JSON.stringify({
       path: absolute,
@@ -30,9 +30,9 @@ export function recordTrackerDb(store: CrawlStore, path: string, db: TrackerDb):
 }
 
 /** The tracker database for reading a crawl: the one given, else the one the crawl used if still there. */
-export function trackerDbFor(store: CrawlStore, path: string | undefined): TrackerDb | null {
+export async function trackerDbFor(store: CrawlStore, path: string | undefined): Promise<TrackerDb | null> {
   if (path !== undefined) return loadTrackerDbOption(path);
-  const recorded = store.getMeta("tracker_db");
+  const recorded = await store.getMeta("tracker_db");
   if (!recorded) return null;
   const { path: saved } = JSON.parse(recorded) as { path: string };
   if (!existsSync(saved)) {

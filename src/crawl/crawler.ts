@@ -2,7 +2,7 @@ import { analysePage } from "../analyze/analyze-page.ts";
 import type { TrackerDb } from "../attribute/tracker-db.ts";
 import { CaptureHub } from "../capture/capture-hub.ts";
 import type { FailureReason, SiteResult } from "../capture/types.ts";
-import type { CrawlStore, SiteRow } from "../store/sqlite-store.ts";
+import type { CrawlStore, PageAnalysis, SiteRow } from "../store/crawl-store.ts";
 import { BrowserProcess, removeStaleProfiles } from "./browser.ts";
 import type { Identity } from "./identity.ts";
 import type { Progress } from "./progress.ts";
@@ -119,6 +119,29 @@ class BrowserPool {
 class SiteDeadline extends Error {}
 
 /**
+ * Where the crawler gets its sites and leaves their results: the crawl's own list of pending sites
+ * (one machine), or a job queue shared by a fleet (`src/fleet/`).
+ */
+export interface SiteSource {
+  /** The next site to crawl, or null when there is none (now). */
+  next(): Promise<SiteRow | null>;
+  /** Records a finished site (with its job's completion, for a queue), in one transaction. */
+  finish(row: SiteRow, result: SiteResult, analysis: PageAnalysis[]): Promise<void>;
+  /** The crawl stopped with the site in flight: it goes back to be crawled later. */
+  release(row: SiteRow): Promise<void>;
+}
+
+/** The crawl's own pending sites, in list order. */
+export async function pendingSites(store: CrawlStore, retryFailed: boolean): Promise<SiteSource> {
+  const queue = await store.sitesToCrawl({ retryFailed });
+  return {
+    next: async () => queue.shift() ?? null,
+    finish: (row, result, analysis) => store.writeSite(row.id, result, analysis),
+    release: (row) => store.markPending(row.id),
+  };
+}
+
+/**
  * Crawls every site of the store not yet finished, `concurrency` at a time, writing each site's
  * result in one transaction as soon as it is done. Stops cleanly when `signal` aborts: sites in
  * flight go back to pending and are crawled by the next run.
@@ -128,9 +151,10 @@ export async function runCrawl(
   options: CrawlOptions,
   progress: Progress,
   signal: AbortSignal,
+  source?: SiteSource,
 ): Promise<CrawlOutcome> {
   removeStaleProfiles();
-  const queue: SiteRow[] = store.sitesToCrawl({ retryFailed: options.retryFailed });
+  const sites = source ?? (await pendingSites(store, options.retryFailed));
   const outcome: CrawlOutcome = { crawled: 0, ok: 0, failed: 0, interrupted: false };
   const pool = new BrowserPool(options);
   const siteDeadlineMs = options.pagesPerSite * (options.timeoutMs + options.dwellMs + 10_000) + 30_000;
@@ -147,7 +171,7 @@ export async function runCrawl(
     const startedAt = Date.now();
     for (let attempt = 1; attempt <= 2; attempt++) {
       if (signal.aborted) return null;
-      store.markRunning(row.id);
+      await store.markRunning(row.id);
       let slot: BrowserSlot;
       try {
         slot = await pool.acquire();
@@ -207,18 +231,18 @@ export async function runCrawl(
   async function worker(): Promise<void> {
     for (;;) {
       if (signal.aborted) return;
-      const row = queue.shift();
+      const row = await sites.next();
       if (!row) return;
       let result: SiteResult | null;
       try {
         result = await Promise.race([crawlOne(row), stopped.then(() => null)]);
       } catch (error) {
         // Launching the browser itself failed: nothing else can work, stop the crawl.
-        store.markPending(row.id);
+        await sites.release(row);
         throw error;
       }
       if (!result) {
-        store.markPending(row.id);
+        await sites.release(row);
         return;
       }
       // Analysis is a pure function of the capture; running it here fills the findings table as
@@ -238,7 +262,7 @@ export async function runCrawl(
           { trackerDb: options.trackerDb, identity: options.identity },
         ),
       );
-      store.writeSite(row.id, result, analysis);
+      await sites.finish(row, result, analysis);
       outcome.crawled++;
       if (result.status === "ok") outcome.ok++;
       else outcome.failed++;
@@ -247,9 +271,7 @@ export async function runCrawl(
   }
 
   try {
-    const workers = Array.from({ length: Math.max(1, Math.min(options.concurrency, queue.length)) }, () =>
-      worker(),
-    );
+    const workers = Array.from({ length: Math.max(1, options.concurrency) }, () => worker());
     const results = await Promise.allSettled(workers);
     const failure = results.find((r): r is PromiseRejectedResult => r.status === "rejected");
     if (failure && !signal.aborted) throw failure.reason;

@@ -6,7 +6,7 @@
 import type { ConsentRecord } from "../capture/types.ts";
 import { decodeRequest, decoderInput } from "../decode/index.ts";
 import type { Identifier } from "../decode/types.ts";
-import type { CrawlStore } from "../store/sqlite-store.ts";
+import type { CrawlStore } from "../store/crawl-store.ts";
 import { clip } from "../util/bound.ts";
 import { type PageAction, shorten, whatWasLearned } from "./learned.ts";
 import { orderCompanies } from "./query.ts";
@@ -47,18 +47,18 @@ function stringArray(text: string | null | undefined): string[] {
   return Array.isArray(value) ? value.filter((v): v is string => typeof v === "string") : [];
 }
 
-function crawlInfo(store: CrawlStore): CrawlInfo {
-  const counts = store.counts();
-  const config = json<Record<string, string | number | boolean | null>>(store.getMeta("config"), {});
-  const browser = json<{ version?: string }>(store.getMeta("browser"), {});
-  const lists = json<Array<{ source?: string }>>(store.getMeta("lists"), [])
+async function crawlInfo(store: CrawlStore): Promise<CrawlInfo> {
+  const counts = await store.counts();
+  const config = json<Record<string, string | number | boolean | null>>(await store.getMeta("config"), {});
+  const browser = json<{ version?: string }>(await store.getMeta("browser"), {});
+  const lists = json<Array<{ source?: string }>>(await store.getMeta("lists"), [])
     .map((l) => String(l.source ?? ""))
     .filter(Boolean);
-  const created = Number(store.getMeta("created_at"));
+  const created = Number(await store.getMeta("created_at"));
   return {
     createdAt: Number.isFinite(created) && created > 0 ? created : null,
     generatedAt: Date.now(),
-    toolVersion: store.getMeta("tool_version"),
+    toolVersion: await store.getMeta("tool_version"),
     browser: browser.version ?? null,
     config: config && typeof config === "object" ? config : {},
     lists: [...new Set(lists)],
@@ -75,12 +75,10 @@ interface SiteAccumulator {
 }
 
 /** The first screen's aggregates and one row per site, in list order. */
-export function loadOverview(store: CrawlStore): { overview: Overview; sites: SiteRow[] } {
-  const db = store.db;
+export async function loadOverview(store: CrawlStore): Promise<{ overview: Overview; sites: SiteRow[] }> {
+  const sql = store.sql;
   const byId = new Map<number, SiteAccumulator>();
-  const siteRows = db
-    .prepare("SELECT id, site, list, rank, status, error, pages FROM sites ORDER BY position")
-    .iterate() as Iterable<{
+  const siteRows = sql.iterate<{
     id: number;
     site: string;
     list: string | null;
@@ -88,8 +86,8 @@ export function loadOverview(store: CrawlStore): { overview: Overview; sites: Si
     status: string;
     error: string | null;
     pages: number;
-  }>;
-  for (const s of siteRows) {
+  }>("SELECT id, site, list, rank, status, error, pages FROM sites ORDER BY position");
+  for await (const s of siteRows) {
     byId.set(s.id, {
       row: {
         site: s.site,
@@ -112,10 +110,10 @@ export function loadOverview(store: CrawlStore): { overview: Overview; sites: Si
   const categories = new Map<string, { pages: number; pagesWithData: Set<number>; sites: Set<number> }>();
   const categoryCompanies = new Map<string, Map<string, Set<number>>>();
   const sensitivePageIds = new Map<number, { siteId: number; categories: string[] }>();
-  const sensitiveRows = db
-    .prepare("SELECT id, site_id, sensitive FROM pages WHERE sensitive != '[]'")
-    .iterate() as Iterable<{ id: number; site_id: number; sensitive: string }>;
-  for (const p of sensitiveRows) {
+  const sensitiveRows = sql.iterate<{ id: number; site_id: number; sensitive: string }>(
+    "SELECT id, site_id, sensitive FROM pages WHERE sensitive != '[]'",
+  );
+  for await (const p of sensitiveRows) {
     const cats = stringArray(p.sensitive);
     if (cats.length === 0) continue;
     sensitivePageIds.set(p.id, { siteId: p.site_id, categories: cats });
@@ -137,12 +135,7 @@ export function loadOverview(store: CrawlStore): { overview: Overview; sites: Si
   let leakTotal = 0;
   const beforeConsent: BeforeConsentRow[] = [];
   let beforeTotal = 0;
-  const findingRows = db
-    .prepare(
-      `SELECT f.site_id, f.page_id, f.entity, f.tracker, f.events, f.leaks, f.phase, p.url, s.site
-       FROM findings f JOIN pages p ON p.id = f.page_id JOIN sites s ON s.id = f.site_id ORDER BY s.position, f.id`,
-    )
-    .iterate() as Iterable<{
+  const findingRows = sql.iterate<{
     site_id: number;
     page_id: number;
     entity: string;
@@ -152,8 +145,9 @@ export function loadOverview(store: CrawlStore): { overview: Overview; sites: Si
     phase: string;
     url: string;
     site: string;
-  }>;
-  for (const f of findingRows) {
+  }>(`SELECT f.site_id, f.page_id, f.entity, f.tracker, f.events, f.leaks, f.phase, p.url, s.site
+       FROM findings f JOIN pages p ON p.id = f.page_id JOIN sites s ON s.id = f.site_id ORDER BY s.position, f.id`);
+  for await (const f of findingRows) {
     const site = byId.get(f.site_id);
     site?.companies.add(f.entity);
     const company = companies.get(f.entity) ?? {
@@ -219,20 +213,16 @@ export function loadOverview(store: CrawlStore): { overview: Overview; sites: Si
   // Sensitive pages where somebody received data, in crawl order.
   const sensitivePages: SensitivePageRow[] = [];
   let sensitiveTotal = 0;
-  const pageRows = db
-    .prepare(
-      `SELECT p.id, p.url, p.title, p.sensitive, p.sensitive_evidence, s.site FROM pages p JOIN sites s ON s.id = p.site_id
-       WHERE p.sensitive != '[]' ORDER BY s.position, p.id`,
-    )
-    .iterate() as Iterable<{
+  const pageRows = sql.iterate<{
     id: number;
     url: string;
     title: string | null;
     sensitive: string;
     sensitive_evidence: string;
     site: string;
-  }>;
-  for (const p of pageRows) {
+  }>(`SELECT p.id, p.url, p.title, p.sensitive, p.sensitive_evidence, s.site FROM pages p JOIN sites s ON s.id = p.site_id
+       WHERE p.sensitive != '[]' ORDER BY s.position, p.id`);
+  for await (const p of pageRows) {
     const who = pageCompanies.get(p.id);
     if (!who || !sensitivePageIds.has(p.id)) continue;
     sensitiveTotal++;
@@ -287,12 +277,9 @@ export function loadOverview(store: CrawlStore): { overview: Overview; sites: Si
     })
     .sort((a, b) => b.pagesWithData - a.pagesWithData || a.category.localeCompare(b.category));
 
-  const consentRows = db
-    .prepare("SELECT site_id, consent FROM pages WHERE consent IS NOT NULL")
-    .all() as Array<{
-    site_id: number;
-    consent: string;
-  }>;
+  const consentRows = await sql.all<{ site_id: number; consent: string }>(
+    "SELECT site_id, consent FROM pages WHERE consent IS NOT NULL",
+  );
   const prompted = new Set<number>();
   const accepted = new Set<number>();
   const rejected = new Set<number>();
@@ -315,7 +302,7 @@ export function loadOverview(store: CrawlStore): { overview: Overview; sites: Si
   });
   return {
     overview: {
-      crawl: crawlInfo(store),
+      crawl: await crawlInfo(store),
       sitesWithData: okSites.filter((s) => s.companies.size > 0).length,
       companies: companyReach,
       byList: [...lists.values()].sort((a, b) => b.sites - a.sites || a.list.localeCompare(b.list)),
@@ -381,22 +368,19 @@ function evidenceOf(row: RequestRow, limit: number): EvidenceRequest {
 }
 
 /** One site's pages, who learned what on each, with evidence. Null when the crawl has no such site. */
-export function loadSiteDetail(
+export async function loadSiteDetail(
   store: CrawlStore,
   siteName: string,
   row: SiteRow,
   options: DetailOptions,
-): SiteDetail | null {
-  const db = store.db;
-  const site = db.prepare("SELECT id, input_url, final_url FROM sites WHERE site = ?").get(siteName) as
-    | { id: number; input_url: string; final_url: string | null }
-    | undefined;
+): Promise<SiteDetail | null> {
+  const sql = store.sql;
+  const site = await sql.get<{ id: number; input_url: string; final_url: string | null }>(
+    "SELECT id, input_url, final_url FROM sites WHERE site = ?",
+    [siteName],
+  );
   if (!site) return null;
-  const pages = db
-    .prepare(
-      "SELECT id, url, title, depth, status, sensitive, sensitive_evidence, consent FROM pages WHERE site_id = ? ORDER BY id",
-    )
-    .all(site.id) as Array<{
+  const pages = await sql.all<{
     id: number;
     url: string;
     title: string | null;
@@ -405,35 +389,43 @@ export function loadSiteDetail(
     sensitive: string;
     sensitive_evidence: string;
     consent: string | null;
-  }>;
-  const findingsOf = db.prepare("SELECT * FROM findings WHERE page_id = ? ORDER BY id");
-  const requestById = db.prepare(
-    `SELECT id, url, method, resource_type, status, sent_at, post_data, post_data_length, request_headers
-     FROM requests WHERE id = ?`,
-  );
-  const sentTimes = db.prepare("SELECT id, sent_at FROM requests WHERE page_id = ?");
-  const cookiesOf = db.prepare("SELECT name, domain, expires, set_by FROM cookies WHERE page_id = ?");
-  const eventsOf = db.prepare(
-    "SELECT kind, detail, at FROM page_events WHERE page_id = ? AND kind IN ('interaction', 'form_submitted', 'consent') ORDER BY id",
+  }>(
+    "SELECT id, url, title, depth, status, sensitive, sensitive_evidence, consent FROM pages WHERE site_id = ? ORDER BY id",
+    [site.id],
   );
 
-  const details: PageDetail[] = pages.map((p) => {
-    const cookies = cookiesOf.all(p.id) as Array<{
+  const details: PageDetail[] = [];
+  for (const p of pages) {
+    const cookies = await sql.all<{
       name: string;
       domain: string;
       expires: number | null;
       set_by: string | null;
-    }>;
-    const actions = eventsOf.all(p.id) as PageAction[];
+    }>("SELECT name, domain, expires, set_by FROM cookies WHERE page_id = ?", [p.id]);
+    const actions = await sql.all<PageAction>(
+      "SELECT kind, detail, at FROM page_events WHERE page_id = ? AND kind IN ('interaction', 'form_submitted', 'consent') ORDER BY id",
+      [p.id],
+    );
     const sent = new Map(
-      (sentTimes.all(p.id) as Array<{ id: number; sent_at: number }>).map((r) => [r.id, r.sent_at]),
+      (
+        await sql.all<{ id: number; sent_at: number }>("SELECT id, sent_at FROM requests WHERE page_id = ?", [
+          p.id,
+        ])
+      ).map((r) => [r.id, r.sent_at]),
     );
     const byCompany = new Map<string, { findings: FindingView[]; sentAt: number[] }>();
-    for (const f of findingsOf.all(p.id) as Array<Record<string, string | number>>) {
+    for (const f of await sql.all<Record<string, string | number>>(
+      "SELECT * FROM findings WHERE page_id = ? ORDER BY id",
+      [p.id],
+    )) {
       const evidenceIds = json<number[]>(String(f.evidence ?? "[]"), []);
       const evidence: EvidenceRequest[] = [];
       for (const id of evidenceIds.slice(0, options.evidencePerFinding)) {
-        const request = requestById.get(id) as RequestRow | undefined;
+        const request = await sql.get<RequestRow>(
+          `SELECT id, url, method, resource_type, status, sent_at, post_data, post_data_length, request_headers
+           FROM requests WHERE id = ?`,
+          [id],
+        );
         if (request) evidence.push(evidenceOf(request, options.textLimit));
       }
       const identifiers = json<Identifier[]>(String(f.identifiers), []).map((i) => {
@@ -476,7 +468,7 @@ export function loadSiteDetail(
       findings: c.findings,
     }));
     const consent = json<ConsentRecord | null>(p.consent, null);
-    return {
+    details.push({
       url: p.url,
       title: clip(p.title, 300),
       depth: p.depth,
@@ -496,8 +488,8 @@ export function loadSiteDetail(
         .map((a) => clip(a.kind === "form_submitted" ? `submitted ${a.detail}` : a.detail, 200) ?? "")
         .slice(0, 50),
       companies,
-    };
-  });
+    });
+  }
   return {
     site: row,
     inputUrl: site.input_url,
@@ -525,11 +517,11 @@ export interface ReportOptions {
 export const DEFAULT_REPORT_OPTIONS: ReportOptions = { detailBudget: 12 * 1024 * 1024 };
 
 /** Everything a self-contained report embeds, within its size budget. */
-export function loadReportData(
+export async function loadReportData(
   store: CrawlStore,
   options: ReportOptions = DEFAULT_REPORT_OPTIONS,
-): ReportData {
-  const { overview, sites } = loadOverview(store);
+): Promise<ReportData> {
+  const { overview, sites } = await loadOverview(store);
   const details: Record<string, SiteDetail> = {};
   let used = 0;
   const candidates = sites
@@ -537,7 +529,7 @@ export function loadReportData(
     .filter(({ row }) => row.pages > 0)
     .sort((a, b) => detailPriority(b.row) - detailPriority(a.row) || a.position - b.position);
   for (const { row } of candidates) {
-    const detail = loadSiteDetail(store, row.site, row, REPORT_DETAIL);
+    const detail = await loadSiteDetail(store, row.site, row, REPORT_DETAIL);
     if (!detail) continue;
     const size = JSON.stringify(detail).length;
     if (used + size > options.detailBudget) break;

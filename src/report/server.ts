@@ -6,7 +6,7 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import type { CrawlStore } from "../store/sqlite-store.ts";
+import type { CrawlStore } from "../store/crawl-store.ts";
 import { clientBundle } from "./client-bundle.ts";
 import { contentSecurityPolicy, htmlShell } from "./html-report.ts";
 import { loadOverview, loadSiteDetail, SERVE_DETAIL } from "./model.ts";
@@ -38,9 +38,9 @@ const SECURITY_HEADERS = {
 export async function serveCrawl(store: CrawlStore, options: ServeOptions): Promise<RunningServer> {
   const bundle = await clientBundle();
   let cache: { at: number; overview: Overview; sites: SiteRow[]; byName: Map<string, SiteRow> } | null = null;
-  const data = () => {
+  const data = async () => {
     if (!cache || Date.now() - cache.at > REFRESH_MS) {
-      const { overview, sites } = loadOverview(store);
+      const { overview, sites } = await loadOverview(store);
       cache = { at: Date.now(), overview, sites, byName: new Map(sites.map((s) => [s.site, s])) };
     }
     return cache;
@@ -65,7 +65,7 @@ export async function serveCrawl(store: CrawlStore, options: ServeOptions): Prom
   const sendJson = (res: ServerResponse, status: number, value: unknown) =>
     send(res, status, "application/json; charset=utf-8", JSON.stringify(value));
 
-  const handle = (req: IncomingMessage, res: ServerResponse) => {
+  const handle = async (req: IncomingMessage, res: ServerResponse) => {
     if (allowedHosts.size > 0 && !allowedHosts.has(String(req.headers.host ?? "").toLowerCase())) {
       send(res, 421, "text/plain; charset=utf-8", "unknown host\n");
       return;
@@ -84,13 +84,13 @@ export async function serveCrawl(store: CrawlStore, options: ServeOptions): Prom
         case "/app.css":
           return send(res, 200, "text/css; charset=utf-8", bundle.css);
         case "/api/overview":
-          return sendJson(res, 200, data().overview);
+          return sendJson(res, 200, (await data()).overview);
         case "/api/sites":
-          return sendJson(res, 200, querySites(data().sites, parseSiteQuery(url.searchParams)));
+          return sendJson(res, 200, querySites((await data()).sites, parseSiteQuery(url.searchParams)));
         case "/api/site": {
           const name = url.searchParams.get("name") ?? "";
-          const row = data().byName.get(name);
-          const detail = row ? loadSiteDetail(store, name, row, SERVE_DETAIL) : null;
+          const row = (await data()).byName.get(name);
+          const detail = row ? await loadSiteDetail(store, name, row, SERVE_DETAIL) : null;
           return detail ? sendJson(res, 200, detail) : sendJson(res, 404, { error: "no such site" });
         }
         default:
@@ -101,7 +101,7 @@ export async function serveCrawl(store: CrawlStore, options: ServeOptions): Prom
     }
   };
 
-  const server = createServer(handle);
+  const server = createServer((req, res) => void handle(req, res));
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
     server.listen(options.port, options.host, () => resolve());

@@ -5,7 +5,7 @@ import type { ConsentRecord } from "../capture/types.ts";
 import { phaseOf } from "../decode/findings.ts";
 import { decodeRequest, decoderInput } from "../decode/index.ts";
 import type { Identifier } from "../decode/types.ts";
-import type { CrawlStore } from "./sqlite-store.ts";
+import type { CrawlStore } from "./crawl-store.ts";
 
 export const EXPORT_TABLES = [
   "sites",
@@ -39,21 +39,19 @@ export interface ExportOptions {
   trackerDb?: TrackerDb | null;
 }
 
-export function* exportRecords(
+export async function* exportRecords(
   store: CrawlStore,
   table: ExportTable,
   options: ExportOptions = {},
-): Generator<ExportRecord> {
-  const db = store.db;
+): AsyncGenerator<ExportRecord> {
+  const sql = store.sql;
   switch (table) {
     case "sites": {
-      const rows = db
-        .prepare(
-          `SELECT site, input_url, final_url, status, error, error_detail, pages, rank, attempts, started_at, finished_at
-           FROM sites ORDER BY position`,
-        )
-        .iterate() as Iterable<Record<string, string | number | null>>;
-      for (const r of rows) {
+      const rows = sql.iterate<
+        Record<string, string | number | null>
+      >(`SELECT site, input_url, final_url, status, error, error_detail, pages, rank, attempts, started_at, finished_at
+           FROM sites ORDER BY position`);
+      for await (const r of rows) {
         yield {
           site: r.site,
           inputUrl: r.input_url,
@@ -71,14 +69,12 @@ export function* exportRecords(
       return;
     }
     case "pages": {
-      const rows = db
-        .prepare(
-          `SELECT s.site, p.url, p.title, p.depth, p.status, p.http_status, p.requested_url, p.error, p.sensitive,
+      const rows = sql.iterate<
+        Record<string, string | number | null>
+      >(`SELECT s.site, p.url, p.title, p.depth, p.status, p.http_status, p.requested_url, p.error, p.sensitive,
              p.sensitive_evidence, p.consent
-           FROM pages p JOIN sites s ON s.id = p.site_id ORDER BY s.position, p.id`,
-        )
-        .iterate() as Iterable<Record<string, string | number | null>>;
-      for (const r of rows) {
+           FROM pages p JOIN sites s ON s.id = p.site_id ORDER BY s.position, p.id`);
+      for await (const r of rows) {
         yield {
           site: r.site,
           url: r.url,
@@ -96,14 +92,12 @@ export function* exportRecords(
       return;
     }
     case "requests": {
-      const rows = db
-        .prepare(
-          `SELECT s.site, p.url AS page_url, r.url, r.method, r.resource_type, r.status, r.target_kind, r.initiator_url,
+      const rows = sql.iterate<
+        Record<string, string | number | null>
+      >(`SELECT s.site, p.url AS page_url, r.url, r.method, r.resource_type, r.status, r.target_kind, r.initiator_url,
              r.error, r.hop, r.sent_at, r.post_data_length, r.post_data, p.consent
-           FROM requests r JOIN pages p ON p.id = r.page_id JOIN sites s ON s.id = r.site_id ORDER BY s.position, r.id`,
-        )
-        .iterate() as Iterable<Record<string, string | number | null>>;
-      for (const r of rows) {
+           FROM requests r JOIN pages p ON p.id = r.page_id JOIN sites s ON s.id = r.site_id ORDER BY s.position, r.id`);
+      for await (const r of rows) {
         const url = String(r.url);
         const input = decoderInput(url, String(r.method), r.post_data as string | null);
         const who = attributeRequest(
@@ -135,14 +129,12 @@ export function* exportRecords(
       return;
     }
     case "cookies": {
-      const rows = db
-        .prepare(
-          `SELECT s.site, p.url AS page_url, c.name, c.domain, c.path, c.value, c.value_length, c.expires, c.http_only,
+      const rows = sql.iterate<
+        Record<string, string | number | null>
+      >(`SELECT s.site, p.url AS page_url, c.name, c.domain, c.path, c.value, c.value_length, c.expires, c.http_only,
              c.secure, c.same_site, c.set_by
-           FROM cookies c JOIN pages p ON p.id = c.page_id JOIN sites s ON s.id = c.site_id ORDER BY s.position, c.id`,
-        )
-        .iterate() as Iterable<Record<string, string | number | null>>;
-      for (const r of rows) {
+           FROM cookies c JOIN pages p ON p.id = c.page_id JOIN sites s ON s.id = c.site_id ORDER BY s.position, c.id`);
+      for await (const r of rows) {
         const domain = String(r.domain).replace(/^\./, "");
         yield {
           site: r.site,
@@ -163,13 +155,11 @@ export function* exportRecords(
       return;
     }
     case "findings": {
-      const rows = db
-        .prepare(
-          `SELECT s.site, p.url AS page_url, p.sensitive AS page_sensitive, f.* FROM findings f JOIN pages p ON p.id = f.page_id
-           JOIN sites s ON s.id = f.site_id ORDER BY s.position, f.id`,
-        )
-        .iterate() as Iterable<Record<string, string | number | null>>;
-      for (const r of rows) {
+      const rows = sql.iterate<
+        Record<string, string | number | null>
+      >(`SELECT s.site, p.url AS page_url, p.sensitive AS page_sensitive, f.* FROM findings f JOIN pages p ON p.id = f.page_id
+           JOIN sites s ON s.id = f.site_id ORDER BY s.position, f.id`);
+      for await (const r of rows) {
         yield {
           site: r.site,
           pageUrl: r.page_url,
@@ -192,13 +182,11 @@ export function* exportRecords(
       return;
     }
     case "storage": {
-      const rows = db
-        .prepare(
-          `SELECT s.site, p.url AS page_url, i.origin, i.kind, i.key, i.value, i.value_length
-           FROM storage_items i JOIN pages p ON p.id = i.page_id JOIN sites s ON s.id = i.site_id ORDER BY s.position, i.id`,
-        )
-        .iterate() as Iterable<Record<string, string | number | null>>;
-      for (const r of rows) {
+      const rows = sql.iterate<
+        Record<string, string | number | null>
+      >(`SELECT s.site, p.url AS page_url, i.origin, i.kind, i.key, i.value, i.value_length
+           FROM storage_items i JOIN pages p ON p.id = i.page_id JOIN sites s ON s.id = i.site_id ORDER BY s.position, i.id`);
+      for await (const r of rows) {
         yield {
           site: r.site,
           pageUrl: r.page_url,
@@ -212,27 +200,23 @@ export function* exportRecords(
       return;
     }
     case "events": {
-      const rows = db
-        .prepare(
-          `SELECT s.site, p.url AS page_url, e.kind, e.detail, e.at
-           FROM page_events e JOIN pages p ON p.id = e.page_id JOIN sites s ON s.id = e.site_id ORDER BY s.position, e.id`,
-        )
-        .iterate() as Iterable<Record<string, string | number | null>>;
-      for (const r of rows)
+      const rows = sql.iterate<
+        Record<string, string | number | null>
+      >(`SELECT s.site, p.url AS page_url, e.kind, e.detail, e.at
+           FROM page_events e JOIN pages p ON p.id = e.page_id JOIN sites s ON s.id = e.site_id ORDER BY s.position, e.id`);
+      for await (const r of rows)
         yield { site: r.site, pageUrl: r.page_url, kind: r.kind, detail: r.detail, at: r.at };
       return;
     }
     case "websockets": {
-      const rows = db
-        .prepare(
-          `SELECT s.site, p.url AS page_url, w.url, w.initiator_url, w.status, w.error, w.dropped_frames,
+      const rows = sql.iterate<
+        Record<string, string | number | null>
+      >(`SELECT s.site, p.url AS page_url, w.url, w.initiator_url, w.status, w.error, w.dropped_frames,
              f.direction, f.opcode, f.payload, f.payload_length, f.at
            FROM websockets w JOIN pages p ON p.id = w.page_id JOIN sites s ON s.id = w.site_id
-           LEFT JOIN websocket_frames f ON f.websocket_id = w.id ORDER BY s.position, w.id, f.id`,
-        )
-        .iterate() as Iterable<Record<string, string | number | null>>;
+           LEFT JOIN websocket_frames f ON f.websocket_id = w.id ORDER BY s.position, w.id, f.id`);
       // One record per frame (a socket without frames: one record with null frame fields).
-      for (const r of rows) {
+      for await (const r of rows) {
         yield {
           site: r.site,
           pageUrl: r.page_url,
@@ -273,7 +257,7 @@ export async function writeExport(
   let header: string[] | null = null;
   const write = (text: string) =>
     out.write(text) ? Promise.resolve() : new Promise<void>((resolve) => out.once("drain", () => resolve()));
-  for (const record of exportRecords(store, table, options)) {
+  for await (const record of exportRecords(store, table, options)) {
     if (format === "jsonl") {
       await write(`${JSON.stringify(record)}\n`);
     } else {

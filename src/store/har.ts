@@ -9,7 +9,7 @@ import { attributeRequest } from "../attribute/attribute-request.ts";
 import type { ConsentRecord } from "../capture/types.ts";
 import { phaseOf } from "../decode/findings.ts";
 import { decodeRequest, decoderInput } from "../decode/index.ts";
-import type { CrawlStore } from "./sqlite-store.ts";
+import type { CrawlStore } from "./crawl-store.ts";
 
 interface NameValue {
   name: string;
@@ -105,14 +105,17 @@ function httpVersion(protocol: string | null): string {
 }
 
 /** The HAR of one stored page. */
-export function pageHar(store: CrawlStore, pageId: number, creatorVersion: string): Har | null {
-  const db = store.db;
-  const page = db
-    .prepare(
-      `SELECT p.id, p.url, p.title, p.depth, p.status, p.started_at, p.sensitive, p.consent, s.site FROM pages p
+export async function pageHar(
+  store: CrawlStore,
+  pageId: number,
+  creatorVersion: string,
+): Promise<Har | null> {
+  const sql = store.sql;
+  const page = (await sql.get(
+    `SELECT p.id, p.url, p.title, p.depth, p.status, p.started_at, p.sensitive, p.consent, s.site FROM pages p
        JOIN sites s ON s.id = p.site_id WHERE p.id = ?`,
-    )
-    .get(pageId) as
+    [pageId],
+  )) as
     | {
         id: number;
         url: string;
@@ -128,9 +131,10 @@ export function pageHar(store: CrawlStore, pageId: number, creatorVersion: strin
   if (!page) return null;
   const consent = json<ConsentRecord | null>(page.consent, null);
   const pageref = `page_${page.id}`;
-  const rows = db.prepare("SELECT * FROM requests WHERE page_id = ? ORDER BY id").all(pageId) as Array<
-    Record<string, string | number | null>
-  >;
+  const rows = await sql.all<Record<string, string | number | null>>(
+    "SELECT * FROM requests WHERE page_id = ? ORDER BY id",
+    [pageId],
+  );
   const entries: HarEntry[] = rows.map((r) => {
     const url = String(r.url);
     const requestHeaders = headerList(r.request_headers as string | null);
@@ -197,19 +201,15 @@ export function pageHar(store: CrawlStore, pageId: number, creatorVersion: strin
   });
 
   // WebSockets as Chromium's own HAR export has them: an entry with its frames in _webSocketMessages.
-  const sockets = db.prepare("SELECT * FROM websockets WHERE page_id = ? ORDER BY id").all(pageId) as Array<
-    Record<string, string | number | null>
-  >;
-  const framesOf = db.prepare(
-    "SELECT direction, opcode, payload, at FROM websocket_frames WHERE websocket_id = ? ORDER BY id",
+  const sockets = await sql.all<Record<string, string | number | null>>(
+    "SELECT * FROM websockets WHERE page_id = ? ORDER BY id",
+    [pageId],
   );
   for (const w of sockets) {
-    const frames = framesOf.all(w.id) as Array<{
-      direction: string;
-      opcode: number;
-      payload: string;
-      at: number;
-    }>;
+    const frames = await sql.all<{ direction: string; opcode: number; payload: string; at: number }>(
+      "SELECT direction, opcode, payload, at FROM websocket_frames WHERE websocket_id = ? ORDER BY id",
+      [w.id as number],
+    );
     const url = String(w.url);
     entries.push({
       pageref,
@@ -256,7 +256,7 @@ export function pageHar(store: CrawlStore, pageId: number, creatorVersion: strin
     });
   }
 
-  const browser = json<{ version?: string }>(store.getMeta("browser"), {});
+  const browser = json<{ version?: string }>(await store.getMeta("browser"), {});
   return {
     log: {
       version: "1.2",
@@ -292,12 +292,10 @@ function safeName(text: string): string {
 }
 
 /** Writes one HAR file per page into `dir` (`SITE/NN-PATH.har`); returns how many. */
-export function writeHarFiles(store: CrawlStore, dir: string, creatorVersion: string): number {
-  const pages = store.db
-    .prepare(
-      "SELECT p.id, p.url, s.site FROM pages p JOIN sites s ON s.id = p.site_id ORDER BY s.position, p.id",
-    )
-    .all() as Array<{ id: number; url: string; site: string }>;
+export async function writeHarFiles(store: CrawlStore, dir: string, creatorVersion: string): Promise<number> {
+  const pages = await store.sql.all<{ id: number; url: string; site: string }>(
+    "SELECT p.id, p.url, s.site FROM pages p JOIN sites s ON s.id = p.site_id ORDER BY s.position, p.id",
+  );
   let count = 0;
   let site = "";
   let index = 0;
@@ -307,7 +305,7 @@ export function writeHarFiles(store: CrawlStore, dir: string, creatorVersion: st
       index = 0;
     }
     index++;
-    const har = pageHar(store, p.id, creatorVersion);
+    const har = await pageHar(store, p.id, creatorVersion);
     if (!har) continue;
     let path = "";
     try {

@@ -3,6 +3,14 @@
  * `PRAGMA user_version`; opening an older file applies the missing steps in order.
  * Never edit a released step: add a new one.
  */
+/**
+ * The same steps for PostgreSQL: ids become BIGSERIAL and integers BIGINT (they hold milliseconds);
+ * everything else in the schema is SQL both databases read alike.
+ */
+export function toPostgresDdl(sql: string): string {
+  return sql.replace(/\bINTEGER PRIMARY KEY\b/g, "BIGSERIAL PRIMARY KEY").replace(/\bINTEGER\b/g, "BIGINT");
+}
+
 export const MIGRATIONS: string[] = [
   `
   CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);

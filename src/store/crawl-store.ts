@@ -1,0 +1,612 @@
+import { mkdirSync } from "node:fs";
+import { join } from "node:path";
+import Database from "better-sqlite3";
+import type {
+  CapturedCookie,
+  CapturedRequest,
+  ConsentRecord,
+  SiteResult,
+  StorageItem,
+  TargetKind,
+} from "../capture/types.ts";
+import type { Classification } from "../classify/sensitive.ts";
+import type { SiteEntry } from "../crawl/site-list.ts";
+import type { Finding, PageForAnalysis } from "../decode/findings.ts";
+
+/** What analysis derived from one page: its findings and its sensitive categories. */
+export interface PageAnalysis {
+  findings: Finding[];
+  sensitive: Classification;
+}
+
+import { MIGRATIONS, toPostgresDdl } from "./schema.ts";
+import { isPostgresUrl, PostgresSql, type Sql, SqliteSql, type SqlTransaction } from "./sql.ts";
+
+export const DB_FILE = "earshot.sqlite";
+
+export type SiteStatus = "pending" | "running" | "ok" | "failed";
+
+export interface SiteRow {
+  id: number;
+  site: string;
+  inputUrl: string;
+  rank: number | null;
+  status: SiteStatus;
+  attempts: number;
+}
+
+export interface CrawlCounts {
+  total: number;
+  ok: number;
+  failed: number;
+  pending: number;
+  pages: number;
+  requests: number;
+}
+
+/** Where a PostgreSQL crawl lives: its row in `earshot_crawls` and its own schema of tables. */
+export interface PostgresCrawl {
+  url: string;
+  id: number;
+  schema: string;
+}
+
+export interface OpenPostgresOptions {
+  /** An existing crawl; without it, the latest crawl (or, with `fingerprint`, the crawl of that fingerprint). */
+  crawlId?: number | null;
+  /** A crawl's identity (its list and options): reopened when it exists, created when `create` is set. */
+  fingerprint?: string | null;
+  create?: boolean;
+  /** Connections in the pool. */
+  connections?: number;
+}
+
+/** The table of crawls in a PostgreSQL database; each crawl's tables live in schema `earshot_crawl_<id>`. */
+const CRAWLS_DDL = `
+  CREATE TABLE IF NOT EXISTS earshot_crawls (
+    id BIGSERIAL PRIMARY KEY,
+    fingerprint TEXT,
+    created_at BIGINT NOT NULL,
+    schema_version INTEGER NOT NULL DEFAULT 0
+  )`;
+
+/**
+ * One crawl's database: a SQLite file in the crawl directory, or a schema in a PostgreSQL database
+ * shared by a fleet of workers. The same tables and queries on both (`schema.ts`, `sql.ts`).
+ */
+export class CrawlStore {
+  private constructor(
+    readonly sql: Sql,
+    /** Where it is, for messages: a file path or `postgres://…#crawl=N`. */
+    readonly path: string,
+    readonly postgres: PostgresCrawl | null,
+  ) {}
+
+  /** Opens (creating if needed) the database of crawl directory `dir`. */
+  static async open(dir: string): Promise<CrawlStore> {
+    mkdirSync(dir, { recursive: true });
+    return CrawlStore.openFile(join(dir, DB_FILE));
+  }
+
+  /** Opens a crawl's SQLite file. */
+  static async openFile(path: string): Promise<CrawlStore> {
+    const db = new Database(path);
+    db.pragma("journal_mode = WAL");
+    // NORMAL is durable across process crashes in WAL mode; only an OS crash can lose the last commits.
+    db.pragma("synchronous = NORMAL");
+    db.pragma("foreign_keys = ON");
+    db.pragma("busy_timeout = 10000");
+    const store = new CrawlStore(new SqliteSql(db), path, null);
+    const version = db.pragma("user_version", { simple: true }) as number;
+    await store.migrate(version, async (v) => void db.pragma(`user_version = ${v}`));
+    return store;
+  }
+
+  /** Opens (or creates) a crawl in a PostgreSQL database. */
+  static async openPostgres(url: string, options: OpenPostgresOptions = {}): Promise<CrawlStore> {
+    const admin = new PostgresSql(url, null, 1);
+    let crawl: { id: number; schema_version: number } | undefined;
+    try {
+      crawl = await admin.transaction(async (tx) => {
+        // Serialise creation across machines starting at once.
+        await tx.run("SELECT pg_advisory_xact_lock(8410001)");
+        await tx.exec(CRAWLS_DDL);
+        let row: { id: number; schema_version: number } | undefined;
+        if (options.crawlId != null) {
+          row = await tx.get("SELECT id, schema_version FROM earshot_crawls WHERE id = ?", [options.crawlId]);
+          if (!row) throw new Error(`no crawl ${options.crawlId} in ${redact(url)}`);
+        } else if (options.fingerprint) {
+          row = await tx.get(
+            "SELECT id, schema_version FROM earshot_crawls WHERE fingerprint = ? ORDER BY id DESC LIMIT 1",
+            [options.fingerprint],
+          );
+        } else if (!options.create) {
+          row = await tx.get("SELECT id, schema_version FROM earshot_crawls ORDER BY id DESC LIMIT 1");
+          if (!row) throw new Error(`no crawl in ${redact(url)} yet (earshot crawl --db … creates one)`);
+        }
+        if (!row && options.create) {
+          row = await tx.get(
+            "INSERT INTO earshot_crawls (fingerprint, created_at) VALUES (?, ?) RETURNING id, schema_version",
+            [options.fingerprint ?? null, Date.now()],
+          );
+          await tx.exec(`CREATE SCHEMA IF NOT EXISTS earshot_crawl_${Number(row?.id)}`);
+        }
+        if (!row) throw new Error(`no such crawl in ${redact(url)}`);
+        return row;
+      });
+    } finally {
+      await admin.close();
+    }
+    const schema = `earshot_crawl_${crawl.id}`;
+    const sql = new PostgresSql(url, schema, options.connections ?? 8);
+    const store = new CrawlStore(sql, `${redact(url)}#crawl=${crawl.id}`, { url, id: crawl.id, schema });
+    await sql.transaction(async (tx) => {
+      await tx.run("SELECT pg_advisory_xact_lock(8410002, ?)", [crawl.id]);
+      const row = await tx.get<{ schema_version: number }>(
+        "SELECT schema_version FROM earshot_crawls WHERE id = ?",
+        [crawl.id],
+      );
+      await store.migrate(
+        row?.schema_version ?? 0,
+        async (v) =>
+          void (await tx.run("UPDATE earshot_crawls SET schema_version = ? WHERE id = ?", [v, crawl.id])),
+        tx,
+      );
+    });
+    return store;
+  }
+
+  /** Opens a crawl directory, SQLite file or `postgres://` URL (`crawlId`: which crawl there, else the latest). */
+  static async openTarget(target: string, crawlId: number | null = null): Promise<CrawlStore> {
+    if (isPostgresUrl(target)) return CrawlStore.openPostgres(target, { crawlId });
+    return CrawlStore.openFile(target);
+  }
+
+  get dialect(): "sqlite" | "postgres" {
+    return this.sql.dialect;
+  }
+
+  private async migrate(
+    version: number,
+    setVersion: (v: number) => Promise<void>,
+    tx: SqlTransaction | null = null,
+  ): Promise<void> {
+    if (version > MIGRATIONS.length) {
+      throw new Error(
+        `${this.path} was written by a newer Earshot (schema ${version}, this one knows ${MIGRATIONS.length})`,
+      );
+    }
+    for (let v = version; v < MIGRATIONS.length; v++) {
+      const ddl = this.sql.dialect === "postgres" ? toPostgresDdl(MIGRATIONS[v]!) : MIGRATIONS[v]!;
+      if (tx) {
+        await tx.exec(ddl);
+        await setVersion(v + 1);
+      } else {
+        await this.sql.transaction(async (t) => {
+          await t.exec(ddl);
+          await setVersion(v + 1);
+        });
+      }
+    }
+  }
+
+  async getMeta(key: string): Promise<string | null> {
+    const row = await this.sql.get<{ value: string }>("SELECT value FROM meta WHERE key = ?", [key]);
+    return row?.value ?? null;
+  }
+
+  async setMeta(key: string, value: string): Promise<void> {
+    await this.sql.run(
+      "INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+      [key, value],
+    );
+  }
+
+  /**
+   * Adds sites not yet in the crawl, in list order; returns how many were new. `list` names the list
+   * they came from (a site already in the crawl keeps the list it was first added from).
+   */
+  async addSites(entries: Array<SiteEntry & { list?: string | null }>): Promise<number> {
+    return this.sql.transaction(async (tx) => {
+      const start =
+        (await tx.get<{ p: number }>("SELECT COALESCE(MAX(position), 0) AS p FROM sites"))?.p ?? 0;
+      let added = 0;
+      for (const [i, entry] of entries.entries()) {
+        added += await tx.run(
+          "INSERT INTO sites (site, input_url, rank, position, list) VALUES (?, ?, ?, ?, ?) ON CONFLICT(site) DO NOTHING",
+          [entry.site, entry.inputUrl, entry.rank, start + i + 1, entry.list ?? null],
+        );
+      }
+      return added;
+    });
+  }
+
+  /**
+   * Sites still to crawl, in list order. A site left `running` by a crawl that died has nothing
+   * recorded (results are written in one transaction), so it is simply crawled again.
+   */
+  async sitesToCrawl(options: { retryFailed?: boolean } = {}): Promise<SiteRow[]> {
+    const statuses = options.retryFailed ? "('pending', 'running', 'failed')" : "('pending', 'running')";
+    return this.sql.all<SiteRow>(
+      `SELECT id, site, input_url AS "inputUrl", rank, status, attempts FROM sites WHERE status IN ${statuses} ORDER BY position`,
+    );
+  }
+
+  async siteById(siteId: number): Promise<SiteRow | undefined> {
+    return this.sql.get<SiteRow>(
+      `SELECT id, site, input_url AS "inputUrl", rank, status, attempts FROM sites WHERE id = ?`,
+      [siteId],
+    );
+  }
+
+  async markRunning(siteId: number): Promise<void> {
+    await this.sql.run(
+      "UPDATE sites SET status = 'running', attempts = attempts + 1, started_at = ? WHERE id = ?",
+      [Date.now(), siteId],
+    );
+  }
+
+  /** Returns a site to the queue (the crawl was interrupted while it was in flight). */
+  async markPending(siteId: number): Promise<void> {
+    await this.sql.run("UPDATE sites SET status = 'pending' WHERE id = ? AND status = 'running'", [siteId]);
+  }
+
+  /**
+   * Records everything about one site in one transaction: either all of it is in the database or,
+   * after a crash, none of it is and the site is crawled again. Rewriting a site replaces it.
+   * `alsoInTransaction` runs last in the same transaction (a job queue's completion of the site's job).
+   */
+  async writeSite(
+    siteId: number,
+    result: SiteResult,
+    analysis: PageAnalysis[] = [],
+    alsoInTransaction?: (tx: SqlTransaction) => Promise<void>,
+  ): Promise<void> {
+    await this.sql.transaction(async (tx) => {
+      await writeSiteIn(tx, siteId, result, analysis);
+      if (alsoInTransaction) await alsoInTransaction(tx);
+    });
+  }
+
+  /** Replaces the findings of every page (analysis run again over the stored capture). */
+  async reanalyse(
+    analyse: (page: PageForAnalysis) => PageAnalysis,
+  ): Promise<{ pages: number; findings: number }> {
+    const pages = await this.sql.all<{ id: number; siteId: number; url: string }>(
+      `SELECT id, site_id AS "siteId", url FROM pages ORDER BY id`,
+    );
+    let count = 0;
+    await this.sql.transaction(async (tx) => {
+      await tx.run("DELETE FROM findings");
+      for (const page of pages) {
+        const result = analyse(await loadPageFrom(tx, page.id, page.url));
+        await tx.run("UPDATE pages SET sensitive = ?, sensitive_evidence = ? WHERE id = ?", [
+          JSON.stringify(result.sensitive.categories),
+          result.sensitive.evidence,
+          page.id,
+        ]);
+        const requestIds = (
+          await tx.all<{ id: number }>("SELECT id FROM requests WHERE page_id = ? ORDER BY id", [page.id])
+        ).map((r) => r.id);
+        await insertFindings(tx, page.siteId, page.id, result.findings, requestIds);
+        count += result.findings.length;
+      }
+    });
+    return { pages: pages.length, findings: count };
+  }
+
+  /** One page's stored capture, in the shapes the crawler produced it. */
+  loadPage(pageId: number, pageUrl: string): Promise<PageForAnalysis> {
+    return loadPageFrom(this.sql, pageId, pageUrl);
+  }
+
+  async counts(): Promise<CrawlCounts> {
+    const sites = await this.sql.get<{
+      total: number;
+      ok: number | null;
+      failed: number | null;
+      pending: number | null;
+    }>(
+      `SELECT COUNT(*) AS total, SUM(CASE WHEN status = 'ok' THEN 1 ELSE 0 END) AS ok,
+         SUM(CASE WHEN status = 'failed' THEN 1 ELSE 0 END) AS failed,
+         SUM(CASE WHEN status IN ('pending', 'running') THEN 1 ELSE 0 END) AS pending FROM sites`,
+    );
+    const pages = (await this.sql.get<{ n: number }>("SELECT COUNT(*) AS n FROM pages"))?.n ?? 0;
+    const requests = (await this.sql.get<{ n: number }>("SELECT COUNT(*) AS n FROM requests"))?.n ?? 0;
+    return {
+      total: sites?.total ?? 0,
+      ok: sites?.ok ?? 0,
+      failed: sites?.failed ?? 0,
+      pending: sites?.pending ?? 0,
+      pages,
+      requests,
+    };
+  }
+
+  async close(): Promise<void> {
+    await this.sql.close();
+  }
+}
+
+type Db = Pick<Sql, "all" | "get" | "run">;
+
+async function writeSiteIn(
+  tx: Db,
+  siteId: number,
+  result: SiteResult,
+  analysis: PageAnalysis[],
+): Promise<void> {
+  for (const table of ["page_events", "storage_items", "cookies", "requests", "findings"]) {
+    await tx.run(`DELETE FROM ${table} WHERE site_id = ?`, [siteId]);
+  }
+  await tx.run(
+    "DELETE FROM websocket_frames WHERE websocket_id IN (SELECT id FROM websockets WHERE site_id = ?)",
+    [siteId],
+  );
+  await tx.run("DELETE FROM websockets WHERE site_id = ?", [siteId]);
+  await tx.run("DELETE FROM pages WHERE site_id = ?", [siteId]);
+
+  for (const [index, page] of result.pages.entries()) {
+    const derived = analysis[index];
+    const pageRow = await tx.get<{ id: number }>(
+      `INSERT INTO pages (site_id, depth, requested_url, url, title, status, http_status, error, started_at, ended_at,
+         headings, description, text_excerpt, sensitive, sensitive_evidence, consent)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+      [
+        siteId,
+        page.depth,
+        page.requestedUrl,
+        page.finalUrl,
+        page.title,
+        page.status,
+        page.httpStatus,
+        page.error,
+        page.startedAt,
+        page.endedAt,
+        JSON.stringify(page.content.headings),
+        page.content.description,
+        page.content.text,
+        JSON.stringify(derived?.sensitive.categories ?? []),
+        derived?.sensitive.evidence ?? "",
+        page.consent ? JSON.stringify(page.consent) : null,
+      ],
+    );
+    const pageId = Number(pageRow?.id);
+    const requestIds: number[] = [];
+    for (const r of page.requests) {
+      const row = await tx.get<{ id: number }>(
+        `INSERT INTO requests (site_id, page_id, request_id, hop, target_kind, frame_id, document_url, url, method,
+           resource_type, request_headers, post_data, post_data_length, post_data_sha256, initiator_type, initiator_url,
+           initiator_stack, sent_at, status, response_headers, remote_ip, mime_type, protocol, from_cache, encoded_size,
+           error, redirected_to)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+        [
+          siteId,
+          pageId,
+          r.requestId,
+          r.hop,
+          r.targetKind,
+          r.frameId,
+          r.documentUrl,
+          r.url,
+          r.method,
+          r.resourceType,
+          JSON.stringify(r.requestHeaders),
+          r.postData,
+          r.postDataLength,
+          r.postDataSha256,
+          r.initiatorType,
+          r.initiatorUrl,
+          r.initiatorStack,
+          r.sentAt,
+          r.status,
+          r.responseHeaders ? JSON.stringify(r.responseHeaders) : null,
+          r.remoteIp,
+          r.mimeType,
+          r.protocol,
+          r.fromCache ? 1 : 0,
+          r.encodedSize,
+          r.error,
+          r.redirectedTo,
+        ],
+      );
+      requestIds.push(Number(row?.id));
+    }
+    for (const c of page.cookies) {
+      await tx.run(
+        `INSERT INTO cookies (site_id, page_id, name, domain, path, value, value_length, value_sha256, expires, http_only,
+           secure, same_site, set_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        [
+          siteId,
+          pageId,
+          c.name,
+          c.domain,
+          c.path,
+          c.value,
+          c.valueLength,
+          c.valueSha256,
+          c.expires === null ? null : Math.round(c.expires),
+          c.httpOnly ? 1 : 0,
+          c.secure ? 1 : 0,
+          c.sameSite,
+          c.setBy,
+        ],
+      );
+    }
+    for (const item of page.storage) {
+      await tx.run(
+        "INSERT INTO storage_items (site_id, page_id, origin, kind, key, value, value_length) VALUES (?, ?, ?, ?, ?, ?, ?)",
+        [siteId, pageId, item.origin, item.kind, item.key, item.value, item.valueLength],
+      );
+    }
+    for (const w of page.webSockets) {
+      const socket = await tx.get<{ id: number }>(
+        `INSERT INTO websockets (site_id, page_id, request_id, url, initiator_url, status, dropped_frames, error)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+        [siteId, pageId, w.requestId, w.url, w.initiatorUrl, w.status, w.droppedFrames, w.error],
+      );
+      for (const f of w.frames) {
+        await tx.run(
+          "INSERT INTO websocket_frames (websocket_id, direction, opcode, payload, payload_length, at) VALUES (?, ?, ?, ?, ?, ?)",
+          [Number(socket?.id), f.direction, f.opcode, f.payload, f.payloadLength, f.at],
+        );
+      }
+    }
+    for (const e of page.events) {
+      await tx.run("INSERT INTO page_events (site_id, page_id, kind, detail, at) VALUES (?, ?, ?, ?, ?)", [
+        siteId,
+        pageId,
+        e.kind,
+        e.detail,
+        e.at,
+      ]);
+    }
+    await insertFindings(tx, siteId, pageId, derived?.findings ?? [], requestIds);
+  }
+  await tx.run(
+    `UPDATE sites SET status = ?, final_url = ?, error = ?, error_detail = ?, pages = ?, started_at = ?, finished_at = ?
+     WHERE id = ?`,
+    [
+      result.status,
+      result.finalUrl,
+      result.error,
+      result.errorDetail,
+      result.pages.length,
+      result.startedAt,
+      result.endedAt,
+      siteId,
+    ],
+  );
+}
+
+/** `requestIds` are the row ids of the page's requests, in capture order (findings point into them). */
+async function insertFindings(
+  tx: Db,
+  siteId: number,
+  pageId: number,
+  findings: Finding[],
+  requestIds: number[],
+): Promise<void> {
+  for (const f of findings) {
+    await tx.run(
+      `INSERT INTO findings (site_id, page_id, entity, tracker, requests, pixel_ids, events, data_shared, identifiers, leaks,
+         phase, evidence)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      [
+        siteId,
+        pageId,
+        f.entity,
+        f.tracker,
+        f.requests,
+        JSON.stringify(f.pixelIds),
+        JSON.stringify(f.events),
+        JSON.stringify(f.dataShared),
+        JSON.stringify(f.identifiers),
+        JSON.stringify(f.leaks),
+        f.phase,
+        JSON.stringify(f.evidence.map((i) => requestIds[i]).filter((id) => id !== undefined)),
+      ],
+    );
+  }
+}
+
+async function loadPageFrom(db: Db, pageId: number, pageUrl: string): Promise<PageForAnalysis> {
+  const rows = await db.all<Record<string, string | number | null>>(
+    "SELECT * FROM requests WHERE page_id = ? ORDER BY id",
+    [pageId],
+  );
+  const requests: CapturedRequest[] = rows.map((r) => ({
+    requestId: String(r.request_id),
+    hop: Number(r.hop),
+    targetKind: r.target_kind as TargetKind,
+    frameId: r.frame_id as string | null,
+    documentUrl: r.document_url as string | null,
+    url: String(r.url),
+    method: String(r.method),
+    resourceType: String(r.resource_type),
+    requestHeaders: parseObject(r.request_headers as string | null) ?? {},
+    postData: r.post_data as string | null,
+    postDataLength: r.post_data_length as number | null,
+    postDataSha256: r.post_data_sha256 as string | null,
+    initiatorType: r.initiator_type as string | null,
+    initiatorUrl: r.initiator_url as string | null,
+    initiatorStack: r.initiator_stack as string | null,
+    sentAt: Number(r.sent_at),
+    status: r.status as number | null,
+    responseHeaders: parseObject(r.response_headers as string | null),
+    remoteIp: r.remote_ip as string | null,
+    mimeType: r.mime_type as string | null,
+    protocol: r.protocol as string | null,
+    fromCache: Number(r.from_cache) === 1,
+    encodedSize: r.encoded_size as number | null,
+    error: r.error as string | null,
+    redirectedTo: r.redirected_to as string | null,
+  }));
+  const cookies = (
+    await db.all<Record<string, string | number | null>>(
+      "SELECT * FROM cookies WHERE page_id = ? ORDER BY id",
+      [pageId],
+    )
+  ).map(
+    (c): CapturedCookie => ({
+      name: String(c.name),
+      domain: String(c.domain),
+      path: String(c.path),
+      value: String(c.value),
+      valueLength: Number(c.value_length),
+      valueSha256: c.value_sha256 as string | null,
+      expires: c.expires as number | null,
+      httpOnly: Number(c.http_only) === 1,
+      secure: Number(c.secure) === 1,
+      sameSite: c.same_site as string | null,
+      setBy: c.set_by as string | null,
+    }),
+  );
+  const storage = await db.all<StorageItem>(
+    `SELECT origin, kind, key, value, value_length AS "valueLength" FROM storage_items WHERE page_id = ? ORDER BY id`,
+    [pageId],
+  );
+  const row = await db.get<{
+    title: string | null;
+    headings: string;
+    description: string | null;
+    text_excerpt: string;
+    consent: string | null;
+  }>("SELECT title, headings, description, text_excerpt, consent FROM pages WHERE id = ?", [pageId]);
+  let headings: string[] = [];
+  try {
+    headings = JSON.parse(row?.headings ?? "[]") as string[];
+  } catch {
+    // A damaged value reads as no headings.
+  }
+  const content = { headings, description: row?.description ?? null, text: row?.text_excerpt ?? "" };
+  const submitted = await db.get<{ at: number | null }>(
+    "SELECT MIN(at) AS at FROM page_events WHERE page_id = ? AND kind = 'form_submitted'",
+    [pageId],
+  );
+  return {
+    pageUrl,
+    formSubmittedAt: submitted?.at ?? null,
+    consent: row?.consent ? (JSON.parse(row.consent) as ConsentRecord) : null,
+    title: row?.title ?? null,
+    content,
+    requests,
+    cookies,
+    storage,
+  };
+}
+
+/** A connection string without its password, for messages. */
+export function redact(url: string): string {
+  return url.replace(/\/\/([^:/@]+):[^@/]*@/, "//$1:***@");
+}
+
+function parseObject(text: string | null): Record<string, string> | null {
+  if (!text) return null;
+  try {
+    const value = JSON.parse(text) as unknown;
+    return value && typeof value === "object" ? (value as Record<string, string>) : null;
+  } catch {
+    return null;
+  }
+}
