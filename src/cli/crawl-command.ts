@@ -2,13 +2,17 @@ import { readFileSync } from "node:fs";
 import { availableParallelism, freemem } from "node:os";
 import { basename } from "node:path";
 import { parseArgs } from "node:util";
+import type { TrackerDb } from "../attribute/tracker-db.ts";
 import { browserVersion, findChromium } from "../crawl/browser.ts";
+import { type CrawlConfig, siteDeadlineSec } from "../crawl/config.ts";
 import type { ConsentMode } from "../crawl/consent.ts";
 import { type CrawlOptions, runCrawl } from "../crawl/crawler.ts";
 import { DEFAULT_IDENTITY, type Identity, loadIdentity } from "../crawl/identity.ts";
 import { Progress } from "../crawl/progress.ts";
 import { normaliseSite, type ParsedList, parseSiteList, type SiteEntry } from "../crawl/site-list.ts";
-import { CrawlStore } from "../store/crawl-store.ts";
+import { enqueueSites, runWorker } from "../fleet/worker.ts";
+import { CrawlStore, redact } from "../store/crawl-store.ts";
+import { isPostgresUrl } from "../store/sql.ts";
 import { sha256Hex } from "../util/bound.ts";
 import { loadTrackerDbOption, recordTrackerDb } from "./tracker-db-option.ts";
 import { UsageError } from "./usage.ts";
@@ -23,6 +27,12 @@ export const CRAWL_OPTIONS = {
   "list-name": { type: "string" },
   out: { type: "string" },
   db: { type: "string" },
+  "enqueue-only": { type: "boolean" },
+  "job-timeout": { type: "string" },
+  "per-host": { type: "string" },
+  rate: { type: "string" },
+  "max-attempts": { type: "string" },
+  crawl: { type: "string" },
   concurrency: { type: "string" },
   "pages-per-site": { type: "string" },
   timeout: { type: "string" },
@@ -75,8 +85,17 @@ export async function crawlCommand(argv: string[], signal: AbortSignal): Promise
     allowPositionals: true,
     strict: true,
   });
-  if (values.db) throw new UsageError("--db (PostgreSQL) is not available in this version; use --out DIR");
-  if (!values.out) throw new UsageError("crawl needs --out DIR");
+  if (values.db && values.out)
+    throw new UsageError("use either --out DIR (SQLite) or --db postgres://… (a fleet)");
+  if (!values.out && !values.db)
+    throw new UsageError("crawl needs --out DIR (or --db postgres://… for a fleet)");
+  if (values.db && !isPostgresUrl(values.db))
+    throw new UsageError(`--db must be a postgres:// URL, not "${values.db.slice(0, 80)}"`);
+  const fleetOnly = ["enqueue-only", "job-timeout", "per-host", "rate", "max-attempts", "crawl"] as const;
+  for (const name of fleetOnly) {
+    if (!values.db && values[name] !== undefined)
+      throw new UsageError(`--${name} is for fleet crawls (--db postgres://…)`);
+  }
   const consent = values.consent ?? "ignore";
   if (!["accept", "reject", "ignore"].includes(consent)) {
     throw new UsageError(`--consent must be accept, reject or ignore, not "${consent}"`);
@@ -107,6 +126,30 @@ export async function crawlCommand(argv: string[], signal: AbortSignal): Promise
     interact: values.interact ?? false,
     consent: consent as ConsentMode,
   };
+  const config: CrawlConfig = {
+    concurrency: options.concurrency,
+    pagesPerSite: options.pagesPerSite,
+    timeoutSec: options.timeoutMs / 1000,
+    dwellSec: options.dwellMs / 1000,
+    proxy: options.proxy,
+    ignoreHttpsErrors: options.ignoreHttpsErrors,
+    gpc: options.gpc,
+    consent,
+    interact: values.interact ?? false,
+    userAgent: options.userAgent,
+  };
+  if (values.db) {
+    config.jobTimeoutSec = number(
+      "job-timeout",
+      values["job-timeout"],
+      siteDeadlineSec(config) + 60,
+      5,
+      true,
+    );
+    config.perHost = number("per-host", values["per-host"], 1, 1, true);
+    config.pagesPerMinute = values.rate === undefined ? null : number("rate", values.rate, 0, 1, false);
+    config.maxAttempts = number("max-attempts", values["max-attempts"], 3, 1, true);
+  }
 
   const { sites, listText, listSource } = readSites(
     values.list,
@@ -117,24 +160,28 @@ export async function crawlCommand(argv: string[], signal: AbortSignal): Promise
   );
   options.executable = findChromium();
 
-  const store = await CrawlStore.open(values.out);
+  let store: CrawlStore;
+  if (values.db) {
+    // Rerunning the same command (same list, same options) resumes the same crawl.
+    const fingerprint = sha256Hex(`${listText}\n${JSON.stringify({ ...config, concurrency: null })}`);
+    const crawlId = values.crawl === undefined ? null : number("crawl", values.crawl, 1, 1, true);
+    store = await CrawlStore.openPostgres(values.db, {
+      crawlId,
+      fingerprint,
+      create: crawlId === null,
+    }).catch((error: unknown) => {
+      throw new UsageError(
+        `cannot open ${redact(values.db ?? "")}: ${error instanceof Error ? error.message : error}`,
+      );
+    });
+  } else {
+    store = await CrawlStore.open(values.out as string);
+  }
   try {
     const added = await store.addSites(sites);
     const now = Date.now();
     if (!(await store.getMeta("created_at"))) await store.setMeta("created_at", String(now));
     const version = browserVersion(options.executable);
-    const config = {
-      concurrency: options.concurrency,
-      pagesPerSite: options.pagesPerSite,
-      timeoutSec: options.timeoutMs / 1000,
-      dwellSec: options.dwellMs / 1000,
-      proxy: options.proxy,
-      ignoreHttpsErrors: options.ignoreHttpsErrors,
-      gpc: options.gpc,
-      consent,
-      interact: values.interact ?? false,
-      userAgent: options.userAgent,
-    };
     await store.setMeta("config", JSON.stringify(config));
     await store.setMeta("identity", JSON.stringify(identity));
     await store.setMeta("tool_version", TOOL_VERSION);
@@ -145,6 +192,24 @@ export async function crawlCommand(argv: string[], signal: AbortSignal): Promise
     const lists = JSON.parse((await store.getMeta("lists")) ?? "[]") as unknown[];
     lists.push({ source: listSource, sha256: sha256Hex(listText), sites: sites.length, added, at: now });
     await store.setMeta("lists", JSON.stringify(lists));
+
+    if (store.postgres) {
+      const enqueued = await enqueueSites(store, config, options.retryFailed);
+      const crawlId = store.postgres.id;
+      if (!quiet) warn(`crawl ${crawlId} in ${store.path}: ${enqueued} sites enqueued, ${added} new`);
+      if (values["enqueue-only"]) {
+        process.stdout.write(`${crawlId}\n`);
+        return { exitCode: 0 };
+      }
+      await store.close();
+      const outcome = await runWorker(
+        values.db as string,
+        crawlId,
+        { concurrency: options.concurrency, quiet, executable: options.executable },
+        signal,
+      );
+      return { exitCode: outcome.interrupted ? 130 : 0 };
+    }
 
     const toCrawl = (await store.sitesToCrawl({ retryFailed: options.retryFailed })).length;
     const counts = await store.counts();

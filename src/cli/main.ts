@@ -6,9 +6,11 @@ import { exportCommand } from "./export-command.ts";
 import { inspectCommand } from "./inspect-command.ts";
 import { reportCommand } from "./report-command.ts";
 import { serveCommand } from "./serve-command.ts";
+import { statusCommand } from "./status-command.ts";
 import { USAGE, UsageError } from "./usage.ts";
+import { workerCommand } from "./worker-command.ts";
 
-const PLANNED = new Set(["lists", "diff", "worker", "status"]);
+const PLANNED = new Set(["lists", "diff"]);
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
@@ -41,6 +43,10 @@ async function main(argv: string[]): Promise<number> {
       return serveCommand(rest, controller.signal);
     case "inspect":
       return inspectCommand(rest, controller.signal);
+    case "worker":
+      return workerCommand(rest, controller.signal);
+    case "status":
+      return statusCommand(rest);
     case "demo":
       return demoCommand(rest, controller.signal);
     case undefined:

@@ -33,6 +33,8 @@ export interface VisitOptions {
   identity: Identity;
   /** What to do with consent banners. */
   consent: ConsentMode;
+  /** Waits for this page's turn (a fleet-wide rate limit), if one is set. */
+  beforePage?: (() => Promise<void>) | null;
 }
 
 /** A site's pages as they are finished, readable by the crawler if the visit has to be abandoned. */
@@ -142,6 +144,7 @@ export async function visitSite(
     const capture = hub.register(browserContextId);
 
     const visited = new Set<string>();
+    await options.beforePage?.();
     const home = await visitPage(page, capture, site.inputUrl, 0, options, events, consent);
     progress.pages.push(home.capture);
     visited.add(pageKey(site.inputUrl));
@@ -154,6 +157,7 @@ export async function visitSite(
       for (const url of subpages) {
         if (browser.dead) break;
         if (current.isClosed()) current = await tabs.open();
+        await options.beforePage?.();
         const sub = await visitPage(current, capture, url, 1, options, events, consent);
         progress.pages.push(sub.capture);
         visited.add(pageKey(sub.capture.finalUrl));

@@ -300,6 +300,19 @@ export class CrawlStore {
     return loadPageFrom(this.sql, pageId, pageUrl);
   }
 
+  /**
+   * Reserves the next start time for a page under a rate limit shared by every worker of the crawl
+   * (one page every `intervalMs`); returns when this page may start (ms since the epoch).
+   */
+  async reservePageSlot(intervalMs: number): Promise<number> {
+    const now = Date.now();
+    const row = await this.sql.get<{ next_at: number }>(
+      "UPDATE pacing SET next_at = (CASE WHEN next_at > ? THEN next_at ELSE ? END) + ? WHERE id = 1 RETURNING next_at",
+      [now, now, Math.round(intervalMs)],
+    );
+    return (row?.next_at ?? now) - Math.round(intervalMs);
+  }
+
   async counts(): Promise<CrawlCounts> {
     const sites = await this.sql.get<{
       total: number;

@@ -175,4 +175,9 @@ export const MIGRATIONS: string[] = [
   ALTER TABLE sites ADD COLUMN list TEXT;
   ALTER TABLE findings ADD COLUMN evidence TEXT NOT NULL DEFAULT '[]';
   `,
+  // 5: a shared clock for a fleet-wide page rate limit (one row: when the next page may start, ms).
+  `
+  CREATE TABLE pacing (id INTEGER PRIMARY KEY, next_at INTEGER NOT NULL);
+  INSERT INTO pacing (id, next_at) VALUES (1, 0);
+  `,
 ];

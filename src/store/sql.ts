@@ -174,7 +174,7 @@ async function* cursorRows<T>(client: pg.PoolClient, text: string, params: SqlVa
 /** PostgreSQL text cannot hold NUL characters, which crawled data can: they become U+FFFD. */
 function clean(params: SqlValue[]): SqlValue[] {
   return params.map((v) =>
-    typeof v === "string" && v.includes("\u0000") ? v.replace(/\u0000/g, "\uFFFD") : v,
+    typeof v === "string" && v.includes("\u0000") ? v.replaceAll("\u0000", "\uFFFD") : v,
   );
 }
 
@@ -255,7 +255,11 @@ export class PostgresSql implements Sql {
     }
   }
 
+  private closed = false;
+
   async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
     await this.pool.end();
   }
 }

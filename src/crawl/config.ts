@@ -1,0 +1,60 @@
+/**
+ * A crawl's options as recorded in its metadata, and the crawler's options rebuilt from them: every
+ * worker of a fleet crawls with the options the crawl was created with.
+ */
+import type { TrackerDb } from "../attribute/tracker-db.ts";
+import type { ConsentMode } from "./consent.ts";
+import type { CrawlOptions } from "./crawler.ts";
+import type { Identity } from "./identity.ts";
+
+export interface CrawlConfig {
+  concurrency: number;
+  pagesPerSite: number;
+  timeoutSec: number;
+  dwellSec: number;
+  proxy: string | null;
+  ignoreHttpsErrors: boolean;
+  gpc: boolean;
+  consent: string;
+  interact: boolean;
+  userAgent: string | null;
+  /** Fleet only: how long a worker may hold a site before it is presumed dead. */
+  jobTimeoutSec?: number;
+  /** Fleet only: sites of one registrable domain in flight at once, across the fleet. */
+  perHost?: number;
+  /** Fleet only: pages per minute across the fleet (null: no limit). */
+  pagesPerMinute?: number | null;
+  /** Fleet only: times a site is taken before it is recorded as failed. */
+  maxAttempts?: number;
+}
+
+/** Options for crawling on this machine from a recorded config (a worker joining a fleet crawl). */
+export function crawlOptionsFromConfig(
+  config: CrawlConfig,
+  extra: { executable: string; concurrency: number; identity: Identity; trackerDb: TrackerDb | null },
+): CrawlOptions {
+  return {
+    executable: extra.executable,
+    concurrency: extra.concurrency,
+    pagesPerSite: config.pagesPerSite,
+    timeoutMs: config.timeoutSec * 1000,
+    dwellMs: config.dwellSec * 1000,
+    proxy: config.proxy,
+    ignoreHttpsErrors: config.ignoreHttpsErrors,
+    gpc: config.gpc,
+    userAgent: config.userAgent,
+    retryFailed: false,
+    sitesPerBrowser: 200,
+    trackerDb: extra.trackerDb,
+    identity: extra.identity,
+    interact: config.interact,
+    consent: config.consent as ConsentMode,
+  };
+}
+
+/** How long one site may take at most (the crawler's own deadline for it). */
+export function siteDeadlineSec(
+  config: Pick<CrawlConfig, "pagesPerSite" | "timeoutSec" | "dwellSec">,
+): number {
+  return config.pagesPerSite * (config.timeoutSec + config.dwellSec + 10) + 30;
+}

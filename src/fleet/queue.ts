@@ -1,0 +1,152 @@
+/**
+ * The crawl's job queue: one pg-boss queue per crawl, in the same PostgreSQL database as the crawl
+ * (schema `earshot_queue`). One job per site. A job is completed in the same transaction that
+ * writes its site, so a worker killed at any instant leaves either both or neither: the job expires
+ * and another worker crawls the site again, and the site is never lost or recorded twice.
+ */
+import PgBoss from "pg-boss";
+import type { SqlTransaction } from "../store/sql.ts";
+
+export const QUEUE_SCHEMA = "earshot_queue";
+
+export interface SiteJobData {
+  siteId: number;
+  site: string;
+}
+
+export interface SiteJob {
+  id: string;
+  data: SiteJobData;
+  /** How many times the job was taken before (by workers that died or gave it back). */
+  retryCount: number;
+  retryLimit: number;
+}
+
+export interface QueueCounts {
+  queued: number;
+  active: number;
+  completed: number;
+  failed: number;
+}
+
+export interface QueueOptions {
+  /** Run pg-boss's maintenance (expiring jobs of dead workers) from this process. */
+  supervise: boolean;
+  /** How often maintenance runs, in seconds (it runs once per interval across the fleet). */
+  maintenanceSeconds?: number;
+}
+
+export function queueName(crawlId: number): string {
+  return `earshot-crawl-${crawlId}`;
+}
+
+export class CrawlQueue {
+  private constructor(
+    private readonly boss: PgBoss,
+    readonly name: string,
+  ) {}
+
+  static async open(url: string, crawlId: number, options: QueueOptions): Promise<CrawlQueue> {
+    const boss = new PgBoss({
+      connectionString: url,
+      schema: QUEUE_SCHEMA,
+      max: 3,
+      supervise: options.supervise,
+      maintenanceIntervalSeconds: options.maintenanceSeconds ?? 10,
+      schedule: false,
+      // Finished jobs leave the queue table after a day; the crawl's own tables are the record.
+      archiveCompletedAfterSeconds: 24 * 3600,
+    });
+    // Errors of pg-boss's background maintenance (a dropped connection) are retried by it.
+    boss.on("error", () => {});
+    await boss.start();
+    const name = queueName(crawlId);
+    if (!(await boss.getQueue(name))) {
+      await boss.createQueue(name, { name, policy: "standard" }).catch(async (error: unknown) => {
+        // Another machine created it at the same moment.
+        if (!(await boss.getQueue(name))) throw error;
+      });
+    }
+    return new CrawlQueue(boss, name);
+  }
+
+  /**
+   * Adds one job per site. `expireInSeconds`: how long a worker may hold a site before it is
+   * presumed dead; `retryLimit`: how many times a site may be taken again after that.
+   */
+  async enqueue(
+    sites: SiteJobData[],
+    job: { expireInSeconds: number; retryLimit: number },
+    onBatch?: (done: number) => void,
+  ): Promise<number> {
+    const BATCH = 5000;
+    for (let i = 0; i < sites.length; i += BATCH) {
+      await this.boss.insert(
+        sites.slice(i, i + BATCH).map((data) => ({
+          name: this.name,
+          data,
+          expireInSeconds: job.expireInSeconds,
+          retryLimit: job.retryLimit,
+          retryDelay: 0,
+        })),
+      );
+      onBatch?.(Math.min(sites.length, i + BATCH));
+    }
+    return sites.length;
+  }
+
+  /** Site ids that have a job waiting or in flight (not finished). */
+  async liveSiteIds(execute: SqlExecutor): Promise<Set<number>> {
+    const { rows } = await execute.executeSql(
+      `SELECT (data->>'siteId')::bigint AS id FROM ${QUEUE_SCHEMA}.job WHERE name = $1 AND state < 'completed'`,
+      [this.name],
+    );
+    return new Set((rows as Array<{ id: string | number }>).map((r) => Number(r.id)));
+  }
+
+  /** Takes the next job, if any. */
+  async claim(): Promise<SiteJob | null> {
+    const [job] = await this.boss.fetch<SiteJobData>(this.name, { batchSize: 1, includeMetadata: true });
+    if (!job) return null;
+    return { id: job.id, data: job.data, retryCount: job.retryCount, retryLimit: job.retryLimit };
+  }
+
+  /** Completes a job, inside the transaction that records its site when one is given. */
+  async complete(jobId: string, tx: SqlTransaction | null = null): Promise<void> {
+    await this.boss.complete(this.name, jobId, {}, tx?.executor ? { db: tx.executor } : {});
+  }
+
+  /** Gives a job back untouched (the worker is stopping, or the site's host is busy): waiting again. */
+  async release(jobId: string): Promise<void> {
+    await this.boss.cancel(this.name, jobId);
+    await this.boss.resume(this.name, jobId);
+  }
+
+  async counts(): Promise<QueueCounts> {
+    const db = this.boss.getDb();
+    const { rows } = (await db.executeSql(
+      `SELECT state, COUNT(*)::int AS n FROM ${QUEUE_SCHEMA}.job WHERE name = $1 GROUP BY state`,
+      [this.name],
+    )) as { rows: Array<{ state: string; n: number }> };
+    const by = (states: string[]) =>
+      rows.filter((r) => states.includes(r.state)).reduce((a, r) => a + r.n, 0);
+    return {
+      queued: by(["created", "retry"]),
+      active: by(["active"]),
+      completed: by(["completed"]),
+      failed: by(["failed", "cancelled"]),
+    };
+  }
+
+  executor(): SqlExecutor {
+    return this.boss.getDb() as SqlExecutor;
+  }
+
+  async stop(): Promise<void> {
+    await this.boss.stop({ graceful: false, close: true, wait: true });
+  }
+}
+
+export interface SqlExecutor {
+  executeSql(text: string, values: unknown[]): Promise<{ rows: unknown[] }>;
+}
