@@ -194,9 +194,10 @@ export async function crawlCommand(argv: string[], signal: AbortSignal): Promise
     await store.setMeta("lists", JSON.stringify(lists));
 
     if (store.postgres) {
-      const enqueued = await enqueueSites(store, config, options.retryFailed);
+      const toGo = await enqueueSites(store, config, options.retryFailed);
       const crawlId = store.postgres.id;
-      if (!quiet) warn(`crawl ${crawlId} in ${store.path}: ${enqueued} sites enqueued, ${added} new`);
+      if (!quiet)
+        warn(`crawl ${crawlId} in ${store.path}: ${toGo} sites to crawl (${added} new), queued for workers`);
       if (values["enqueue-only"]) {
         process.stdout.write(`${crawlId}\n`);
         return { exitCode: 0 };

@@ -77,7 +77,7 @@ export class CrawlQueue {
   async enqueue(
     sites: SiteJobData[],
     job: { expireInSeconds: number; retryLimit: number },
-    onBatch?: (done: number) => void,
+    db: SqlExecutor | null = null,
   ): Promise<number> {
     const BATCH = 5000;
     for (let i = 0; i < sites.length; i += BATCH) {
@@ -89,19 +89,19 @@ export class CrawlQueue {
           retryLimit: job.retryLimit,
           retryDelay: 0,
         })),
+        db ? { db } : {},
       );
-      onBatch?.(Math.min(sites.length, i + BATCH));
     }
     return sites.length;
   }
 
-  /** Site ids that have a job waiting or in flight (not finished). */
-  async liveSiteIds(execute: SqlExecutor): Promise<Set<number>> {
-    const { rows } = await execute.executeSql(
-      `SELECT (data->>'siteId')::bigint AS id FROM ${QUEUE_SCHEMA}.job WHERE name = $1 AND state < 'completed'`,
+  /** Jobs waiting (not yet taken), read inside `db` (a transaction) or on pg-boss's own pool. */
+  async queuedCount(db: SqlExecutor = this.executor()): Promise<number> {
+    const { rows } = await db.executeSql(
+      `SELECT COUNT(*)::int AS n FROM ${QUEUE_SCHEMA}.job WHERE name = $1 AND state < 'active'`,
       [this.name],
     );
-    return new Set((rows as Array<{ id: string | number }>).map((r) => Number(r.id)));
+    return Number((rows[0] as { n: number } | undefined)?.n ?? 0);
   }
 
   /** Takes the next job, if any. */

@@ -16,6 +16,8 @@ import { CrawlStore, type SiteRow } from "../store/crawl-store.ts";
 import { CrawlQueue, type SiteJob } from "./queue.ts";
 
 const POLL_MS = 1000;
+/** How often a worker checks that the queue holds enough waiting jobs. */
+const TOP_UP_MS = 5000;
 
 function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
@@ -27,9 +29,51 @@ async function readConfig(store: CrawlStore): Promise<CrawlConfig> {
   return JSON.parse(text) as CrawlConfig;
 }
 
+/** Jobs kept waiting in the queue; the rest of the crawl waits in the sites table. */
+export const QUEUE_WINDOW = 2000;
+
+function jobOptions(config: CrawlConfig): { expireInSeconds: number; retryLimit: number } {
+  return {
+    expireInSeconds: config.jobTimeoutSec ?? siteDeadlineSec(config) + 60,
+    retryLimit: Math.max(0, (config.maxAttempts ?? 3) - 1),
+  };
+}
+
 /**
- * Enqueues a job for every site of the crawl still to do that has none waiting or in flight
- * (so rerunning the crawl command never doubles a job). Returns how many were enqueued.
+ * Tops the queue up to `QUEUE_WINDOW` waiting jobs from the crawl's pending sites, in list order.
+ * The sites are flagged `queued` in the same transaction as their jobs are inserted, under a lock,
+ * so two workers topping up at once never enqueue a site twice. Returns how many were added.
+ */
+export async function topUpQueue(store: CrawlStore, queue: CrawlQueue, config: CrawlConfig): Promise<number> {
+  const crawlId = store.postgres?.id;
+  if (crawlId === undefined) throw new Error("a queue needs a PostgreSQL crawl");
+  return store.sql.transaction(async (tx) => {
+    const executor = tx.executor;
+    if (!executor) throw new Error("a queue needs a PostgreSQL crawl");
+    await tx.run("SELECT pg_advisory_xact_lock(8410003, ?)", [crawlId]);
+    const waiting = await queue.queuedCount(executor);
+    if (waiting >= QUEUE_WINDOW / 2) return 0;
+    const sites = await tx.all<{ id: number; site: string }>(
+      "SELECT id, site FROM sites WHERE queued = 0 AND status IN ('pending', 'running') ORDER BY position LIMIT ?",
+      [QUEUE_WINDOW - waiting],
+    );
+    if (sites.length === 0) return 0;
+    await queue.enqueue(
+      sites.map((s) => ({ siteId: s.id, site: s.site })),
+      jobOptions(config),
+      executor,
+    );
+    for (let i = 0; i < sites.length; i += 1000) {
+      const ids = sites.slice(i, i + 1000).map((s) => s.id);
+      await tx.run(`UPDATE sites SET queued = 1 WHERE id IN (${ids.map(() => "?").join(", ")})`, ids);
+    }
+    return sites.length;
+  });
+}
+
+/**
+ * Prepares a fleet crawl's queue: failed sites back to pending when asked, then the first window of
+ * jobs. Returns the number of sites still to crawl.
  */
 export async function enqueueSites(
   store: CrawlStore,
@@ -37,23 +81,15 @@ export async function enqueueSites(
   retryFailed: boolean,
 ): Promise<number> {
   if (!store.postgres) throw new Error("a queue needs a PostgreSQL crawl");
+  if (retryFailed)
+    await store.sql.run("UPDATE sites SET status = 'pending', queued = 0 WHERE status = 'failed'");
   const queue = await CrawlQueue.open(store.postgres.url, store.postgres.id, { supervise: false });
   try {
-    const live = await queue.liveSiteIds(queue.executor());
-    const todo = (await store.sitesToCrawl({ retryFailed })).filter((s) => !live.has(s.id));
-    if (retryFailed) {
-      for (const s of todo) if (s.status === "failed") await store.markPending(s.id);
-    }
-    return await queue.enqueue(
-      todo.map((s) => ({ siteId: s.id, site: s.site })),
-      {
-        expireInSeconds: config.jobTimeoutSec ?? siteDeadlineSec(config) + 60,
-        retryLimit: Math.max(0, (config.maxAttempts ?? 3) - 1),
-      },
-    );
+    await topUpQueue(store, queue, config);
   } finally {
     await queue.stop();
   }
+  return (await store.counts()).pending;
 }
 
 export interface WorkerOptions {
@@ -132,6 +168,7 @@ export async function runWorker(
   const hosts = new HostLimiter(lockClient, config.perHost ?? 1);
   const jobs = new Map<number, SiteJob>();
   const maxAttempts = config.maxAttempts ?? 3;
+  let lastTopUp = 0;
 
   const abandon = async (job: SiteJob, row: SiteRow) => {
     // Taken `maxAttempts` times and never finished: the worker crawling it died each time.
@@ -154,8 +191,13 @@ export async function runWorker(
     async next() {
       for (;;) {
         if (signal.aborted) return null;
+        if (Date.now() - lastTopUp > TOP_UP_MS) {
+          lastTopUp = Date.now();
+          await topUpQueue(store, queue, config);
+        }
         const job = await queue.claim();
         if (!job) {
+          if ((await topUpQueue(store, queue, config)) > 0) continue;
           const counts = await queue.counts();
           if (counts.queued + counts.active === 0) return null;
           // Others' sites are in flight; their jobs come back here if those workers die.

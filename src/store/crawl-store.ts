@@ -211,10 +211,20 @@ export class CrawlStore {
       const start =
         (await tx.get<{ p: number }>("SELECT COALESCE(MAX(position), 0) AS p FROM sites"))?.p ?? 0;
       let added = 0;
-      for (const [i, entry] of entries.entries()) {
+      // Many rows per statement: a million-site list goes in in seconds, not one round trip a site.
+      const BATCH = 500;
+      for (let i = 0; i < entries.length; i += BATCH) {
+        const batch = entries.slice(i, i + BATCH);
         added += await tx.run(
-          "INSERT INTO sites (site, input_url, rank, position, list) VALUES (?, ?, ?, ?, ?) ON CONFLICT(site) DO NOTHING",
-          [entry.site, entry.inputUrl, entry.rank, start + i + 1, entry.list ?? null],
+          `INSERT INTO sites (site, input_url, rank, position, list) VALUES ${batch.map(() => "(?, ?, ?, ?, ?)").join(", ")}
+           ON CONFLICT(site) DO NOTHING`,
+          batch.flatMap((entry, k) => [
+            entry.site,
+            entry.inputUrl,
+            entry.rank,
+            start + i + k + 1,
+            entry.list ?? null,
+          ]),
         );
       }
       return added;

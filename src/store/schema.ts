@@ -180,4 +180,10 @@ export const MIGRATIONS: string[] = [
   CREATE TABLE pacing (id INTEGER PRIMARY KEY, next_at INTEGER NOT NULL);
   INSERT INTO pacing (id, next_at) VALUES (1, 0);
   `,
+  // 6: whether a site has a job in the fleet's queue (the sites table is the backlog; the queue holds
+  // a bounded window of it, topped up as workers drain it).
+  `
+  ALTER TABLE sites ADD COLUMN queued INTEGER NOT NULL DEFAULT 0;
+  CREATE INDEX sites_queue ON sites(queued, status, position);
+  `,
 ];
