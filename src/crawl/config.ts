@@ -56,5 +56,5 @@ export function crawlOptionsFromConfig(
 export function siteDeadlineSec(
   config: Pick<CrawlConfig, "pagesPerSite" | "timeoutSec" | "dwellSec">,
 ): number {
-  return config.pagesPerSite * (config.timeoutSec + config.dwellSec + 10) + 30;
+  return Math.ceil(config.pagesPerSite * (config.timeoutSec + config.dwellSec + 10) + 30);
 }

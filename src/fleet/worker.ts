@@ -114,6 +114,8 @@ class HostLimiter {
 
   async tryAcquire(siteId: number, domain: string): Promise<boolean> {
     for (let slot = 0; slot < this.perHost; slot++) {
+      // Advisory locks are re-entrant within a session: a slot this worker holds is taken.
+      if ([...this.held.values()].some((h) => h.domain === domain && h.slot === slot)) continue;
       const { rows } = await this.client.query<{ ok: boolean }>(
         "SELECT pg_try_advisory_lock(hashtext($1), $2) AS ok",
         [`earshot:${domain}`, slot],

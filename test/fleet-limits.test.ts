@@ -1,0 +1,171 @@
+import type { ChildProcess } from "node:child_process";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { FixtureSite, FixtureWeb } from "../src/fixture-web/server.ts";
+import { page } from "../src/fixture-web/vendors.ts";
+import { CrawlStore } from "../src/store/crawl-store.ts";
+import { runEarshot, startEarshot, startWeb } from "./helpers.ts";
+import { freshDatabase } from "./postgres.ts";
+
+/** Sites whose home page takes `ms` to answer, so crawls of them overlap unless something stops it. */
+function slowSites(hosts: string[], ms: number): FixtureSite[] {
+  return hosts.map((host) => ({
+    host,
+    routes: {
+      "/": { delayMs: ms, headers: { "content-type": "text/html" }, body: page(host, `<h1>${host}</h1>`) },
+    },
+  }));
+}
+
+function exitOf(child: ChildProcess): Promise<number | null> {
+  return new Promise((resolve) => child.on("exit", (code) => resolve(code)));
+}
+
+describe("fleet limits and shutdown", () => {
+  let web: FixtureWeb;
+  let db: { url: string; drop: () => Promise<void> };
+  const SAME = ["a.samehost.test", "b.samehost.test", "c.samehost.test"];
+  const OTHER = ["www.one.test", "www.two.test", "www.three.test"];
+  const SLOW = ["s1.test", "s2.test", "s3.test", "s4.test"];
+
+  beforeAll(async () => {
+    web = await startWeb([...slowSites([...SAME, ...OTHER], 1500), ...slowSites(SLOW, 4000)]);
+    db = await freshDatabase("limits");
+  });
+
+  afterAll(async () => {
+    await web?.stop();
+    await db?.drop();
+  });
+
+  const crawl = (sites: string[], extra: string[]) =>
+    runEarshot([
+      "crawl",
+      ...sites,
+      "--db",
+      db.url,
+      "--enqueue-only",
+      "--proxy",
+      web.proxyUrl,
+      "--ignore-https-errors",
+      "--pages-per-site",
+      "1",
+      "--dwell",
+      "0.5",
+      "--quiet",
+      ...extra,
+    ]);
+
+  it("keeps one site per registrable domain in flight across workers, and paces pages fleet-wide", async () => {
+    const r = await crawl([...SAME, ...OTHER], ["--per-host", "1", "--rate", "120"]);
+    expect(r.code, r.stderr).toBe(0);
+    const id = Number(r.stdout.trim());
+    const workers = [0, 1].map(() =>
+      startEarshot(["worker", "--db", db.url, "--crawl", String(id), "--concurrency", "3", "--quiet"]),
+    );
+    expect(await Promise.all(workers.map(exitOf))).toEqual([0, 0]);
+    const store = await CrawlStore.openPostgres(db.url, { crawlId: id });
+    try {
+      const sites = await store.sql.all<{
+        site: string;
+        status: string;
+        started_at: number;
+        finished_at: number;
+      }>("SELECT site, status, started_at, finished_at FROM sites ORDER BY started_at");
+      expect(sites.every((s) => s.status === "ok")).toBe(true);
+      // samehost.test: one at a time, although six slots were free.
+      const same = sites.filter((s) => s.site.endsWith(".samehost.test"));
+      for (let i = 1; i < same.length; i++) {
+        expect(
+          same[i]?.started_at ?? 0,
+          `${same[i]?.site} after ${same[i - 1]?.site}`,
+        ).toBeGreaterThanOrEqual(same[i - 1]?.finished_at ?? 0);
+      }
+      // Other hosts did overlap (the limit is per host, not a global one).
+      const others = sites.filter((s) => OTHER.includes(s.site));
+      const overlapping = others.some((a, i) =>
+        others.some((b, j) => i !== j && a.started_at < b.finished_at && b.started_at < a.finished_at),
+      );
+      expect(overlapping).toBe(true);
+      // --rate 120: pages start at least half a second apart, whichever worker starts them.
+      const starts = (
+        await store.sql.all<{ started_at: number }>("SELECT started_at FROM pages ORDER BY started_at")
+      ).map((p) => p.started_at);
+      expect(starts).toHaveLength(6);
+      for (let i = 1; i < starts.length; i++)
+        expect((starts[i] ?? 0) - (starts[i - 1] ?? 0)).toBeGreaterThanOrEqual(450);
+    } finally {
+      await store.close();
+    }
+  });
+
+  it("a worker stopped with SIGTERM gives its sites back; another worker finishes them", async () => {
+    const r = await crawl(SLOW, []);
+    expect(r.code, r.stderr).toBe(0);
+    const id = Number(r.stdout.trim());
+    const first = startEarshot([
+      "worker",
+      "--db",
+      db.url,
+      "--crawl",
+      String(id),
+      "--concurrency",
+      "2",
+      "--quiet",
+    ]);
+    const firstExit = exitOf(first);
+    const store = await CrawlStore.openPostgres(db.url, { crawlId: id });
+    try {
+      const running = async () =>
+        (await store.sql.get<{ n: number }>("SELECT COUNT(*) AS n FROM sites WHERE status = 'running'"))?.n ??
+        0;
+      const until = Date.now() + 60_000;
+      while ((await running()) < 2) {
+        if (Date.now() > until) throw new Error("the worker did not start two sites");
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      const stoppedAt = Date.now();
+      first.kill("SIGTERM");
+      expect(await firstExit).toBe(130);
+      // It did not wait for its slow sites to finish; they are back in the queue, waiting.
+      expect(Date.now() - stoppedAt).toBeLessThan(8000);
+      expect(await running()).toBe(0);
+      const status = JSON.parse(
+        (await runEarshot(["status", "--db", db.url, "--crawl", String(id), "--json"])).stdout,
+      ) as {
+        queue: { queued: number; active: number };
+      };
+      expect(status.queue.active).toBe(0);
+      expect(status.queue.queued).toBeGreaterThanOrEqual(2);
+      const second = startEarshot([
+        "worker",
+        "--db",
+        db.url,
+        "--crawl",
+        String(id),
+        "--concurrency",
+        "4",
+        "--quiet",
+      ]);
+      expect(await exitOf(second)).toBe(0);
+      const sites = await store.sql.all<{ status: string }>("SELECT status FROM sites");
+      expect(sites.map((s) => s.status)).toEqual(["ok", "ok", "ok", "ok"]);
+    } finally {
+      await store.close();
+    }
+  });
+
+  it("says what is wrong with fleet arguments in one line", async () => {
+    for (const args of [
+      ["worker"],
+      ["worker", "--db", "mysql://x"],
+      ["crawl", "a.test", "--out", "/tmp/x", "--enqueue-only"],
+      ["crawl", "a.test", "--out", "/tmp/x", "--db", db.url],
+      ["status", "--db", db.url, "--crawl", "abc"],
+      ["worker", "--db", db.url, "--crawl", "999"],
+    ]) {
+      const r = await runEarshot(args);
+      expect(r.code, `${args.join(" ")}: ${r.stderr}`).toBe(2);
+      expect(r.stderr.trim().split("\n"), args.join(" ")).toHaveLength(1);
+    }
+  });
+});
