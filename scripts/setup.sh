@@ -23,3 +23,6 @@ if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.j
   # and so from the lock file, which npm ci refuses.
   npm install --no-audit --no-fund --loglevel=error
 fi
+
+# PostgreSQL for the fleet tests (a crawl on one machine needs none); never fatal.
+bash scripts/postgres.sh || true

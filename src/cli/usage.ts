@@ -3,6 +3,9 @@ export class UsageError extends Error {}
 
 export const USAGE = `usage:
   earshot crawl SITES... [--list FILE] --out DIR [options]
+  earshot crawl SITES... [--list FILE] --db postgres://... [--enqueue-only] [options]   a fleet crawl
+  earshot worker --db postgres://... [--crawl ID] [--concurrency N]   crawl queued sites (any number, any machine)
+  earshot status --db postgres://... [--crawl ID] [--json]            a crawl's progress (or: earshot status DIR)
   earshot export DIR --table TABLE [--format jsonl|csv] [-o FILE] [--keep-values]
                     TABLE: sites, pages, requests, cookies, findings, storage, events, websockets
   earshot export DIR --har OUTDIR   one HAR 1.2 file per page
@@ -32,4 +35,12 @@ crawl options:
   --retry-failed           crawl sites recorded as failed again
   --allow-private          allow localhost and private-network addresses in the list
   --user-agent UA          override the browser's user agent
-  --quiet                  no progress output`;
+  --quiet                  no progress output
+
+fleet options (with --db postgres://...; DIR in export, report, serve, analyze may be such a URL, with --crawl ID):
+  --enqueue-only           create the crawl and queue its sites; print the crawl id (workers do the crawling)
+  --job-timeout SEC        a site held longer by a worker is presumed abandoned and retried (default: from the timeouts)
+  --max-attempts N         a site taken N times without finishing is recorded as failed (default 3)
+  --per-host N             sites of one registrable domain in flight at once, fleet-wide (default 1)
+  --rate N                 pages per minute, fleet-wide (default: no limit)
+  --crawl ID               resume that crawl (default: the crawl of the same list and options, else a new one)`;
