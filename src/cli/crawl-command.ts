@@ -2,7 +2,6 @@ import { readFileSync } from "node:fs";
 import { availableParallelism, freemem } from "node:os";
 import { basename } from "node:path";
 import { parseArgs } from "node:util";
-import type { TrackerDb } from "../attribute/tracker-db.ts";
 import { browserVersion, findChromium } from "../crawl/browser.ts";
 import { type CrawlConfig, siteDeadlineSec } from "../crawl/config.ts";
 import type { ConsentMode } from "../crawl/consent.ts";

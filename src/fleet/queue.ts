@@ -118,8 +118,11 @@ export class CrawlQueue {
 
   /** Gives a job back untouched (the worker is stopping, or the site's host is busy): waiting again. */
   async release(jobId: string): Promise<void> {
-    await this.boss.cancel(this.name, jobId);
-    await this.boss.resume(this.name, jobId);
+    // Straight back to waiting, as if never taken: a job given back is not a failed attempt.
+    await this.executor().executeSql(
+      `UPDATE ${QUEUE_SCHEMA}.job SET state = 'created', started_on = NULL WHERE name = $1 AND id = $2 AND state = 'active'`,
+      [this.name, jobId],
+    );
   }
 
   async counts(): Promise<QueueCounts> {

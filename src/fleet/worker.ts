@@ -112,7 +112,16 @@ class HostLimiter {
     private readonly perHost: number,
   ) {}
 
-  async tryAcquire(siteId: number, domain: string): Promise<boolean> {
+  private queue: Promise<unknown> = Promise.resolve();
+
+  /** One acquisition at a time: the crawler asks from several coroutines, and the session's locks are re-entrant. */
+  tryAcquire(siteId: number, domain: string): Promise<boolean> {
+    const attempt = this.queue.then(() => this.acquireNow(siteId, domain));
+    this.queue = attempt.catch(() => {});
+    return attempt;
+  }
+
+  private async acquireNow(siteId: number, domain: string): Promise<boolean> {
     for (let slot = 0; slot < this.perHost; slot++) {
       // Advisory locks are re-entrant within a session: a slot this worker holds is taken.
       if ([...this.held.values()].some((h) => h.domain === domain && h.slot === slot)) continue;

@@ -45,6 +45,7 @@ function select(
 
 export function sitesView(source: DataSource, overview: Overview, initial: SiteQuery): HTMLElement {
   let query: SiteQuery = { ...initial };
+  let updates = 0;
   const status = h("p", { id: "sites-status", role: "status", "aria-live": "polite" });
   const results = h("div", { class: "table-wrap" });
   const search = h("input", {
@@ -76,6 +77,9 @@ export function sitesView(source: DataSource, overview: Overview, initial: SiteQ
   );
 
   const update = async () => {
+    // A debounced search can fire after the reader has left this view: it must not rewrite the address.
+    if (updates > 0 && !form.isConnected) return;
+    updates++;
     history.replaceState(null, "", `#/sites?${siteQueryParams(query).toString()}`);
     const page = await source.sites(query);
     status.textContent = `${page.total} site${page.total === 1 ? "" : "s"} match.`;
@@ -126,6 +130,7 @@ export function sitesView(source: DataSource, overview: Overview, initial: SiteQ
   };
 
   const fromForm = () => {
+    if (!form.isConnected) return;
     const data = new FormData(form);
     const text = (name: string) => String(data.get(name) ?? "") || undefined;
     query = {
