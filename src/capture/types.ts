@@ -129,6 +129,8 @@ export interface PageText {
 
 export interface PageCapture {
   depth: number;
+  /** The run of the site this page belongs to in a `--compare-consent` crawl (`reject`, `accept`, `no_gpc`, `gpc`). */
+  variant?: string | null;
   requestedUrl: string;
   finalUrl: string;
   title: string | null;

@@ -10,6 +10,7 @@ import { DEFAULT_IDENTITY, type Identity, loadIdentity } from "../crawl/identity
 import { Progress } from "../crawl/progress.ts";
 import { normaliseSite, type ParsedList, parseSiteList, type SiteEntry } from "../crawl/site-list.ts";
 import { enqueueSites, runWorker } from "../fleet/worker.ts";
+import { type ListProvenance, readProvenance } from "../lists/lists.ts";
 import { CrawlStore, redact } from "../store/crawl-store.ts";
 import { isPostgresUrl } from "../store/sql.ts";
 import { sha256Hex } from "../util/bound.ts";
@@ -22,7 +23,7 @@ type ListedSite = SiteEntry & { list: string };
 export const TOOL_VERSION = "0.1.0";
 
 export const CRAWL_OPTIONS = {
-  list: { type: "string" },
+  list: { type: "string", multiple: true },
   "list-name": { type: "string" },
   out: { type: "string" },
   db: { type: "string" },
@@ -41,6 +42,8 @@ export const CRAWL_OPTIONS = {
   gpc: { type: "boolean" },
   consent: { type: "string" },
   interact: { type: "boolean" },
+  "compare-consent": { type: "boolean" },
+  "compare-gpc": { type: "boolean" },
   identity: { type: "string" },
   "retry-failed": { type: "boolean" },
   "allow-private": { type: "boolean" },
@@ -102,6 +105,13 @@ export async function crawlCommand(argv: string[], signal: AbortSignal): Promise
   if (values.proxy && !/^(https?|socks5?):\/\/[^\s/]+/.test(values.proxy)) {
     throw new UsageError(`--proxy must be a URL like http://host:port, not "${values.proxy}"`);
   }
+  if (values["compare-consent"] && values["compare-gpc"])
+    throw new UsageError("--compare-consent and --compare-gpc each crawl every site twice: choose one");
+  if (values["compare-consent"] && values.consent !== undefined)
+    throw new UsageError("--compare-consent rejects then accepts on every site: leave out --consent");
+  if (values["compare-gpc"] && values.gpc)
+    throw new UsageError("--compare-gpc crawls with GPC off then on: leave out --gpc");
+  const compare = values["compare-consent"] ? "consent" : values["compare-gpc"] ? "gpc" : null;
   const identity: Identity = values.identity
     ? wrapUsage(() => loadIdentity(values.identity as string))
     : DEFAULT_IDENTITY;
@@ -124,6 +134,7 @@ export async function crawlCommand(argv: string[], signal: AbortSignal): Promise
     identity,
     interact: values.interact ?? false,
     consent: consent as ConsentMode,
+    compare,
   };
   const config: CrawlConfig = {
     concurrency: options.concurrency,
@@ -136,6 +147,7 @@ export async function crawlCommand(argv: string[], signal: AbortSignal): Promise
     consent,
     interact: values.interact ?? false,
     userAgent: options.userAgent,
+    compare,
   };
   if (values.db) {
     config.jobTimeoutSec = number(
@@ -150,13 +162,11 @@ export async function crawlCommand(argv: string[], signal: AbortSignal): Promise
     config.maxAttempts = number("max-attempts", values["max-attempts"], 3, 1, true);
   }
 
-  const { sites, listText, listSource } = readSites(
-    values.list,
-    positionals,
-    values["allow-private"] ?? false,
-    warn,
-    values["list-name"],
-  );
+  const {
+    sites,
+    listText,
+    lists: listRecords,
+  } = readSites(values.list ?? [], positionals, values["allow-private"] ?? false, warn, values["list-name"]);
   options.executable = findChromium();
 
   let store: CrawlStore;
@@ -189,7 +199,8 @@ export async function crawlCommand(argv: string[], signal: AbortSignal): Promise
     if (options.trackerDb && values["tracker-db"])
       await recordTrackerDb(store, values["tracker-db"], options.trackerDb);
     const lists = JSON.parse((await store.getMeta("lists")) ?? "[]") as unknown[];
-    lists.push({ source: listSource, sha256: sha256Hex(listText), sites: sites.length, added, at: now });
+    for (const list of listRecords) lists.push({ ...list, at: now });
+    if (listRecords.length > 0) (lists[lists.length - 1] as { added?: number }).added = added;
     await store.setMeta("lists", JSON.stringify(lists));
 
     if (store.postgres) {
@@ -257,18 +268,29 @@ function wrapUsage<T>(fn: () => T): T {
   }
 }
 
+/** One list a crawl read: where from, its checksum, and the provenance line `earshot lists` wrote. */
+interface ListRecord {
+  source: string;
+  label: string;
+  sha256: string;
+  sites: number;
+  provenance: ListProvenance | null;
+}
+
 function readSites(
-  listPath: string | undefined,
+  listPaths: string[],
   positionals: string[],
   allowPrivate: boolean,
   warn: (text: string) => void,
   listName: string | undefined,
-): { sites: ListedSite[]; listText: string; listSource: string } {
+): { sites: ListedSite[]; listText: string; lists: ListRecord[] } {
   if (listName !== undefined && !/^[\w .+-]{1,40}$/.test(listName)) {
     throw new UsageError(
       `--list-name must be 1-40 letters, digits, spaces or ._+-, not "${listName.slice(0, 60)}"`,
     );
   }
+  if (listName !== undefined && listPaths.length > 1)
+    throw new UsageError("--list-name names one list; with several --list, each is named after its file");
   const sites: ListedSite[] = [];
   const seen = new Set<string>();
   const add = (entry: SiteEntry, list: string) => {
@@ -277,13 +299,22 @@ function readSites(
     sites.push({ ...entry, list: listName ?? list });
   };
   let listText = positionals.join("\n");
-  let listSource = "arguments";
+  const lists: ListRecord[] = [];
   for (const arg of positionals) {
     const entry = normaliseSite(arg, { allowPrivate });
     if (typeof entry === "string") throw new UsageError(`site "${arg.slice(0, 100)}": ${entry}`);
     add({ ...entry, rank: null }, "command line");
   }
-  if (listPath !== undefined) {
+  if (positionals.length > 0) {
+    lists.push({
+      source: "arguments",
+      label: "command line",
+      sha256: sha256Hex(positionals.join("\n")),
+      sites: positionals.length,
+      provenance: null,
+    });
+  }
+  for (const listPath of listPaths) {
     let text: string;
     try {
       text = readFileSync(listPath === "-" ? 0 : listPath, "utf8");
@@ -292,8 +323,8 @@ function readSites(
         `cannot read --list ${listPath}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`,
       );
     }
-    listText += text;
-    listSource = listPath === "-" ? "stdin" : listPath;
+    listText += `\n${text}`;
+    const listSource = listPath === "-" ? "stdin" : listPath;
     const parsed: ParsedList = parseSiteList(text, { allowPrivate });
     for (const bad of parsed.bad.slice(0, 20)) warn(`${listSource}:${bad.line}: ${bad.reason}: ${bad.text}`);
     if (parsed.bad.length > 20) warn(`${listSource}: ${parsed.bad.length - 20} more bad lines not shown`);
@@ -305,7 +336,14 @@ function readSites(
     // Sites are grouped by list in reports: the file's name says which list (top sites, .gov, ...).
     const label = listPath === "-" ? "stdin" : basename(listPath).replace(/\.[^.]*$/, "") || "list";
     for (const entry of parsed.sites) add(entry, label);
+    lists.push({
+      source: listSource,
+      label: listName ?? label,
+      sha256: sha256Hex(text),
+      sites: parsed.sites.length,
+      provenance: readProvenance(text),
+    });
   }
   if (sites.length === 0) throw new UsageError("no sites given: name sites or use --list FILE");
-  return { sites, listText, listSource };
+  return { sites, listText, lists };
 }

@@ -2,15 +2,15 @@ import { analyzeCommand } from "./analyze-command.ts";
 import { crawlCommand } from "./crawl-command.ts";
 import { decodeCommand } from "./decode-command.ts";
 import { demoCommand } from "./demo-command.ts";
+import { diffCommand } from "./diff-command.ts";
 import { exportCommand } from "./export-command.ts";
 import { inspectCommand } from "./inspect-command.ts";
+import { listsCommand } from "./lists-command.ts";
 import { reportCommand } from "./report-command.ts";
 import { serveCommand } from "./serve-command.ts";
 import { statusCommand } from "./status-command.ts";
 import { USAGE, UsageError } from "./usage.ts";
 import { workerCommand } from "./worker-command.ts";
-
-const PLANNED = new Set(["lists", "diff"]);
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
@@ -43,6 +43,10 @@ async function main(argv: string[]): Promise<number> {
       return serveCommand(rest, controller.signal);
     case "inspect":
       return inspectCommand(rest, controller.signal);
+    case "diff":
+      return diffCommand(rest);
+    case "lists":
+      return listsCommand(rest);
     case "worker":
       return workerCommand(rest, controller.signal);
     case "status":
@@ -56,10 +60,6 @@ async function main(argv: string[]): Promise<number> {
       process.stdout.write(`${USAGE}\n`);
       return command === undefined ? 2 : 0;
     default:
-      if (PLANNED.has(command)) {
-        process.stderr.write(`earshot: '${command}' is not available in this version yet\n`);
-        return 1;
-      }
       throw new UsageError(`unknown command "${command}" (see earshot --help)`);
   }
 }

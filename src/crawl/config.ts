@@ -18,6 +18,8 @@ export interface CrawlConfig {
   consent: string;
   interact: boolean;
   userAgent: string | null;
+  /** Each site visited twice (`--compare-consent`, `--compare-gpc`), or null. */
+  compare?: "consent" | "gpc" | null;
   /** Fleet only: how long a worker may hold a site before it is presumed dead. */
   jobTimeoutSec?: number;
   /** Fleet only: sites of one registrable domain in flight at once, across the fleet. */
@@ -49,12 +51,14 @@ export function crawlOptionsFromConfig(
     identity: extra.identity,
     interact: config.interact,
     consent: config.consent as ConsentMode,
+    compare: config.compare ?? null,
   };
 }
 
 /** How long one site may take at most (the crawler's own deadline for it). */
 export function siteDeadlineSec(
-  config: Pick<CrawlConfig, "pagesPerSite" | "timeoutSec" | "dwellSec">,
+  config: Pick<CrawlConfig, "pagesPerSite" | "timeoutSec" | "dwellSec" | "compare">,
 ): number {
-  return Math.ceil(config.pagesPerSite * (config.timeoutSec + config.dwellSec + 10) + 30);
+  const runs = config.compare ? 2 : 1;
+  return Math.ceil(runs * (config.pagesPerSite * (config.timeoutSec + config.dwellSec + 10) + 30));
 }

@@ -21,6 +21,55 @@ export interface CrawlOptions extends VisitOptions {
   trackerDb: TrackerDb | null;
   /** The synthetic identity searched for in every request. */
   identity: Identity;
+  /** Visit each site twice and keep both: consent refused then accepted, or GPC off then on. */
+  compare?: "consent" | "gpc" | null;
+}
+
+/** The runs of a site in a comparison crawl: each page is tagged with its run's name. */
+function variantsFor(
+  compare: CrawlOptions["compare"],
+): Array<{ name: string; options: Partial<VisitOptions> }> | null {
+  if (compare === "consent")
+    return [
+      { name: "reject", options: { consent: "reject" } },
+      { name: "accept", options: { consent: "accept" } },
+    ];
+  if (compare === "gpc")
+    return [
+      { name: "no_gpc", options: { gpc: false } },
+      { name: "gpc", options: { gpc: true } },
+    ];
+  return null;
+}
+
+/** Visits a site once, or once per variant (fresh browser context each time), as one result. */
+async function visitAllVariants(
+  browser: BrowserProcess,
+  hub: CaptureHub,
+  row: SiteRow,
+  options: CrawlOptions,
+  partial: VisitProgress,
+): Promise<SiteResult> {
+  const variants = variantsFor(options.compare);
+  if (!variants) return visitSite(browser, hub, row, options, partial);
+  const results: SiteResult[] = [];
+  for (const variant of variants) {
+    const progress: VisitProgress = { pages: [] };
+    const result = await visitSite(browser, hub, row, { ...options, ...variant.options }, progress);
+    for (const page of result.pages) page.variant = variant.name;
+    partial.pages.push(...result.pages);
+    results.push(result);
+  }
+  const first = results[0] as SiteResult;
+  const failed = results.find((r) => r.status === "failed");
+  return {
+    ...first,
+    status: failed ? "failed" : "ok",
+    error: failed?.error ?? null,
+    errorDetail: failed?.errorDetail ?? null,
+    pages: results.flatMap((r) => r.pages),
+    endedAt: results[results.length - 1]?.endedAt ?? first.endedAt,
+  };
 }
 
 export interface CrawlOutcome {
@@ -157,7 +206,9 @@ export async function runCrawl(
   const sites = source ?? (await pendingSites(store, options.retryFailed));
   const outcome: CrawlOutcome = { crawled: 0, ok: 0, failed: 0, interrupted: false };
   const pool = new BrowserPool(options);
-  const siteDeadlineMs = options.pagesPerSite * (options.timeoutMs + options.dwellMs + 10_000) + 30_000;
+  const runsPerSite = variantsFor(options.compare)?.length ?? 1;
+  const siteDeadlineMs =
+    runsPerSite * (options.pagesPerSite * (options.timeoutMs + options.dwellMs + 10_000) + 30_000);
   const stopped = new Promise<void>((resolve) => {
     if (signal.aborted) resolve();
     signal.addEventListener("abort", () => resolve(), { once: true });
@@ -186,7 +237,7 @@ export async function runCrawl(
           timer = setTimeout(() => reject(new SiteDeadline()), siteDeadlineMs);
         });
         const result = await Promise.race([
-          visitSite(slot.browser, slot.hub, row, options, partial),
+          visitAllVariants(slot.browser, slot.hub, row, options, partial),
           deadline,
         ]);
         // A renderer crash on the home page is worth one more try, like a browser crash.

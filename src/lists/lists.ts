@@ -78,8 +78,15 @@ export function parseTranco(bytes: Buffer): RankedDomain[] {
   return out;
 }
 
-/** The .gov registry CSV, keeping the rows of the given domain types (`City`, `County`, `Federal - Executive`, ...). */
-export function filterDotgov(text: string, types: string[]): { header: string; rows: string[] } {
+/**
+ * The .gov registry CSV, keeping the rows of the given domain types, exactly as the registry names
+ * them (`City`, `County`, `Federal - Executive`, ...); `federal` keeps every `Federal - …` type.
+ */
+export function filterDotgov(
+  text: string,
+  types: string[],
+  federal = false,
+): { header: string; rows: string[] } {
   const lines = text
     .replace(/^\uFEFF/, "")
     .split(/\r?\n/)
@@ -89,9 +96,9 @@ export function filterDotgov(text: string, types: string[]): { header: string; r
     throw new Error('not the .gov registry CSV (expected a "Domain name,..." header)');
   const wanted = types.map((t) => t.trim().toLowerCase()).filter(Boolean);
   const rows = lines.slice(1).filter((row) => {
-    if (wanted.length === 0) return true;
     const type = splitCsv(row)[1]?.trim().toLowerCase() ?? "";
-    return wanted.some((w) => type === w || type.startsWith(`${w} `) || type.startsWith(`${w}-`));
+    if (federal && !type.startsWith("federal")) return false;
+    return wanted.length === 0 || wanted.includes(type);
   });
   return { header, rows };
 }

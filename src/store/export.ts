@@ -72,7 +72,7 @@ export async function* exportRecords(
       const rows = sql.iterate<
         Record<string, string | number | null>
       >(`SELECT s.site, p.url, p.title, p.depth, p.status, p.http_status, p.requested_url, p.error, p.sensitive,
-             p.sensitive_evidence, p.consent
+             p.sensitive_evidence, p.consent, p.variant
            FROM pages p JOIN sites s ON s.id = p.site_id ORDER BY s.position, p.id`);
       for await (const r of rows) {
         yield {
@@ -87,6 +87,7 @@ export async function* exportRecords(
           requestedUrl: r.requested_url,
           error: r.error,
           consent: json<ConsentRecord | null>(r.consent as string | null, null),
+          variant: r.variant,
         };
       }
       return;
@@ -95,7 +96,7 @@ export async function* exportRecords(
       const rows = sql.iterate<
         Record<string, string | number | null>
       >(`SELECT s.site, p.url AS page_url, r.url, r.method, r.resource_type, r.status, r.target_kind, r.initiator_url,
-             r.error, r.hop, r.sent_at, r.post_data_length, r.post_data, p.consent
+             r.error, r.hop, r.sent_at, r.post_data_length, r.post_data, p.consent, p.variant
            FROM requests r JOIN pages p ON p.id = r.page_id JOIN sites s ON s.id = r.site_id ORDER BY s.position, r.id`);
       for await (const r of rows) {
         const url = String(r.url);
@@ -124,6 +125,7 @@ export async function* exportRecords(
           redirectHop: r.hop,
           sentAt: r.sent_at,
           postDataLength: r.post_data_length,
+          variant: r.variant,
         };
       }
       return;
@@ -157,7 +159,7 @@ export async function* exportRecords(
     case "findings": {
       const rows = sql.iterate<
         Record<string, string | number | null>
-      >(`SELECT s.site, p.url AS page_url, p.sensitive AS page_sensitive, f.* FROM findings f JOIN pages p ON p.id = f.page_id
+      >(`SELECT s.site, p.url AS page_url, p.sensitive AS page_sensitive, p.variant, f.* FROM findings f JOIN pages p ON p.id = f.page_id
            JOIN sites s ON s.id = f.site_id ORDER BY s.position, f.id`);
       for await (const r of rows) {
         yield {
@@ -177,6 +179,7 @@ export async function* exportRecords(
           leaks: json(r.leaks as string, []),
           phase: r.phase,
           sensitive: json(r.page_sensitive as string, []),
+          variant: r.variant,
         };
       }
       return;

@@ -186,4 +186,8 @@ export const MIGRATIONS: string[] = [
   ALTER TABLE sites ADD COLUMN queued INTEGER NOT NULL DEFAULT 0;
   CREATE INDEX sites_queue ON sites(queued, status, position);
   `,
+  // 7: which run of the site a page belongs to in a --compare-consent crawl (reject/accept, no_gpc/gpc).
+  `
+  ALTER TABLE pages ADD COLUMN variant TEXT;
+  `,
 ];

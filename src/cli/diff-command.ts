@@ -1,0 +1,136 @@
+import { parseArgs } from "node:util";
+import { type CrawlDiff, diffCrawls, ignoringTrackers, loadSiteViews, variantsOf } from "../report/diff.ts";
+import { companyLabel } from "../report/query.ts";
+import { clip } from "../util/bound.ts";
+import { openCrawl } from "./export-command.ts";
+import { UsageError } from "./usage.ts";
+
+const safe = (text: string, limit = 200) => clip(text, limit) ?? "";
+const trackerName = (t: { entity: string; tracker: string }) =>
+  t.tracker === t.entity ? companyLabel(t.entity) : `${companyLabel(t.entity)} ${t.tracker}`;
+
+/** The diff as terminal text: companies, then sites, then sensitive pages. */
+export function formatDiff(diff: CrawlDiff): string {
+  const lines = [
+    `Comparing ${safe(diff.before.label)} (${diff.before.sites} sites) with ${safe(diff.after.label)} (${diff.after.sites} sites): ` +
+      `${diff.compared} sites crawled successfully in both` +
+      (diff.onlyBefore || diff.onlyAfter
+        ? ` (${diff.onlyBefore} only in the first, ${diff.onlyAfter} only in the second)`
+        : ""),
+  ];
+  if (diff.companies.length === 0 && diff.sites.length === 0) lines.push("", "No change.");
+  if (diff.companies.length) {
+    lines.push("", "Companies:");
+    for (const c of diff.companies) {
+      const parts = [`${c.sitesBefore} → ${c.sitesAfter} sites`];
+      if (c.gained.length) parts.push(`now on ${c.gained.map((s) => safe(s, 80)).join(", ")}`);
+      if (c.lost.length) parts.push(`gone from ${c.lost.map((s) => safe(s, 80)).join(", ")}`);
+      for (const [d, sites] of Object.entries(c.newlyShared))
+        parts.push(`newly receives ${d} on ${sites.length} site${sites.length === 1 ? "" : "s"}`);
+      for (const [d, sites] of Object.entries(c.noLongerShared))
+        parts.push(`no longer receives ${d} on ${sites.length} site${sites.length === 1 ? "" : "s"}`);
+      lines.push(`  ${companyLabel(c.entity)}: ${parts.join("; ")}`);
+    }
+  }
+  if (diff.sites.length) {
+    lines.push("", "Sites:");
+    for (const s of diff.sites) {
+      const parts = [
+        ...s.added.map((t) => `+ ${trackerName(t)}`),
+        ...s.removed.map((t) => `- ${trackerName(t)}`),
+        ...s.newlyShared.map((t) => `${trackerName(t)} now receives ${t.data.join(", ")}`),
+        ...s.noLongerShared.map((t) => `${trackerName(t)} no longer receives ${t.data.join(", ")}`),
+      ];
+      lines.push(`  ${safe(s.site, 100)}: ${parts.join("; ")}`);
+    }
+  }
+  if (diff.sensitivePages.length) {
+    lines.push("", "Sensitive pages:");
+    for (const p of diff.sensitivePages) {
+      const parts = [
+        ...p.added.map((t) => `+ ${trackerName(t)}`),
+        ...p.removed.map((t) => `- ${trackerName(t)}`),
+      ];
+      lines.push(
+        `  ${safe(p.url.replace(/^https?:\/\//, ""), 160)} [${p.categories.join(", ")}]: ${parts.join("; ")}`,
+      );
+    }
+  }
+  return `${lines.join("\n")}\n`;
+}
+
+/**
+ * `earshot diff DIR_A DIR_B [--json]`: what changed between two crawls. `earshot diff DIR` on a
+ * `--compare-consent` or `--compare-gpc` crawl compares its two runs of every site instead.
+ */
+export async function diffCommand(argv: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: { json: { type: "boolean" }, "crawl-a": { type: "string" }, "crawl-b": { type: "string" } },
+  });
+  if (positionals.length < 1 || positionals.length > 2)
+    throw new UsageError(
+      "usage: earshot diff DIR_A DIR_B [--json], or earshot diff DIR for a --compare-consent crawl",
+    );
+  if (positionals.length === 2) {
+    const [a, b] = positionals as [string, string];
+    const storeA = await openCrawl(a, values["crawl-a"]);
+    const storeB = await openCrawl(b, values["crawl-b"]).catch(async (error: unknown) => {
+      await storeA.close();
+      throw error;
+    });
+    try {
+      const diff = diffCrawls(await loadSiteViews(storeA), await loadSiteViews(storeB), {
+        before: a,
+        after: b,
+      });
+      process.stdout.write(values.json ? `${JSON.stringify(diff)}\n` : formatDiff(diff));
+    } finally {
+      await storeA.close();
+      await storeB.close();
+    }
+    return 0;
+  }
+  const dir = positionals[0] as string;
+  const store = await openCrawl(dir, values["crawl-a"]);
+  try {
+    const variants = await variantsOf(store);
+    if (variants.length !== 2)
+      throw new UsageError(
+        `${dir} is one crawl, not a --compare-consent or --compare-gpc crawl: give two crawls to compare`,
+      );
+    const [first, second] = variants as [string, string];
+    const diff = diffCrawls(await loadSiteViews(store, first), await loadSiteViews(store, second), {
+      before: first,
+      after: second,
+    });
+    const refused = variants.includes("reject") ? "reject" : variants.includes("gpc") ? "gpc" : null;
+    const ignoring = refused ? await ignoringTrackers(store, refused) : [];
+    if (values.json) {
+      process.stdout.write(
+        `${JSON.stringify({ ...diff, ignoring: { variant: refused, trackers: ignoring } })}\n`,
+      );
+      return 0;
+    }
+    let text = formatDiff(diff);
+    if (refused) {
+      text +=
+        refused === "reject"
+          ? "\nTrackers that received data after the visitor refused consent:\n"
+          : "\nTrackers that received data although the browser sent Global Privacy Control:\n";
+      text += ignoring.length
+        ? ignoring
+            .map(
+              (t) => `  ${safe(t.site, 100)}: ${trackerName(t)} (${t.pages} page${t.pages === 1 ? "" : "s"})`,
+            )
+            .join("\n")
+        : "  none";
+      text += "\n";
+    }
+    process.stdout.write(text);
+    return 0;
+  } finally {
+    await store.close();
+  }
+}

@@ -1,0 +1,269 @@
+/**
+ * Did anything change? Two crawls of overlapping sites (another date, another vantage point, consent
+ * refused or accepted, GPC off or on) compared by company, by site and by sensitive page: trackers
+ * that appeared or went, data newly shared or no longer shared. Also the two runs of each site in a
+ * `--compare-consent` crawl, compared the same way.
+ */
+import type { CrawlStore } from "../store/crawl-store.ts";
+
+/** What one crawl says about one site: each tracker there and what it received. */
+interface SiteView {
+  status: string;
+  trackers: Map<string, { entity: string; tracker: string; data: Set<string> }>;
+  /** Sensitive pages (by address) and the trackers that received data from each. */
+  sensitive: Map<string, { categories: string[]; trackers: Set<string> }>;
+}
+
+export interface TrackerRef {
+  entity: string;
+  tracker: string;
+}
+
+export interface SiteChange {
+  site: string;
+  added: TrackerRef[];
+  removed: TrackerRef[];
+  /** Data types a tracker present in both now receives, or no longer receives. */
+  newlyShared: Array<TrackerRef & { data: string[] }>;
+  noLongerShared: Array<TrackerRef & { data: string[] }>;
+}
+
+export interface CompanyChange {
+  entity: string;
+  sitesBefore: number;
+  sitesAfter: number;
+  /** Sites where the company now receives data and did not, and the reverse. */
+  gained: string[];
+  lost: string[];
+  /** Data type → sites where the company newly receives it (or no longer does). */
+  newlyShared: Record<string, string[]>;
+  noLongerShared: Record<string, string[]>;
+}
+
+export interface SensitivePageChange {
+  site: string;
+  url: string;
+  categories: string[];
+  added: TrackerRef[];
+  removed: TrackerRef[];
+}
+
+export interface CrawlDiff {
+  before: { label: string; sites: number };
+  after: { label: string; sites: number };
+  /** Sites crawled successfully in both: the only ones compared. */
+  compared: number;
+  onlyBefore: number;
+  onlyAfter: number;
+  companies: CompanyChange[];
+  sites: SiteChange[];
+  sensitivePages: SensitivePageChange[];
+}
+
+const key = (entity: string, tracker: string) => `${entity}\u0000${tracker}`;
+const ref = (k: string): TrackerRef => {
+  const [entity, tracker] = k.split("\u0000");
+  return { entity: entity ?? "", tracker: tracker ?? "" };
+};
+
+/** A page address without its fragment and trailing slash, so two crawls' pages match. */
+function pageKey(url: string): string {
+  return url.split("#")[0]?.replace(/\/$/, "") ?? url;
+}
+
+function parseList(text: string | null): string[] {
+  try {
+    const value = JSON.parse(text ?? "[]") as unknown;
+    return Array.isArray(value) ? value.map(String) : [];
+  } catch {
+    return [];
+  }
+}
+
+/**
+ * Each site as one crawl saw it. `variant` picks one run of a `--compare-consent` crawl (pages of
+ * that variant only); null takes the pages that have no variant.
+ */
+export async function loadSiteViews(
+  store: CrawlStore,
+  variant: string | null = null,
+): Promise<Map<string, SiteView>> {
+  const sites = new Map<string, SiteView>();
+  const variantClause = variant === null ? "p.variant IS NULL" : "p.variant = ?";
+  const params = variant === null ? [] : [variant];
+  for await (const s of store.sql.iterate<{ site: string; status: string }>(
+    "SELECT site, status FROM sites",
+  )) {
+    sites.set(s.site, { status: s.status, trackers: new Map(), sensitive: new Map() });
+  }
+  for await (const p of store.sql.iterate<{ site: string; url: string; sensitive: string }>(
+    `SELECT s.site, p.url, p.sensitive FROM pages p JOIN sites s ON s.id = p.site_id WHERE p.sensitive != '[]' AND ${variantClause}`,
+    params,
+  )) {
+    sites
+      .get(p.site)
+      ?.sensitive.set(pageKey(p.url), { categories: parseList(p.sensitive), trackers: new Set() });
+  }
+  for await (const f of store.sql.iterate<{
+    site: string;
+    url: string;
+    entity: string;
+    tracker: string;
+    data_shared: string;
+  }>(
+    `SELECT s.site, p.url, f.entity, f.tracker, f.data_shared FROM findings f JOIN pages p ON p.id = f.page_id
+     JOIN sites s ON s.id = f.site_id WHERE ${variantClause}`,
+    params,
+  )) {
+    const site = sites.get(f.site);
+    if (!site) continue;
+    const k = key(f.entity, f.tracker);
+    const entry = site.trackers.get(k) ?? { entity: f.entity, tracker: f.tracker, data: new Set<string>() };
+    for (const d of parseList(f.data_shared)) entry.data.add(d);
+    site.trackers.set(k, entry);
+    site.sensitive.get(pageKey(f.url))?.trackers.add(k);
+  }
+  return sites;
+}
+
+/** The changes from `before` to `after`, over the sites both crawled successfully. */
+export function diffCrawls(
+  before: Map<string, SiteView>,
+  after: Map<string, SiteView>,
+  labels: { before: string; after: string },
+): CrawlDiff {
+  const ok = (m: Map<string, SiteView>) =>
+    new Set([...m].filter(([, v]) => v.status === "ok").map(([k]) => k));
+  const okBefore = ok(before);
+  const okAfter = ok(after);
+  const common = [...okBefore].filter((s) => okAfter.has(s)).sort();
+  const companies = new Map<string, CompanyChange>();
+  const company = (entity: string): CompanyChange => {
+    let c = companies.get(entity);
+    if (!c) {
+      c = {
+        entity,
+        sitesBefore: 0,
+        sitesAfter: 0,
+        gained: [],
+        lost: [],
+        newlyShared: {},
+        noLongerShared: {},
+      };
+      companies.set(entity, c);
+    }
+    return c;
+  };
+  const siteChanges: SiteChange[] = [];
+  const pageChanges: SensitivePageChange[] = [];
+
+  for (const site of common) {
+    const a = before.get(site) as SiteView;
+    const b = after.get(site) as SiteView;
+    const change: SiteChange = { site, added: [], removed: [], newlyShared: [], noLongerShared: [] };
+    for (const [k, t] of b.trackers) {
+      const old = a.trackers.get(k);
+      if (!old) {
+        change.added.push({ entity: t.entity, tracker: t.tracker });
+        continue;
+      }
+      const gained = [...t.data].filter((d) => !old.data.has(d)).sort();
+      const lost = [...old.data].filter((d) => !t.data.has(d)).sort();
+      if (gained.length) change.newlyShared.push({ entity: t.entity, tracker: t.tracker, data: gained });
+      if (lost.length) change.noLongerShared.push({ entity: t.entity, tracker: t.tracker, data: lost });
+    }
+    for (const [k, t] of a.trackers)
+      if (!b.trackers.has(k)) change.removed.push({ entity: t.entity, tracker: t.tracker });
+    if (
+      change.added.length ||
+      change.removed.length ||
+      change.newlyShared.length ||
+      change.noLongerShared.length
+    ) {
+      siteChanges.push(change);
+    }
+
+    // Per company: present before/after, and data types by company (across its trackers).
+    const byCompany = (v: SiteView) => {
+      const m = new Map<string, Set<string>>();
+      for (const t of v.trackers.values()) {
+        const set = m.get(t.entity) ?? new Set<string>();
+        for (const d of t.data) set.add(d);
+        m.set(t.entity, set);
+      }
+      return m;
+    };
+    const ca = byCompany(a);
+    const cb = byCompany(b);
+    for (const [entity, data] of ca) {
+      const c = company(entity);
+      c.sitesBefore++;
+      if (!cb.has(entity)) c.lost.push(site);
+      else {
+        for (const d of data) if (!cb.get(entity)?.has(d)) (c.noLongerShared[d] ??= []).push(site);
+      }
+    }
+    for (const [entity, data] of cb) {
+      const c = company(entity);
+      c.sitesAfter++;
+      if (!ca.has(entity)) c.gained.push(site);
+      else {
+        for (const d of data) if (!ca.get(entity)?.has(d)) (c.newlyShared[d] ??= []).push(site);
+      }
+    }
+
+    for (const [url, page] of b.sensitive) {
+      const old = a.sensitive.get(url);
+      if (!old) continue;
+      const added = [...page.trackers].filter((k) => !old.trackers.has(k)).map(ref);
+      const removed = [...old.trackers].filter((k) => !page.trackers.has(k)).map(ref);
+      if (added.length || removed.length)
+        pageChanges.push({ site, url, categories: page.categories, added, removed });
+    }
+  }
+
+  return {
+    before: { label: labels.before, sites: before.size },
+    after: { label: labels.after, sites: after.size },
+    compared: common.length,
+    onlyBefore: [...okBefore].filter((s) => !okAfter.has(s)).length,
+    onlyAfter: [...okAfter].filter((s) => !okBefore.has(s)).length,
+    companies: [...companies.values()]
+      .filter(
+        (c) =>
+          c.gained.length ||
+          c.lost.length ||
+          Object.keys(c.newlyShared).length ||
+          Object.keys(c.noLongerShared).length ||
+          c.sitesBefore !== c.sitesAfter,
+      )
+      .sort(
+        (x, y) =>
+          y.sitesAfter + y.sitesBefore - (x.sitesAfter + x.sitesBefore) || x.entity.localeCompare(y.entity),
+      ),
+    sites: siteChanges,
+    sensitivePages: pageChanges,
+  };
+}
+
+/** The variants a `--compare-consent` crawl stored, in the order they were run; empty otherwise. */
+export async function variantsOf(store: CrawlStore): Promise<string[]> {
+  const rows = await store.sql.all<{ variant: string; first: number }>(
+    "SELECT variant, MIN(id) AS first FROM pages WHERE variant IS NOT NULL GROUP BY variant ORDER BY first",
+  );
+  return rows.map((r) => r.variant);
+}
+
+/** Trackers that received data after the visitor refused consent (`reject` run) or with GPC on (`gpc` run). */
+export async function ignoringTrackers(
+  store: CrawlStore,
+  variant: "reject" | "gpc",
+): Promise<Array<{ site: string; entity: string; tracker: string; pages: number }>> {
+  const condition = variant === "reject" ? "f.phase = 'after_consent'" : "1 = 1";
+  return store.sql.all(
+    `SELECT s.site, f.entity, f.tracker, COUNT(DISTINCT f.page_id) AS pages FROM findings f
+     JOIN pages p ON p.id = f.page_id JOIN sites s ON s.id = f.site_id
+     WHERE p.variant = ? AND ${condition} GROUP BY s.site, f.entity, f.tracker ORDER BY s.site, f.entity, f.tracker`,
+    [variant],
+  );
+}
