@@ -66,6 +66,12 @@ const ref = (k: string): TrackerRef => {
   return { entity: entity ?? "", tracker: tracker ?? "" };
 };
 
+function addTo(map: Record<string, string[]>, key: string, value: string): void {
+  const list = map[key] ?? [];
+  list.push(value);
+  map[key] = list;
+}
+
 /** A page address without its fragment and trailing slash, so two crawls' pages match. */
 function pageKey(url: string): string {
   return url.split("#")[0]?.replace(/\/$/, "") ?? url;
@@ -200,7 +206,7 @@ export function diffCrawls(
       c.sitesBefore++;
       if (!cb.has(entity)) c.lost.push(site);
       else {
-        for (const d of data) if (!cb.get(entity)?.has(d)) (c.noLongerShared[d] ??= []).push(site);
+        for (const d of data) if (!cb.get(entity)?.has(d)) addTo(c.noLongerShared, d, site);
       }
     }
     for (const [entity, data] of cb) {
@@ -208,7 +214,7 @@ export function diffCrawls(
       c.sitesAfter++;
       if (!ca.has(entity)) c.gained.push(site);
       else {
-        for (const d of data) if (!ca.get(entity)?.has(d)) (c.newlyShared[d] ??= []).push(site);
+        for (const d of data) if (!ca.get(entity)?.has(d)) addTo(c.newlyShared, d, site);
       }
     }
 
