@@ -6,7 +6,7 @@ import { page, snippets, vendorSites } from "../src/fixture-web/vendors.ts";
 import { provenanceLine } from "../src/lists/lists.ts";
 import type { CrawlDiff } from "../src/report/diff.ts";
 import { BANNER_PAGE } from "./fixtures/consent-banner.ts";
-import { crawlArgs, openDb, runEarshot, startWeb, tempDir } from "./helpers.ts";
+import { crawlArgs, launchViewer, openDb, runEarshot, startWeb, tempDir } from "./helpers.ts";
 
 const HTML = { "content-type": "text/html" };
 /** Meta's pixel with advanced matching: the page hands it the visitor's email (hashed by the pixel). */
@@ -165,6 +165,22 @@ describe("comparing crawls", () => {
     expect(text).toContain("www.church.test: - TikTok (ByteDance) TikTok Pixel");
     expect(text).toContain("www.clinic.test: Meta Meta Pixel now receives hashed_email");
     expect(text).toContain("church.test [religion]: - TikTok (ByteDance) TikTok Pixel");
+    // The HTML report of the second crawl, compared with the first, shows the same changes.
+    const html = join(after, "compare.html");
+    const report = await runEarshot(["report", after, "--compare", before, "-o", html]);
+    expect(report.code, report.stderr).toBe(0);
+    const browser = await launchViewer();
+    try {
+      const view = await browser.newPage();
+      await view.goto(`file://${html}`);
+      await view.waitForSelector("body[data-ready='1']");
+      const section = await view.locator("section[aria-labelledby='h-changes']").innerText();
+      expect(section).toContain("3 sites crawled successfully in both");
+      expect(section).toContain("− TikTok (ByteDance) TikTok Pixel");
+      expect(section).toContain("Meta Meta Pixel now receives hashed_email");
+    } finally {
+      await browser.close();
+    }
     // The same crawl against itself: no change.
     expect((await runEarshot(["diff", before, before])).stdout).toContain("No change.");
   });

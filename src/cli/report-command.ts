@@ -1,8 +1,10 @@
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
+import { type CrawlDiff, diffCrawls, loadSiteViews, variantsOf } from "../report/diff.ts";
 import { renderReport } from "../report/html-report.ts";
 import { DEFAULT_REPORT_OPTIONS, loadReportData } from "../report/model.ts";
+import type { CrawlStore } from "../store/crawl-store.ts";
 import { openCrawl } from "./export-command.ts";
 import { UsageError } from "./usage.ts";
 
@@ -17,6 +19,8 @@ export async function reportCommand(argv: string[]): Promise<number> {
       "detail-budget-mb": { type: "string" },
       quiet: { type: "boolean", short: "q" },
       crawl: { type: "string" },
+      compare: { type: "string" },
+      "compare-crawl": { type: "string" },
     },
   });
   const dir = positionals[0];
@@ -32,7 +36,7 @@ export async function reportCommand(argv: string[]): Promise<number> {
   }
   const target =
     values.o ?? values.output ?? (dir.includes("://") ? "report.html" : join(dir, "report.html"));
-  const html = await writeReport(dir, target, budget, values.crawl);
+  const html = await writeReport(dir, target, budget, values.crawl, values.compare, values["compare-crawl"]);
   if (!values.quiet)
     process.stderr.write(`earshot: wrote ${target} (${(html / 1024 / 1024).toFixed(1)} MB)\n`);
   return 0;
@@ -44,13 +48,44 @@ export async function writeReport(
   target: string,
   detailBudget = DEFAULT_REPORT_OPTIONS.detailBudget,
   crawl?: string,
+  compare?: string,
+  compareCrawl?: string,
 ): Promise<number> {
   const store = await openCrawl(dir, crawl);
   try {
-    const html = await renderReport(await loadReportData(store, { detailBudget }));
+    const data = await loadReportData(store, { detailBudget });
+    data.overview.changes = await changesFor(store, dir, compare, compareCrawl);
+    const html = await renderReport(data);
     writeFileSync(target, html);
     return Buffer.byteLength(html);
   } finally {
     await store.close();
   }
+}
+
+/** The report's "what changed" section: against `--compare DIR`, or between a comparison crawl's two runs. */
+async function changesFor(
+  store: CrawlStore,
+  dir: string,
+  compare: string | undefined,
+  compareCrawl: string | undefined,
+): Promise<CrawlDiff | null> {
+  if (compare !== undefined) {
+    const other = await openCrawl(compare, compareCrawl);
+    try {
+      return diffCrawls(await loadSiteViews(other), await loadSiteViews(store), {
+        before: compare,
+        after: dir,
+      });
+    } finally {
+      await other.close();
+    }
+  }
+  const variants = await variantsOf(store);
+  if (variants.length !== 2) return null;
+  const [first, second] = variants as [string, string];
+  return diffCrawls(await loadSiteViews(store, first), await loadSiteViews(store, second), {
+    before: first,
+    after: second,
+  });
 }

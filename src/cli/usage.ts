@@ -9,15 +9,18 @@ export const USAGE = `usage:
   earshot export DIR --table TABLE [--format jsonl|csv] [-o FILE] [--keep-values]
                     TABLE: sites, pages, requests, cookies, findings, storage, events, websockets
   earshot export DIR --har OUTDIR   one HAR 1.2 file per page
-  earshot report DIR [-o FILE.html] [--detail-budget-mb N]   self-contained HTML report (default DIR/report.html)
+  earshot report DIR [-o FILE.html] [--compare DIR_B] [--detail-budget-mb N]   self-contained HTML report (default DIR/report.html)
   earshot serve DIR [--port N] [--host 127.0.0.1]             the report's views as a local web app
   earshot inspect URL [--json] [--passive] [--out DIR] [crawl options]   audit one site in the terminal
   earshot decode --url URL [--method GET|POST] [--body TEXT | --body-file FILE] [--page-url URL]
   earshot analyze DIR               recompute findings from the stored capture
+  earshot lists tranco|dotgov|top-sites [--top N] [--sample N --seed S] [--from FILE|--url URL] [--federal] [--type T,...] [-o FILE]
+  earshot diff DIR_A DIR_B [--json]   what changed between two crawls (or: earshot diff DIR for a comparison crawl)
   earshot demo [--out DIR]          crawl the built-in demo web (no network needed)
 
 crawl options:
-  --list FILE              site list: plain, Tranco rank,domain CSV, or the .gov registry CSV; - for stdin
+  --list FILE              site list: plain, Tranco rank,domain CSV, or the .gov registry CSV; - for stdin;
+                           repeat for several lists (each is named after its file in reports)
   --list-name NAME         the list's name in reports (default: the file's name without extension)
   --out DIR                crawl directory (SQLite database); rerunning resumes
   --concurrency N          sites in flight at once (default: from cores and memory)
@@ -28,6 +31,8 @@ crawl options:
   --ignore-https-errors    accept any TLS certificate, browser-wide
   --gpc                    send Global Privacy Control (Sec-GPC header, navigator.globalPrivacyControl)
   --consent accept|reject|ignore   consent banners: accept, reject, or leave them (default ignore)
+  --compare-consent        visit each site twice, refusing then accepting consent (earshot diff DIR compares them)
+  --compare-gpc            visit each site twice, without then with Global Privacy Control
   --interact               scroll, fill forms with the synthetic identity and submit them, click buttons
   --identity FILE          synthetic identity JSON {email, phone, firstName, lastName, address}
   --tracker-db FILE        a Disconnect services.json, Tracker Radar entity map or tds.json, or Ghostery

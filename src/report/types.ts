@@ -4,6 +4,8 @@
  * websites: the client only ever puts it in the page as text.
  */
 
+import type { CrawlDiff } from "./diff.ts";
+
 /** The crawl as a whole: when, how, and how much. */
 export interface CrawlInfo {
   createdAt: number | null;
@@ -96,6 +98,8 @@ export interface Overview {
   leaks: Capped<LeakRow>;
   beforeConsent: Capped<BeforeConsentRow>;
   consent: { prompts: number; accepted: number; rejected: number };
+  /** What changed against another crawl (`report --compare`), or between the two runs of a comparison crawl. */
+  changes?: CrawlDiff | null;
 }
 
 /** One row of the sites table. */

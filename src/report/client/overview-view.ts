@@ -4,6 +4,7 @@
  */
 import { companyLabel, LEAD_COMPANIES, siteQueryParams } from "../query.ts";
 import type { BeforeConsentRow, LeakRow, Overview, SensitivePageRow } from "../types.ts";
+import { changesView } from "./changes-view.ts";
 import { barChart, percent } from "./charts.ts";
 import { h } from "./dom.ts";
 import { categoryBadges, categoryLabel, date, shortUrl, siteLink } from "./format.ts";
@@ -239,6 +240,7 @@ export function overviewView(o: Overview): HTMLElement {
           )
         : h("p", {}, "No site was crawled successfully."),
     ),
+    o.changes ? changesView(o.changes) : null,
     h(
       "section",
       { "aria-labelledby": "h-leaks" },
