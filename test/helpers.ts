@@ -92,3 +92,18 @@ export async function launchViewer(): Promise<import("playwright-core").Browser>
     args: ["--no-sandbox", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
   });
 }
+
+/** Starts `earshot serve DIR` on a free port; resolves with the process and its address once it listens. */
+export async function startServe(dir: string): Promise<{ server: ChildProcess; base: string }> {
+  const server = startEarshot(["serve", dir, "--port", "0"]);
+  const base = await new Promise<string>((resolve, reject) => {
+    let text = "";
+    server.stdout?.on("data", (d) => {
+      text += d;
+      const match = /at (http:\/\/127\.0\.0\.1:\d+\/)/.exec(text);
+      if (match?.[1]) resolve(match[1]);
+    });
+    server.on("exit", (code) => reject(new Error(`serve exited ${code}`)));
+  });
+  return { server, base };
+}

@@ -1,7 +1,7 @@
 import type { ChildProcess } from "node:child_process";
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { launchViewer, runEarshot, startEarshot, tempDir } from "./helpers.ts";
+import { launchViewer, runEarshot, startServe, tempDir } from "./helpers.ts";
 
 describe("earshot serve", () => {
   let out: string;
@@ -15,17 +15,9 @@ describe("earshot serve", () => {
     // The demo: its own fixture web, a crawl with interaction, the report.
     const demo = await runEarshot(["demo", "--out", out, "--quiet"]);
     expect(demo.code, demo.stderr).toBe(0);
-    server = startEarshot(["serve", out, "--port", "0"]);
+    const started = startServe(out);
+    ({ server, base } = await started);
     exited = new Promise((resolve) => server.on("exit", (code) => resolve(code)));
-    base = await new Promise<string>((resolve, reject) => {
-      let text = "";
-      server.stdout?.on("data", (d) => {
-        text += d;
-        const match = /at (http:\/\/127\.0\.0\.1:\d+\/)/.exec(text);
-        if (match?.[1]) resolve(match[1]);
-      });
-      server.on("exit", (code) => reject(new Error(`serve exited ${code}`)));
-    });
     browser = await launchViewer();
   });
 

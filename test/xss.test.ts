@@ -1,11 +1,10 @@
-import type { ChildProcess } from "node:child_process";
 import { join } from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { FixtureWeb } from "../src/fixture-web/server.ts";
 import { vendorSites } from "../src/fixture-web/vendors.ts";
 import { hostileSites, PAYLOAD } from "./fixtures/hostile-site.ts";
-import { crawlArgs, launchViewer, openDb, runEarshot, startEarshot, startWeb, tempDir } from "./helpers.ts";
+import { crawlArgs, launchViewer, openDb, runEarshot, startServe, startWeb, tempDir } from "./helpers.ts";
 
 /** Everything that would show script ran or markup got in: dialogs, errors, handler attributes, images. */
 async function watch(page: Page) {
@@ -103,17 +102,8 @@ describe("hostile crawled data in the report and web UI", () => {
   });
 
   it("the web UI does too", async () => {
-    const server: ChildProcess = startEarshot(["serve", out, "--port", "0"]);
+    const { server, base } = await startServe(out);
     try {
-      const base = await new Promise<string>((resolve, reject) => {
-        let text = "";
-        server.stdout?.on("data", (d) => {
-          text += d;
-          const match = /at (http:\/\/127\.0\.0\.1:\d+\/)/.exec(text);
-          if (match?.[1]) resolve(match[1]);
-        });
-        server.on("exit", (code) => reject(new Error(`serve exited ${code}`)));
-      });
       const page = await browser.newPage();
       const seen = await watch(page);
       await page.goto(`${base}#/site/www.hostile.test`);

@@ -190,7 +190,7 @@ export async function runWorker(
       finalUrl: null,
       status: "failed",
       error: "crash",
-      errorDetail: `abandoned after ${job.retryCount} attempts: the worker crawling it stopped each time`,
+      errorDetail: `abandoned after ${job.retryCount} interrupted attempt${job.retryCount === 1 ? "" : "s"}: the worker crawling it stopped each time`,
       pages: [],
       startedAt: now,
       endedAt: now,

@@ -5,6 +5,7 @@
  * `--compare-consent` crawl, compared the same way.
  */
 import type { CrawlStore } from "../store/crawl-store.ts";
+import { parseStringArray } from "../util/json.ts";
 
 /** What one crawl says about one site: each tracker there and what it received. */
 interface SiteView {
@@ -77,15 +78,6 @@ function pageKey(url: string): string {
   return url.split("#")[0]?.replace(/\/$/, "") ?? url;
 }
 
-function parseList(text: string | null): string[] {
-  try {
-    const value = JSON.parse(text ?? "[]") as unknown;
-    return Array.isArray(value) ? value.map(String) : [];
-  } catch {
-    return [];
-  }
-}
-
 /**
  * Each site as one crawl saw it. `variant` picks one run of a `--compare-consent` crawl (pages of
  * that variant only); null takes the pages that have no variant.
@@ -108,7 +100,7 @@ export async function loadSiteViews(
   )) {
     sites
       .get(p.site)
-      ?.sensitive.set(pageKey(p.url), { categories: parseList(p.sensitive), trackers: new Set() });
+      ?.sensitive.set(pageKey(p.url), { categories: parseStringArray(p.sensitive), trackers: new Set() });
   }
   for await (const f of store.sql.iterate<{
     site: string;
@@ -125,7 +117,7 @@ export async function loadSiteViews(
     if (!site) continue;
     const k = key(f.entity, f.tracker);
     const entry = site.trackers.get(k) ?? { entity: f.entity, tracker: f.tracker, data: new Set<string>() };
-    for (const d of parseList(f.data_shared)) entry.data.add(d);
+    for (const d of parseStringArray(f.data_shared)) entry.data.add(d);
     site.trackers.set(k, entry);
     site.sensitive.get(pageKey(f.url))?.trackers.add(k);
   }

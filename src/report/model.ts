@@ -8,6 +8,7 @@ import { decodeRequest, decoderInput } from "../decode/index.ts";
 import type { Identifier } from "../decode/types.ts";
 import type { CrawlStore } from "../store/crawl-store.ts";
 import { clip } from "../util/bound.ts";
+import { parseJson, parseStringArray } from "../util/json.ts";
 import { type PageAction, shorten, whatWasLearned } from "./learned.ts";
 import { orderCompanies } from "./query.ts";
 import type {
@@ -33,25 +34,14 @@ const MAX_LIST_ROWS = 2000;
 /** The list name of sites crawled before lists were recorded, or given on the command line. */
 const NO_LIST = "(no list)";
 
-function json<T>(text: string | null | undefined, fallback: T): T {
-  if (text == null) return fallback;
-  try {
-    return JSON.parse(text) as T;
-  } catch {
-    return fallback;
-  }
-}
-
-function stringArray(text: string | null | undefined): string[] {
-  const value = json<unknown>(text, []);
-  return Array.isArray(value) ? value.filter((v): v is string => typeof v === "string") : [];
-}
-
 async function crawlInfo(store: CrawlStore): Promise<CrawlInfo> {
   const counts = await store.counts();
-  const config = json<Record<string, string | number | boolean | null>>(await store.getMeta("config"), {});
-  const browser = json<{ version?: string }>(await store.getMeta("browser"), {});
-  const lists = json<Array<{ source?: string }>>(await store.getMeta("lists"), [])
+  const config = parseJson<Record<string, string | number | boolean | null>>(
+    await store.getMeta("config"),
+    {},
+  );
+  const browser = parseJson<{ version?: string }>(await store.getMeta("browser"), {});
+  const lists = parseJson<Array<{ source?: string }>>(await store.getMeta("lists"), [])
     .map((l) => String(l.source ?? ""))
     .filter(Boolean);
   const created = Number(await store.getMeta("created_at"));
@@ -114,7 +104,7 @@ export async function loadOverview(store: CrawlStore): Promise<{ overview: Overv
     "SELECT id, site_id, sensitive FROM pages WHERE sensitive != '[]'",
   );
   for await (const p of sensitiveRows) {
-    const cats = stringArray(p.sensitive);
+    const cats = parseStringArray(p.sensitive);
     if (cats.length === 0) continue;
     sensitivePageIds.set(p.id, { siteId: p.site_id, categories: cats });
     for (const c of cats) {
@@ -175,10 +165,9 @@ export async function loadOverview(store: CrawlStore): Promise<{ overview: Overv
         categoryCompanies.set(c, perCompany);
       }
     }
-    const found = json<Array<{ field?: string; encoding?: string; where?: string; keylogged?: boolean }>>(
-      f.leaks,
-      [],
-    );
+    const found = parseJson<
+      Array<{ field?: string; encoding?: string; where?: string; keylogged?: boolean }>
+    >(f.leaks, []);
     for (const leak of Array.isArray(found) ? found : []) {
       leakTotal++;
       if (site) site.row.leaks++;
@@ -204,7 +193,7 @@ export async function loadOverview(store: CrawlStore): Promise<{ overview: Overv
           url: f.url,
           entity: f.entity,
           tracker: f.tracker,
-          events: stringArray(f.events),
+          events: parseStringArray(f.events),
         });
       }
     }
@@ -231,7 +220,7 @@ export async function loadOverview(store: CrawlStore): Promise<{ overview: Overv
       site: p.site,
       url: p.url,
       title: clip(p.title, 200),
-      categories: stringArray(p.sensitive),
+      categories: parseStringArray(p.sensitive),
       evidence: clip(p.sensitive_evidence, 300) ?? "",
       companies: orderCompanies(
         [...who],
@@ -284,7 +273,7 @@ export async function loadOverview(store: CrawlStore): Promise<{ overview: Overv
   const accepted = new Set<number>();
   const rejected = new Set<number>();
   for (const row of consentRows) {
-    const record = json<ConsentRecord | null>(row.consent, null);
+    const record = parseJson<ConsentRecord | null>(row.consent, null);
     if (!record || record.promptAt === null) continue;
     prompted.add(row.site_id);
     if (record.action === "accept" && record.succeeded) accepted.add(row.site_id);
@@ -339,7 +328,7 @@ interface RequestRow {
 }
 
 function evidenceOf(row: RequestRow, limit: number): EvidenceRequest {
-  const headers = json<Record<string, string>>(row.request_headers, {});
+  const headers = parseJson<Record<string, string>>(row.request_headers, {});
   const input = decoderInput(row.url, row.method, row.post_data, headers);
   const beacon = input ? decodeRequest(input) : null;
   const details: Record<string, string> = {};
@@ -418,7 +407,7 @@ export async function loadSiteDetail(
       "SELECT * FROM findings WHERE page_id = ? ORDER BY id",
       [p.id],
     )) {
-      const evidenceIds = json<number[]>(String(f.evidence ?? "[]"), []);
+      const evidenceIds = parseJson<number[]>(String(f.evidence ?? "[]"), []);
       const evidence: EvidenceRequest[] = [];
       for (const id of evidenceIds.slice(0, options.evidencePerFinding)) {
         const request = await sql.get<RequestRow>(
@@ -428,7 +417,7 @@ export async function loadSiteDetail(
         );
         if (request) evidence.push(evidenceOf(request, options.textLimit));
       }
-      const identifiers = json<Identifier[]>(String(f.identifiers), []).map((i) => {
+      const identifiers = parseJson<Identifier[]>(String(f.identifiers), []).map((i) => {
         const cookie = i.source === "cookie" ? cookies.find((c) => c.name === i.name) : undefined;
         return {
           name: shorten(String(i.name), 100),
@@ -442,11 +431,11 @@ export async function loadSiteDetail(
         tracker: String(f.tracker),
         phase: String(f.phase),
         requests: Number(f.requests),
-        pixelIds: stringArray(String(f.pixel_ids)).slice(0, 20),
-        events: stringArray(String(f.events)).slice(0, 50),
-        dataShared: stringArray(String(f.data_shared)),
+        pixelIds: parseStringArray(String(f.pixel_ids)).slice(0, 20),
+        events: parseStringArray(String(f.events)).slice(0, 50),
+        dataShared: parseStringArray(String(f.data_shared)),
         identifiers,
-        leaks: json(String(f.leaks), []),
+        leaks: parseJson(String(f.leaks), []),
         evidence,
         evidenceOmitted: Math.max(0, Number(f.requests) - evidence.length),
       };
@@ -467,13 +456,13 @@ export async function loadSiteDetail(
       learned: whatWasLearned(c.findings, p, actions, c.sentAt),
       findings: c.findings,
     }));
-    const consent = json<ConsentRecord | null>(p.consent, null);
+    const consent = parseJson<ConsentRecord | null>(p.consent, null);
     details.push({
       url: p.url,
       title: clip(p.title, 300),
       depth: p.depth,
       status: p.status,
-      sensitive: stringArray(p.sensitive),
+      sensitive: parseStringArray(p.sensitive),
       sensitiveEvidence: clip(p.sensitive_evidence, 500) ?? "",
       consent: consent
         ? {

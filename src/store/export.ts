@@ -5,6 +5,7 @@ import type { ConsentRecord } from "../capture/types.ts";
 import { phaseOf } from "../decode/findings.ts";
 import { decodeRequest, decoderInput } from "../decode/index.ts";
 import type { Identifier } from "../decode/types.ts";
+import { parseJson } from "../util/json.ts";
 import type { CrawlStore } from "./crawl-store.ts";
 
 export const EXPORT_TABLES = [
@@ -21,15 +22,6 @@ export type ExportTable = (typeof EXPORT_TABLES)[number];
 
 /** A flat export record: the contract's fields first, more after them. */
 export type ExportRecord = Record<string, unknown>;
-
-function json<T>(text: string | null, fallback: T): T {
-  if (text == null) return fallback;
-  try {
-    return JSON.parse(text) as T;
-  } catch {
-    return fallback;
-  }
-}
 
 /** The records of one table exactly as `../shared/contract.md` names them, streamed row by row. */
 export interface ExportOptions {
@@ -81,12 +73,12 @@ export async function* exportRecords(
           title: r.title,
           depth: r.depth,
           status: r.status,
-          sensitive: json(r.sensitive as string, []),
+          sensitive: parseJson(r.sensitive as string, []),
           sensitiveEvidence: r.sensitive_evidence,
           httpStatus: r.http_status,
           requestedUrl: r.requested_url,
           error: r.error,
-          consent: json<ConsentRecord | null>(r.consent as string | null, null),
+          consent: parseJson<ConsentRecord | null>(r.consent as string | null, null),
           variant: r.variant,
         };
       }
@@ -118,7 +110,10 @@ export async function* exportRecords(
           party,
           entity: who?.entity ?? null,
           tracker: who?.tracker ?? null,
-          phase: phaseOf(json<ConsentRecord | null>(r.consent as string | null, null), Number(r.sent_at)),
+          phase: phaseOf(
+            parseJson<ConsentRecord | null>(r.consent as string | null, null),
+            Number(r.sent_at),
+          ),
           targetKind: r.target_kind,
           initiatorUrl: r.initiator_url,
           error: r.error,
@@ -168,17 +163,17 @@ export async function* exportRecords(
           entity: r.entity,
           tracker: r.tracker,
           requests: r.requests,
-          pixelIds: json(r.pixel_ids as string, []),
-          events: json(r.events as string, []),
-          dataShared: json(r.data_shared as string, []),
-          identifiers: json<Identifier[]>(r.identifiers as string, []).map((i) =>
+          pixelIds: parseJson(r.pixel_ids as string, []),
+          events: parseJson(r.events as string, []),
+          dataShared: parseJson(r.data_shared as string, []),
+          identifiers: parseJson<Identifier[]>(r.identifiers as string, []).map((i) =>
             options.keepValues
               ? { name: i.name, source: i.source, value: i.value }
               : { name: i.name, source: i.source },
           ),
-          leaks: json(r.leaks as string, []),
+          leaks: parseJson(r.leaks as string, []),
           phase: r.phase,
-          sensitive: json(r.page_sensitive as string, []),
+          sensitive: parseJson(r.page_sensitive as string, []),
           variant: r.variant,
         };
       }

@@ -9,6 +9,7 @@ import { attributeRequest } from "../attribute/attribute-request.ts";
 import type { ConsentRecord } from "../capture/types.ts";
 import { phaseOf } from "../decode/findings.ts";
 import { decodeRequest, decoderInput } from "../decode/index.ts";
+import { parseJson } from "../util/json.ts";
 import type { CrawlStore } from "./crawl-store.ts";
 
 interface NameValue {
@@ -74,17 +75,8 @@ export interface Har {
   };
 }
 
-function json<T>(text: string | null, fallback: T): T {
-  if (text == null) return fallback;
-  try {
-    return JSON.parse(text) as T;
-  } catch {
-    return fallback;
-  }
-}
-
 function headerList(text: string | null): NameValue[] {
-  const object = json<Record<string, unknown>>(text, {});
+  const object = parseJson<Record<string, unknown>>(text, {});
   return Object.entries(object && typeof object === "object" ? object : {}).flatMap(([name, value]) =>
     // Headers that repeat (Set-Cookie) were joined with newlines when captured.
     String(value)
@@ -129,7 +121,7 @@ export async function pageHar(
       }
     | undefined;
   if (!page) return null;
-  const consent = json<ConsentRecord | null>(page.consent, null);
+  const consent = parseJson<ConsentRecord | null>(page.consent, null);
   const pageref = `page_${page.id}`;
   const rows = await sql.all<Record<string, string | number | null>>(
     "SELECT * FROM requests WHERE page_id = ? ORDER BY id",
@@ -149,7 +141,7 @@ export async function pageHar(
     const contentType =
       requestHeaders.find((h) => h.name.toLowerCase() === "content-type")?.value ??
       "application/octet-stream";
-    const headersObject = json<Record<string, string>>(r.request_headers as string | null, {});
+    const headersObject = parseJson<Record<string, string>>(r.request_headers as string | null, {});
     const input = decoderInput(url, String(r.method), postData, headersObject);
     const who = attributeRequest(url, page.url, input ? decodeRequest(input) : null);
     const entry: HarEntry = {
@@ -256,7 +248,7 @@ export async function pageHar(
     });
   }
 
-  const browser = json<{ version?: string }>(await store.getMeta("browser"), {});
+  const browser = parseJson<{ version?: string }>(await store.getMeta("browser"), {});
   return {
     log: {
       version: "1.2",
@@ -272,7 +264,7 @@ export async function pageHar(
             site: page.site,
             depth: page.depth,
             status: page.status,
-            sensitive: json<string[]>(page.sensitive, []),
+            sensitive: parseJson<string[]>(page.sensitive, []),
           },
         },
       ],
