@@ -162,6 +162,9 @@ describe("comparing crawls", () => {
       },
     ]);
     const text = (await runEarshot(["diff", before, after])).stdout;
+    // Companies as a table: before, after, gained, lost, data.
+    expect(text).toMatch(/\n {2}TikTok \(ByteDance\) +1 +0 +-1 *\n/);
+    expect(text).toMatch(/\n {2}Meta +1 +1 +\+hashed_email \(1\)\n/);
     expect(text).toContain("www.church.test: - TikTok (ByteDance) TikTok Pixel");
     expect(text).toContain("www.clinic.test: Meta Meta Pixel now receives hashed_email");
     expect(text).toContain("church.test [religion]: - TikTok (ByteDance) TikTok Pixel");

@@ -9,7 +9,14 @@ const safe = (text: string, limit = 200) => clip(text, limit) ?? "";
 const trackerName = (t: { entity: string; tracker: string }) =>
   t.tracker === t.entity ? companyLabel(t.entity) : `${companyLabel(t.entity)} ${t.tracker}`;
 
-/** The diff as terminal text: companies, then sites, then sensitive pages. */
+/** Columns padded to their widest cell (crawled text already cut and cleaned). */
+function table(header: string[], rows: string[][]): string[] {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? "").length)));
+  const line = (cells: string[]) => `  ${cells.map((c, i) => c.padEnd(widths[i] ?? 0)).join("  ")}`.trimEnd();
+  return [line(header), line(widths.map((w) => "-".repeat(w))), ...rows.map(line)];
+}
+
+/** The diff as terminal text: companies (a table), then sites, then sensitive pages. */
 export function formatDiff(diff: CrawlDiff): string {
   const lines = [
     `Comparing ${safe(diff.before.label)} (${diff.before.sites} sites) with ${safe(diff.after.label)} (${diff.after.sites} sites): ` +
@@ -21,16 +28,20 @@ export function formatDiff(diff: CrawlDiff): string {
   if (diff.companies.length === 0 && diff.sites.length === 0) lines.push("", "No change.");
   if (diff.companies.length) {
     lines.push("", "Companies:");
-    for (const c of diff.companies) {
-      const parts = [`${c.sitesBefore} → ${c.sitesAfter} sites`];
-      if (c.gained.length) parts.push(`now on ${c.gained.map((s) => safe(s, 80)).join(", ")}`);
-      if (c.lost.length) parts.push(`gone from ${c.lost.map((s) => safe(s, 80)).join(", ")}`);
-      for (const [d, sites] of Object.entries(c.newlyShared))
-        parts.push(`newly receives ${d} on ${sites.length} site${sites.length === 1 ? "" : "s"}`);
-      for (const [d, sites] of Object.entries(c.noLongerShared))
-        parts.push(`no longer receives ${d} on ${sites.length} site${sites.length === 1 ? "" : "s"}`);
-      lines.push(`  ${companyLabel(c.entity)}: ${parts.join("; ")}`);
-    }
+    const rows = diff.companies.map((c) => [
+      companyLabel(c.entity),
+      String(c.sitesBefore),
+      String(c.sitesAfter),
+      c.gained.length ? `+${c.gained.length}` : "",
+      c.lost.length ? `-${c.lost.length}` : "",
+      Object.entries(c.newlyShared)
+        .map(([d, sites]) => `+${d} (${sites.length})`)
+        .concat(Object.entries(c.noLongerShared).map(([d, sites]) => `-${d} (${sites.length})`))
+        .join(", "),
+    ]);
+    lines.push(
+      ...table(["company", "sites before", "after", "gained", "lost", "data received (sites)"], rows),
+    );
   }
   if (diff.sites.length) {
     lines.push("", "Sites:");
