@@ -55,7 +55,10 @@ export function crawlOptionsFromConfig(
   };
 }
 
-/** How long one site may take at most (the crawler's own deadline for it). */
+/**
+ * How long one site may take at most: every page's navigation limit and dwell, 10 s a page for
+ * interaction and leaving, 30 s for the context; twice that for a comparison crawl's two runs.
+ */
 export function siteDeadlineSec(
   config: Pick<CrawlConfig, "pagesPerSite" | "timeoutSec" | "dwellSec" | "compare">,
 ): number {

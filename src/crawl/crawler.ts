@@ -4,6 +4,7 @@ import { CaptureHub } from "../capture/capture-hub.ts";
 import type { FailureReason, SiteResult } from "../capture/types.ts";
 import type { CrawlStore, PageAnalysis, SiteRow } from "../store/crawl-store.ts";
 import { BrowserProcess, removeStaleProfiles } from "./browser.ts";
+import { siteDeadlineSec } from "./config.ts";
 import type { Identity } from "./identity.ts";
 import type { Progress } from "./progress.ts";
 import { type VisitOptions, type VisitProgress, visitSite } from "./visit-site.ts";
@@ -206,9 +207,13 @@ export async function runCrawl(
   const sites = source ?? (await pendingSites(store, options.retryFailed));
   const outcome: CrawlOutcome = { crawled: 0, ok: 0, failed: 0, interrupted: false };
   const pool = new BrowserPool(options);
-  const runsPerSite = variantsFor(options.compare)?.length ?? 1;
   const siteDeadlineMs =
-    runsPerSite * (options.pagesPerSite * (options.timeoutMs + options.dwellMs + 10_000) + 30_000);
+    siteDeadlineSec({
+      pagesPerSite: options.pagesPerSite,
+      timeoutSec: options.timeoutMs / 1000,
+      dwellSec: options.dwellMs / 1000,
+      compare: options.compare ?? null,
+    }) * 1000;
   const stopped = new Promise<void>((resolve) => {
     if (signal.aborted) resolve();
     signal.addEventListener("abort", () => resolve(), { once: true });
