@@ -41,6 +41,18 @@ describe("fleet limits and shutdown", () => {
     await db?.drop();
   });
 
+  /** A worker process on crawl `id`. */
+  const startWorker = (id: number, concurrency?: number) =>
+    startEarshot([
+      "worker",
+      "--db",
+      db.url,
+      "--crawl",
+      String(id),
+      ...(concurrency ? ["--concurrency", String(concurrency)] : []),
+      "--quiet",
+    ]);
+
   const crawl = (sites: string[], extra: string[]) =>
     runEarshot([
       "crawl",
@@ -63,9 +75,7 @@ describe("fleet limits and shutdown", () => {
     const r = await crawl([...SAME, ...OTHER], ["--per-host", "1", "--rate", "120"]);
     expect(r.code, r.stderr).toBe(0);
     const id = Number(r.stdout.trim());
-    const workers = [0, 1].map(() =>
-      startEarshot(["worker", "--db", db.url, "--crawl", String(id), "--concurrency", "3", "--quiet"]),
-    );
+    const workers = [0, 1].map(() => startWorker(id, 3));
     expect(await Promise.all(workers.map(exitOf))).toEqual([0, 0]);
     const store = await CrawlStore.openPostgres(db.url, { crawlId: id });
     try {
@@ -113,16 +123,7 @@ describe("fleet limits and shutdown", () => {
     const r = await crawl(SLOW, []);
     expect(r.code, r.stderr).toBe(0);
     const id = Number(r.stdout.trim());
-    const first = startEarshot([
-      "worker",
-      "--db",
-      db.url,
-      "--crawl",
-      String(id),
-      "--concurrency",
-      "2",
-      "--quiet",
-    ]);
+    const first = startWorker(id, 2);
     const firstExit = exitOf(first);
     const store = await CrawlStore.openPostgres(db.url, { crawlId: id });
     try {
@@ -147,16 +148,7 @@ describe("fleet limits and shutdown", () => {
       };
       expect(status.queue.active).toBe(0);
       expect(status.queue.queued).toBeGreaterThanOrEqual(2);
-      const second = startEarshot([
-        "worker",
-        "--db",
-        db.url,
-        "--crawl",
-        String(id),
-        "--concurrency",
-        "4",
-        "--quiet",
-      ]);
+      const second = startWorker(id, 4);
       expect(await exitOf(second)).toBe(0);
       const sites = await store.sql.all<{ status: string }>("SELECT status FROM sites");
       expect(sites.map((s) => s.status)).toEqual(["ok", "ok", "ok", "ok"]);
@@ -175,7 +167,7 @@ describe("fleet limits and shutdown", () => {
     const store = await CrawlStore.openPostgres(db.url, { crawlId: id });
     try {
       // The first worker takes the site (it never answers) and dies with it.
-      const first = startEarshot(["worker", "--db", db.url, "--crawl", String(id), "--quiet"]);
+      const first = startWorker(id);
       const until = Date.now() + 60_000;
       while (((await store.siteById(1))?.status ?? "") !== "running") {
         if (Date.now() > until) throw new Error("the worker did not take the site");
@@ -184,7 +176,7 @@ describe("fleet limits and shutdown", () => {
       first.kill("SIGKILL");
       await exitOf(first);
       // Its job expires; the next worker to take it sees the last attempt and records the failure.
-      const second = startEarshot(["worker", "--db", db.url, "--crawl", String(id), "--quiet"]);
+      const second = startWorker(id);
       expect(await exitOf(second)).toBe(0);
       const site = await store.sql.get<{ status: string; error: string; error_detail: string }>(
         "SELECT status, error, error_detail FROM sites",
