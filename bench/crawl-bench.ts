@@ -66,6 +66,16 @@ function start(command: string, args: string[]): { child: ChildProcess; done: Pr
   return { child, done };
 }
 
+/** What both the bare loop and the crawl are given: pages per site, dwell, navigation timeout. */
+const visitArgs = [
+  "--pages-per-site",
+  String(pagesPerSite),
+  "--dwell",
+  String(values.dwell),
+  "--timeout",
+  String(values.timeout),
+];
+
 function crawlArgs(out: string, concurrency: string | null, extra: string[] = []): string[] {
   return [
     "crawl",
@@ -78,12 +88,7 @@ function crawlArgs(out: string, concurrency: string | null, extra: string[] = []
     "--ignore-https-errors",
     "--quiet",
     ...(concurrency ? ["--concurrency", concurrency] : []),
-    "--pages-per-site",
-    String(pagesPerSite),
-    "--dwell",
-    String(values.dwell),
-    "--timeout",
-    String(values.timeout),
+    ...visitArgs,
     ...extra,
   ];
 }
@@ -192,12 +197,7 @@ try {
         web.proxyUrl,
         "--concurrency",
         concurrency,
-        "--pages-per-site",
-        String(pagesPerSite),
-        "--dwell",
-        String(values.dwell),
-        "--timeout",
-        String(values.timeout),
+        ...visitArgs,
       ],
       null,
     );

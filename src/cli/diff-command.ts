@@ -1,5 +1,5 @@
 import { parseArgs } from "node:util";
-import { type CrawlDiff, diffCrawls, ignoringTrackers, loadSiteViews, variantsOf } from "../report/diff.ts";
+import { type CrawlDiff, diffCrawls, diffVariants, ignoringTrackers, loadSiteViews } from "../report/diff.ts";
 import { companyLabel } from "../report/query.ts";
 import { clip } from "../util/bound.ts";
 import { openCrawl } from "./export-command.ts";
@@ -106,16 +106,12 @@ export async function diffCommand(argv: string[]): Promise<number> {
   const dir = positionals[0] as string;
   const store = await openCrawl(dir, values["crawl-a"]);
   try {
-    const variants = await variantsOf(store);
-    if (variants.length !== 2)
+    const diff = await diffVariants(store);
+    if (!diff)
       throw new UsageError(
         `${dir} is one crawl, not a --compare-consent or --compare-gpc crawl: give two crawls to compare`,
       );
-    const [first, second] = variants as [string, string];
-    const diff = diffCrawls(await loadSiteViews(store, first), await loadSiteViews(store, second), {
-      before: first,
-      after: second,
-    });
+    const variants = [diff.before.label, diff.after.label];
     const refused = variants.includes("reject") ? "reject" : variants.includes("gpc") ? "gpc" : null;
     const ignoring = refused ? await ignoringTrackers(store, refused) : [];
     if (values.json) {

@@ -1,7 +1,7 @@
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
-import { type CrawlDiff, diffCrawls, loadSiteViews, variantsOf } from "../report/diff.ts";
+import { type CrawlDiff, diffCrawls, diffVariants, loadSiteViews } from "../report/diff.ts";
 import { renderReport } from "../report/html-report.ts";
 import { DEFAULT_REPORT_OPTIONS, loadReportData } from "../report/model.ts";
 import type { CrawlStore } from "../store/crawl-store.ts";
@@ -81,11 +81,5 @@ async function changesFor(
       await other.close();
     }
   }
-  const variants = await variantsOf(store);
-  if (variants.length !== 2) return null;
-  const [first, second] = variants as [string, string];
-  return diffCrawls(await loadSiteViews(store, first), await loadSiteViews(store, second), {
-    before: first,
-    after: second,
-  });
+  return diffVariants(store);
 }

@@ -17,9 +17,7 @@ export async function statusCommand(argv: string[]): Promise<number> {
   const store = await openCrawl(target, values.crawl);
   try {
     const counts = await store.counts();
-    const running =
-      (await store.sql.get<{ n: number }>("SELECT COUNT(*) AS n FROM sites WHERE status = 'running'"))?.n ??
-      0;
+    const running = counts.running;
     const since = Date.now() - 5 * 60_000;
     const recent =
       (await store.sql.get<{ n: number }>("SELECT COUNT(*) AS n FROM sites WHERE finished_at >= ?", [since]))

@@ -5,7 +5,7 @@
  * and another worker crawls the site again, and the site is never lost or recorded twice.
  */
 import PgBoss from "pg-boss";
-import type { SqlTransaction } from "../store/sql.ts";
+import type { SqlExecutor, SqlTransaction } from "../store/sql.ts";
 
 export const QUEUE_SCHEMA = "earshot_queue";
 
@@ -148,8 +148,4 @@ export class CrawlQueue {
   async stop(): Promise<void> {
     await this.boss.stop({ graceful: false, close: true, wait: true });
   }
-}
-
-export interface SqlExecutor {
-  executeSql(text: string, values: unknown[]): Promise<{ rows: unknown[] }>;
 }

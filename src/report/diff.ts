@@ -252,6 +252,17 @@ export async function variantsOf(store: CrawlStore): Promise<string[]> {
   return rows.map((r) => r.variant);
 }
 
+/** A `--compare-consent`/`--compare-gpc` crawl's first run against its second; null for a plain crawl. */
+export async function diffVariants(store: CrawlStore): Promise<CrawlDiff | null> {
+  const variants = await variantsOf(store);
+  if (variants.length !== 2) return null;
+  const [first, second] = variants as [string, string];
+  return diffCrawls(await loadSiteViews(store, first), await loadSiteViews(store, second), {
+    before: first,
+    after: second,
+  });
+}
+
 /** Trackers that received data after the visitor refused consent (`reject` run) or with GPC on (`gpc` run). */
 export async function ignoringTrackers(
   store: CrawlStore,

@@ -39,7 +39,9 @@ export interface CrawlCounts {
   total: number;
   ok: number;
   failed: number;
+  /** Not finished: waiting, or in flight (`running`, counted in this too). */
   pending: number;
+  running: number;
   pages: number;
   requests: number;
 }
@@ -329,10 +331,12 @@ export class CrawlStore {
       ok: number | null;
       failed: number | null;
       pending: number | null;
+      running: number | null;
     }>(
       `SELECT COUNT(*) AS total, SUM(CASE WHEN status = 'ok' THEN 1 ELSE 0 END) AS ok,
          SUM(CASE WHEN status = 'failed' THEN 1 ELSE 0 END) AS failed,
-         SUM(CASE WHEN status IN ('pending', 'running') THEN 1 ELSE 0 END) AS pending FROM sites`,
+         SUM(CASE WHEN status IN ('pending', 'running') THEN 1 ELSE 0 END) AS pending,
+         SUM(CASE WHEN status = 'running' THEN 1 ELSE 0 END) AS running FROM sites`,
     );
     const pages = (await this.sql.get<{ n: number }>("SELECT COUNT(*) AS n FROM pages"))?.n ?? 0;
     const requests = (await this.sql.get<{ n: number }>("SELECT COUNT(*) AS n FROM requests"))?.n ?? 0;
@@ -341,6 +345,7 @@ export class CrawlStore {
       ok: sites?.ok ?? 0,
       failed: sites?.failed ?? 0,
       pending: sites?.pending ?? 0,
+      running: sites?.running ?? 0,
       pages,
       requests,
     };

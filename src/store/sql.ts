@@ -26,10 +26,15 @@ export interface Sql {
   close(): Promise<void>;
 }
 
+/** The `executeSql` shape pg-boss takes as `db`: SQL with `$n` parameters on one connection. */
+export interface SqlExecutor {
+  executeSql(text: string, values: unknown[]): Promise<{ rows: unknown[] }>;
+}
+
 /** Inside a transaction. On PostgreSQL it can also run foreign SQL (the job queue's) in the same transaction. */
 export interface SqlTransaction extends Omit<Sql, "transaction" | "close"> {
   /** The `executeSql` shape pg-boss takes as `db`, bound to this transaction (PostgreSQL only). */
-  readonly executor: { executeSql(text: string, values: unknown[]): Promise<{ rows: unknown[] }> } | null;
+  readonly executor: SqlExecutor | null;
 }
 
 // ---------------------------------------------------------------------------------------------
