@@ -9,7 +9,7 @@
 import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { chromium } from "playwright-core";
-import { findChromium } from "../src/crawl/browser.ts";
+import { CHROMIUM_FLAGS, findChromium } from "../src/crawl/browser.ts";
 
 const { values } = parseArgs({
   options: {
@@ -31,14 +31,8 @@ const timeoutMs = Number(values.timeout) * 1000;
 
 const browser = await chromium.launch({
   executablePath: findChromium(),
-  args: [
-    "--no-sandbox",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--disable-quic",
-    "--ignore-certificate-errors",
-  ],
+  // The crawler's own flags (Playwright adds its automation defaults to both alike).
+  args: [...CHROMIUM_FLAGS, "--ignore-certificate-errors"],
   proxy: values.proxy ? { server: values.proxy } : undefined,
 });
 const started = Date.now();

@@ -17,7 +17,7 @@ import { parseArgs } from "node:util";
 import Database from "better-sqlite3";
 import { generatedSiteList, generatedSites } from "../src/fixture-web/generated-web.ts";
 import { FixtureWeb } from "../src/fixture-web/server.ts";
-import { machineCpuSeconds, rssSampler, treeRss } from "./process-tree.ts";
+import { cpuByKindSampler, machineCpuSeconds, rssSampler, treeRss } from "./process-tree.ts";
 
 const { values } = parseArgs({
   options: {
@@ -52,6 +52,8 @@ interface Run {
   cpuSecondsPerPage: number;
   peakRssMB: number;
   dbKiBPerPage: number | null;
+  /** CPU seconds per page by kind of process (node, browser, renderers, ...). */
+  cpuPerPageByProcess: Record<string, number>;
 }
 
 function start(command: string, args: string[]): { child: ChildProcess; done: Promise<string> } {
@@ -118,8 +120,10 @@ async function measure(
   const t = performance.now();
   const { child, done } = start(command, args);
   const sampler = rssSampler(child.pid as number);
+  const cpuSampler = cpuByKindSampler(child.pid as number);
   const stdout = await done;
   const peak = sampler.stop();
+  const byKind = cpuSampler.stop();
   const seconds = (performance.now() - t) / 1000;
   const used = machineCpuSeconds() - cpu;
   const figures = out ? dbFigures(out) : { pages: (JSON.parse(stdout) as { pages: number }).pages, bytes: 0 };
@@ -132,6 +136,11 @@ async function measure(
     cpuSecondsPerPage: Number((used / Math.max(1, figures.pages)).toFixed(2)),
     peakRssMB: Math.round(peak / MB),
     dbKiBPerPage: out ? Number((figures.bytes / 1024 / Math.max(1, figures.pages)).toFixed(1)) : null,
+    cpuPerPageByProcess: Object.fromEntries(
+      Object.entries(byKind)
+        .sort((a, b) => b[1] - a[1])
+        .map(([kind, s]) => [kind, Number((s / Math.max(1, figures.pages)).toFixed(3))]),
+    ),
   };
   console.log(JSON.stringify(run));
   return run;

@@ -78,3 +78,55 @@ export function rssSampler(root: number, ms = 500): { stop(): number; samples: n
     },
   };
 }
+
+/** What a process in the tree is: the crawler itself (node), Chromium's browser process, a renderer, or another Chromium helper. */
+function kindOf(pid: number): string {
+  try {
+    const cmdline = readFileSync(`/proc/${pid}/cmdline`, "utf8");
+    const program = cmdline.split("\0")[0] ?? "";
+    // An exiting process has an empty command line: keep what it was seen as before.
+    if (!program) return "gone";
+    // Debian's /usr/bin/chromium is a shell script that starts the browser.
+    if (/(^|\/)(ba|da)?sh$/.test(program)) return "shell";
+    if (!/chrom/i.test(program)) return "node";
+    const type = /--type=([a-z-]+)/.exec(cmdline)?.[1];
+    if (!type) return "browser";
+    if (type === "renderer") return "renderers";
+    if (type === "utility" && cmdline.includes("network")) return "network service";
+    return `other chromium (${type})`;
+  } catch {
+    return "gone";
+  }
+}
+
+/**
+ * CPU seconds of the tree under `root` by kind of process, sampled every `ms` (each process's own
+ * user+system time, last reading kept): where the crawl's CPU goes. A process that exits between
+ * two readings loses at most one interval.
+ */
+export function cpuByKindSampler(root: number, ms = 250): { stop(): Record<string, number> } {
+  const ticks = new Map<number, { kind: string; ticks: number }>();
+  const read = () => {
+    for (const pid of descendants(root)) {
+      try {
+        const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+        const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+        const used = Number(fields[11]) + Number(fields[12]);
+        // Classified again each time: a process just forked by node shows node's command line until it execs.
+        const kind = kindOf(pid);
+        ticks.set(pid, { kind: kind === "gone" ? (ticks.get(pid)?.kind ?? kind) : kind, ticks: used });
+      } catch {
+        // Ended meanwhile.
+      }
+    }
+  };
+  const timer = setInterval(read, ms);
+  return {
+    stop() {
+      clearInterval(timer);
+      const byKind: Record<string, number> = {};
+      for (const { kind, ticks: t } of ticks.values()) byKind[kind] = (byKind[kind] ?? 0) + t / 100;
+      return byKind;
+    },
+  };
+}

@@ -2,6 +2,7 @@ import type Database from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { FixtureWeb } from "../src/fixture-web/server.ts";
 import { page } from "../src/fixture-web/vendors.ts";
+import { postDataSql } from "../src/store/schema.ts";
 import {
   browserProcesses,
   crawlArgs,
@@ -23,6 +24,7 @@ const LAB = page(
    <iframe src="https://frame.widget.test/embed"></iframe>
    <script>
      fetch('https://collect.big-body.test/upload', { method: 'POST', body: 'x'.repeat(100000) + 'END' });
+     fetch('https://collect.big-body.test/upload?again=1', { method: 'POST', body: 'x'.repeat(100000) + 'END' });
      navigator.sendBeacon('https://beacon.vendor.test/b', JSON.stringify({ beacon: true }));
      fetch('https://keepalive.vendor.test/k', { method: 'POST', body: 'ka=1', keepalive: true });
      new Worker('/worker.js');
@@ -95,9 +97,9 @@ describe("capture", () => {
   });
 
   const request = (like: string) =>
-    db.prepare("SELECT * FROM requests WHERE url LIKE ? ORDER BY hop").all(like) as Array<
-      Record<string, string | number | null>
-    >;
+    db
+      .prepare(`SELECT requests.*, ${postDataSql()} AS body FROM requests WHERE url LIKE ? ORDER BY hop`)
+      .all(like) as Array<Record<string, string | number | null>>;
 
   it("records the site as ok and exits 0", () => {
     expect(result.code, result.stderr).toBe(0);
@@ -105,11 +107,20 @@ describe("capture", () => {
     expect(site).toEqual({ status: "ok", pages: 1 });
   });
 
+  it("keeps a long body once however many requests send it", () => {
+    const [again] = request("https://collect.big-body.test/upload?again=1");
+    expect(again?.body).toBe(request("https://collect.big-body.test/upload")[0]?.body);
+    expect(again?.post_data).toBeNull();
+    const bodies = db.prepare("SELECT length, sha256 FROM bodies").all();
+    expect(bodies).toEqual([{ length: 100_003, sha256: again?.post_data_sha256 }]);
+  });
+
   it("keeps a request body over 64 KiB whole", () => {
     const [upload] = request("https://collect.big-body.test/upload");
     expect(upload?.method).toBe("POST");
     expect(upload?.post_data_length).toBe(100_003);
-    expect(String(upload?.post_data).endsWith("END")).toBe(true);
+    expect(String(upload?.body).endsWith("END")).toBe(true);
+    expect(String(upload?.body).length).toBe(100_003);
     expect(upload?.initiator_type).toBe("script");
     expect(upload?.initiator_url).toBe("https://www.capture-lab.test/");
   });
@@ -117,10 +128,10 @@ describe("capture", () => {
   it("records beacons, image pixels and keepalive fetches with their types and bodies", () => {
     const [beacon] = request("https://beacon.vendor.test/b");
     expect(beacon?.resource_type).toBe("ping");
-    expect(beacon?.post_data).toBe('{"beacon":true}');
+    expect(beacon?.body).toBe('{"beacon":true}');
     expect(request("https://px.pixel-vendor.test/p.gif?id=img-1")[0]?.resource_type).toBe("image");
     const [keepalive] = request("https://keepalive.vendor.test/k");
-    expect(keepalive?.post_data).toBe("ka=1");
+    expect(keepalive?.body).toBe("ka=1");
   });
 
   it("records requests from a cross-site iframe and from a worker, by target", () => {
@@ -188,7 +199,7 @@ describe("capture", () => {
     }>;
     expect(events).toContainEqual({ kind: "dialog", detail: "alert: first dialog" });
     const [unload] = request("https://unload.vendor.test/bye");
-    expect(unload?.post_data).toBe("leaving");
+    expect(unload?.body).toBe("leaving");
   });
 
   it("records every request the fixture web answered", () => {

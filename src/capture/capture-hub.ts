@@ -1,5 +1,5 @@
 import type { CdpEvent, CdpPipe } from "../crawl/cdp.ts";
-import { withTimeout } from "../util/time.ts";
+import { sleep, withTimeout } from "../util/time.ts";
 import type { Collector, PageContext, TargetRef, TargetSetup } from "./collector.ts";
 import { CookieCollector } from "./cookies.ts";
 import { NetworkCollector, networkSetup } from "./network.ts";
@@ -128,6 +128,8 @@ export class SiteCapture {
   readonly context: PageContext;
   /** Set when a renderer of this site crashed during the current page. */
   rendererCrashed = false;
+  /** When this site's last request was seen (ms): how the crawler knows a page has stopped sending. */
+  lastRequestAt = 0;
 
   constructor(browserContextId: string, cdp: CdpPipe, targets: () => TargetRef[]) {
     this.context = {
@@ -145,7 +147,25 @@ export class SiteCapture {
 
   onEvent(event: CdpEvent, target: TargetRef): void {
     if (event.method === "Inspector.targetCrashed") this.rendererCrashed = true;
+    else if (event.method === "Network.requestWillBeSent" || event.method === "Network.webSocketCreated")
+      this.lastRequestAt = Date.now();
     for (const collector of this.collectors) collector.onEvent?.(event, target);
+  }
+
+  /**
+   * Resolves once no request has started for `quietMs` (counted from the call at the earliest), or
+   * after `maxMs`: requests a page sends as it is left show up within milliseconds, and a fixed wait
+   * on every page costs throughput.
+   */
+  async settle(quietMs: number, maxMs: number): Promise<void> {
+    const calledAt = Date.now();
+    const until = calledAt + maxMs;
+    for (;;) {
+      const quietFor = Date.now() - Math.max(this.lastRequestAt, calledAt);
+      const left = until - Date.now();
+      if (quietFor >= quietMs || left <= 0) return;
+      await sleep(Math.min(quietMs - quietFor, left));
+    }
   }
 
   /** Reads what leaving the page would destroy; call while it is still open. */

@@ -51,8 +51,9 @@ const CONSENT_WAIT_MS = 8000;
  * list would silently cost the site its subpages.
  */
 const READ_TIMEOUT_MS = 10_000;
-/** Time for requests sent while a page unloads to show up in the capture. */
+/** Time for requests sent while a page unloads to show up in the capture: at most, and without news. */
 const UNLOAD_GRACE_MS = 300;
+const UNLOAD_QUIET_MS = 80;
 
 // Headings and main text, without navigation, header, footer and asides: a menu item that says
 // "Mental health" must not make a home page a mental-health page. Bounded in the page.
@@ -348,9 +349,9 @@ async function visitPage(
   // first told it is hidden and being left, as a tab switch or close would, while it is still alive.
   if (!page.isClosed()) {
     await withTimeout(page.evaluate(SIMULATE_LEAVE), SMALL_STEP_MS, undefined);
-    await sleep(UNLOAD_GRACE_MS);
+    await capture.settle(UNLOAD_QUIET_MS, UNLOAD_GRACE_MS);
     await withTimeout(page.goto("about:blank", { timeout: SMALL_STEP_MS }), SMALL_STEP_MS + 500, null);
-    await sleep(UNLOAD_GRACE_MS);
+    await capture.settle(UNLOAD_QUIET_MS, UNLOAD_GRACE_MS);
   }
   await capture.finishPage(pageCapture);
   pageCapture.consent = { ...consent };

@@ -3,10 +3,12 @@
  * the first screen, one row per site, and per-site details with evidence. Reads only stored data:
  * findings as analysis wrote them, requests as captured (decoded again for display).
  */
+
 import type { ConsentRecord } from "../capture/types.ts";
 import { decodeRequest, decoderInput } from "../decode/index.ts";
 import type { Identifier } from "../decode/types.ts";
 import type { CrawlStore } from "../store/crawl-store.ts";
+import { postDataSql } from "../store/schema.ts";
 import { clip } from "../util/bound.ts";
 import { parseJson, parseStringArray } from "../util/json.ts";
 import { type PageAction, shorten, whatWasLearned } from "./learned.ts";
@@ -411,8 +413,8 @@ export async function loadSiteDetail(
       const evidence: EvidenceRequest[] = [];
       for (const id of evidenceIds.slice(0, options.evidencePerFinding)) {
         const request = await sql.get<RequestRow>(
-          `SELECT id, url, method, resource_type, status, sent_at, post_data, post_data_length, request_headers
-           FROM requests WHERE id = ?`,
+          `SELECT id, url, method, resource_type, status, sent_at, ${postDataSql()} AS post_data, post_data_length,
+             request_headers FROM requests WHERE id = ?`,
           [id],
         );
         if (request) evidence.push(evidenceOf(request, options.textLimit));

@@ -19,7 +19,8 @@ export interface PageAnalysis {
   sensitive: Classification;
 }
 
-import { MIGRATIONS, toPostgresDdl } from "./schema.ts";
+import { sha256Hex } from "../util/bound.ts";
+import { INLINE_BODY_LIMIT, MIGRATIONS, postDataSql, toPostgresDdl } from "./schema.ts";
 import { isPostgresUrl, PostgresSql, type Sql, SqliteSql, type SqlTransaction } from "./sql.ts";
 
 export const DB_FILE = "earshot.sqlite";
@@ -403,6 +404,17 @@ async function writeSiteIn(
     const pageId = Number(pageRow?.id);
     const requestIds: number[] = [];
     for (const r of page.requests) {
+      let postData = r.postData;
+      let postDataSha256 = r.postDataSha256;
+      if (postData !== null && postData.length > INLINE_BODY_LIMIT) {
+        // Keyed by the whole body's hash (already taken when the body was cut to its limit).
+        postDataSha256 ??= sha256Hex(postData);
+        await tx.run(
+          "INSERT INTO bodies (sha256, length, body) VALUES (?, ?, ?) ON CONFLICT (sha256) DO NOTHING",
+          [postDataSha256, r.postDataLength ?? postData.length, postData],
+        );
+        postData = null;
+      }
       const row = await tx.get<{ id: number }>(
         `INSERT INTO requests (site_id, page_id, request_id, hop, target_kind, frame_id, document_url, url, method,
            resource_type, request_headers, post_data, post_data_length, post_data_sha256, initiator_type, initiator_url,
@@ -421,9 +433,9 @@ async function writeSiteIn(
           r.method,
           r.resourceType,
           JSON.stringify(r.requestHeaders),
-          r.postData,
+          postData,
           r.postDataLength,
-          r.postDataSha256,
+          postDataSha256,
           r.initiatorType,
           r.initiatorUrl,
           r.initiatorStack,
@@ -541,7 +553,7 @@ async function insertFindings(
 
 async function loadPageFrom(db: Db, pageId: number, pageUrl: string): Promise<PageForAnalysis> {
   const rows = await db.all<Record<string, string | number | null>>(
-    "SELECT * FROM requests WHERE page_id = ? ORDER BY id",
+    `SELECT requests.*, ${postDataSql()} AS body FROM requests WHERE page_id = ? ORDER BY id`,
     [pageId],
   );
   const requests: CapturedRequest[] = rows.map((r) => ({
@@ -554,9 +566,13 @@ async function loadPageFrom(db: Db, pageId: number, pageUrl: string): Promise<Pa
     method: String(r.method),
     resourceType: String(r.resource_type),
     requestHeaders: parseObject(r.request_headers as string | null) ?? {},
-    postData: r.post_data as string | null,
+    postData: r.body as string | null,
     postDataLength: r.post_data_length as number | null,
-    postDataSha256: r.post_data_sha256 as string | null,
+    // Taken when the body was cut; one kept whole in `bodies` reads back as it was captured.
+    postDataSha256:
+      r.post_data_sha256 !== null && Number(r.post_data_length) > String(r.body ?? "").length
+        ? (r.post_data_sha256 as string)
+        : null,
     initiatorType: r.initiator_type as string | null,
     initiatorUrl: r.initiator_url as string | null,
     initiatorStack: r.initiator_stack as string | null,

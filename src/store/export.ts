@@ -7,6 +7,7 @@ import { decodeRequest, decoderInput } from "../decode/index.ts";
 import type { Identifier } from "../decode/types.ts";
 import { parseJson } from "../util/json.ts";
 import type { CrawlStore } from "./crawl-store.ts";
+import { postDataSql } from "./schema.ts";
 
 export const EXPORT_TABLES = [
   "sites",
@@ -88,7 +89,7 @@ export async function* exportRecords(
       const rows = sql.iterate<
         Record<string, string | number | null>
       >(`SELECT s.site, p.url AS page_url, r.url, r.method, r.resource_type, r.status, r.target_kind, r.initiator_url,
-             r.error, r.hop, r.sent_at, r.post_data_length, r.post_data, p.consent, p.variant
+             r.error, r.hop, r.sent_at, r.post_data_length, ${postDataSql("r")} AS post_data, p.consent, p.variant
            FROM requests r JOIN pages p ON p.id = r.page_id JOIN sites s ON s.id = r.site_id ORDER BY s.position, r.id`);
       for await (const r of rows) {
         const url = String(r.url);

@@ -3,6 +3,7 @@
  * browser's network panel and HAR tool. Earshot's own readings ride along as `_earshot` fields
  * (custom fields start with an underscore, as the spec allows).
  */
+
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { attributeRequest } from "../attribute/attribute-request.ts";
@@ -11,6 +12,7 @@ import { phaseOf } from "../decode/findings.ts";
 import { decodeRequest, decoderInput } from "../decode/index.ts";
 import { parseJson } from "../util/json.ts";
 import type { CrawlStore } from "./crawl-store.ts";
+import { postDataSql } from "./schema.ts";
 
 interface NameValue {
   name: string;
@@ -124,7 +126,7 @@ export async function pageHar(
   const consent = parseJson<ConsentRecord | null>(page.consent, null);
   const pageref = `page_${page.id}`;
   const rows = await sql.all<Record<string, string | number | null>>(
-    "SELECT * FROM requests WHERE page_id = ? ORDER BY id",
+    `SELECT requests.*, ${postDataSql()} AS body FROM requests WHERE page_id = ? ORDER BY id`,
     [pageId],
   );
   const entries: HarEntry[] = rows.map((r) => {
@@ -137,7 +139,7 @@ export async function pageHar(
     } catch {
       // Not a URL the WHATWG parser accepts: no query string.
     }
-    const postData = r.post_data as string | null;
+    const postData = r.body as string | null;
     const contentType =
       requestHeaders.find((h) => h.name.toLowerCase() === "content-type")?.value ??
       "application/octet-stream";

@@ -190,4 +190,20 @@ export const MIGRATIONS: string[] = [
   `
   ALTER TABLE pages ADD COLUMN variant TEXT;
   `,
+  // 8: long request bodies stored once, by the SHA-256 of the whole body (requests.post_data_sha256):
+  // a session recorder or batching endpoint sends the same large payload from page after page.
+  `
+  CREATE TABLE bodies (sha256 TEXT PRIMARY KEY, length INTEGER NOT NULL, body TEXT NOT NULL);
+  `,
 ];
+
+/** Request bodies longer than this are kept in `bodies`, once each, instead of in their request row. */
+export const INLINE_BODY_LIMIT = 2048;
+
+/**
+ * The request's body, wherever it is kept: an SQL expression over the requests table (or its alias).
+ * Read bodies through this, never `post_data` alone.
+ */
+export function postDataSql(requests = "requests"): string {
+  return `COALESCE(${requests}.post_data, (SELECT b.body FROM bodies b WHERE b.sha256 = ${requests}.post_data_sha256))`;
+}
