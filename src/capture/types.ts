@@ -97,6 +97,7 @@ export interface PageEvent {
     | "download_refused"
     | "renderer_crash"
     | "navigation_timeout"
+    | "unresponsive"
     | "blocked_navigation"
     | "limit_reached"
     | "interaction"
@@ -161,6 +162,7 @@ export type FailureReason =
   | "crash"
   | "not_html"
   | "blocked"
+  | "bad_response"
   | "error";
 
 export interface SiteResult {

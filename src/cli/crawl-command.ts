@@ -256,7 +256,8 @@ export async function crawlCommand(argv: string[], signal: AbortSignal): Promise
     }
     return { exitCode: outcome.interrupted ? 130 : 0 };
   } finally {
-    await store.close();
+    // A database that refused writes may refuse closing too; the first error is the one to report.
+    await store.close().catch(() => {});
   }
 }
 
@@ -328,6 +329,8 @@ function readSites(
     const parsed: ParsedList = parseSiteList(text, { allowPrivate });
     for (const bad of parsed.bad.slice(0, 20)) warn(`${listSource}:${bad.line}: ${bad.reason}: ${bad.text}`);
     if (parsed.bad.length > 20) warn(`${listSource}: ${parsed.bad.length - 20} more bad lines not shown`);
+    for (const look of parsed.lookalikes.slice(0, 20))
+      warn(`${listSource}:${look.line}: crawled, but ${look.reason}: ${look.text}`);
     if (parsed.sites.length === 0) {
       throw new UsageError(
         `no usable site in ${listSource} (${parsed.format} format, ${parsed.bad.length} bad line${parsed.bad.length === 1 ? "" : "s"})`,

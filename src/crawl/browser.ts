@@ -63,7 +63,7 @@ export interface LaunchOptions {
 /**
  * How every Earshot Chromium starts (the benchmark's bare Playwright loop uses them too, so that the
  * two are compared on equal terms): headless, no background traffic of its own, nothing of the
- * browser's own UI. Chromium 151+ pre-renders its address-bar popup in a renderer of its own for
+ * browser's own UI, bounded memory. Chromium 151+ pre-renders its address-bar popup in a renderer of its own for
  * every window, headless included (WebUIOmniboxPopup): one for each site's context, a cost for nothing.
  */
 export const CHROMIUM_FLAGS = [
@@ -90,6 +90,9 @@ export const CHROMIUM_FLAGS = [
   "--mute-audio",
   "--hide-scrollbars",
   "--window-size=1366,768",
+  // A page may use 1 GiB of JavaScript heap, not the default 4: a page that allocates without end
+  // crashes its renderer sooner, and a crawl's memory stays bounded.
+  "--js-flags=--max-old-space-size=1024",
 ];
 
 const PROFILE_PREFIX = "earshot-chromium-";
@@ -187,8 +190,16 @@ export class BrowserProcess {
 
   /** Closes Playwright's connection, kills the whole process group, removes the profile. */
   async close(): Promise<void> {
+    const wasAlive = !this.dead;
     this.dead = true;
     await withTimeout(this.playwright.close(), 3000, undefined);
+    if (wasAlive) {
+      // Asked to close, Chromium ends and reaps its own renderers; killed outright, they are left
+      // for PID 1 to reap, which a container without an init may never do.
+      await withTimeout(this.cdp.trySend("Browser.close"), 2000, undefined);
+      await waitForExit(this.process, 3000);
+    }
+    // Whatever is left of the process group (a hung browser, helpers of a crashed one) is killed.
     killTree(this.process);
     await waitForExit(this.process, 5000);
     rmSync(this.profileDir, { recursive: true, force: true, maxRetries: 3 });

@@ -2,7 +2,7 @@ import { analysePage } from "../analyze/analyze-page.ts";
 import type { TrackerDb } from "../attribute/tracker-db.ts";
 import { CaptureHub } from "../capture/capture-hub.ts";
 import type { FailureReason, SiteResult } from "../capture/types.ts";
-import type { CrawlStore, PageAnalysis, SiteRow } from "../store/crawl-store.ts";
+import { type CrawlStore, type PageAnalysis, type SiteRow, StoreWriteError } from "../store/crawl-store.ts";
 import { BrowserProcess, removeStaleProfiles } from "./browser.ts";
 import { siteDeadlineSec } from "./config.ts";
 import type { Identity } from "./identity.ts";
@@ -200,10 +200,14 @@ export async function runCrawl(
   store: CrawlStore,
   options: CrawlOptions,
   progress: Progress,
-  signal: AbortSignal,
+  callerSignal: AbortSignal,
   source?: SiteSource,
 ): Promise<CrawlOutcome> {
   removeStaleProfiles();
+  // The caller's Ctrl-C, or a failure nothing can survive (the database refusing writes, no browser
+  // starting): either way every worker stops and gives its site back.
+  const halt = new AbortController();
+  const signal = AbortSignal.any([callerSignal, halt.signal]);
   const sites = source ?? (await pendingSites(store, options.retryFailed));
   const outcome: CrawlOutcome = { crawled: 0, ok: 0, failed: 0, interrupted: false };
   const pool = new BrowserPool(options);
@@ -240,6 +244,8 @@ export async function runCrawl(
       try {
         const deadline = new Promise<never>((_, reject) => {
           timer = setTimeout(() => reject(new SiteDeadline()), siteDeadlineMs);
+          // A visit abandoned by Ctrl-C must not keep the process alive until its deadline.
+          timer.unref();
         });
         const result = await Promise.race([
           visitAllVariants(slot.browser, slot.hub, row, options, partial),
@@ -284,6 +290,11 @@ export async function runCrawl(
     };
   }
 
+  /** Returns a site in flight to be crawled later; a database that refuses this too keeps it `running`, which a rerun also picks up. */
+  async function giveBack(row: SiteRow): Promise<void> {
+    await sites.release(row).catch(() => {});
+  }
+
   async function worker(): Promise<void> {
     for (;;) {
       if (signal.aborted) return;
@@ -293,12 +304,13 @@ export async function runCrawl(
       try {
         result = await Promise.race([crawlOne(row), stopped.then(() => null)]);
       } catch (error) {
-        // Launching the browser itself failed: nothing else can work, stop the crawl.
-        await sites.release(row);
+        // The browser cannot start, or the database refuses writes: nothing else can work.
+        halt.abort();
+        await giveBack(row);
         throw error;
       }
       if (!result) {
-        await sites.release(row);
+        await giveBack(row);
         return;
       }
       // Analysis is a pure function of the capture; running it here fills the findings table as
@@ -318,7 +330,13 @@ export async function runCrawl(
           { trackerDb: options.trackerDb, identity: options.identity },
         ),
       );
-      await sites.finish(row, result, analysis);
+      try {
+        await sites.finish(row, result, analysis);
+      } catch (error) {
+        halt.abort();
+        await giveBack(row);
+        throw error;
+      }
       outcome.crawled++;
       if (result.status === "ok") outcome.ok++;
       else outcome.failed++;
@@ -329,12 +347,14 @@ export async function runCrawl(
   try {
     const workers = Array.from({ length: Math.max(1, options.concurrency) }, () => worker());
     const results = await Promise.allSettled(workers);
-    const failure = results.find((r): r is PromiseRejectedResult => r.status === "rejected");
-    if (failure && !signal.aborted) throw failure.reason;
+    // The first failure that stopped the crawl (a StoreWriteError rather than what it caused elsewhere).
+    const failures = results.flatMap((r) => (r.status === "rejected" ? [r.reason as unknown] : []));
+    const failure = failures.find((f) => f instanceof StoreWriteError) ?? failures[0];
+    if (failure !== undefined && !callerSignal.aborted) throw failure;
   } finally {
     progress.stop();
     await pool.closeAll();
   }
-  outcome.interrupted = signal.aborted;
+  outcome.interrupted = callerSignal.aborted;
   return outcome;
 }

@@ -10,6 +10,13 @@ export function classifyNavigationError(message: string): FailureReason {
   if (m.includes("ERR_TOO_MANY_REDIRECTS")) return "too_many_redirects";
   if (m.includes("DOWNLOAD IS STARTING") || m.includes("ERR_ABORTED")) return "not_html";
   if (/ERR_BLOCKED_BY|ERR_UNSAFE_|ERR_DISALLOWED_URL_SCHEME|ERR_INVALID_URL/.test(m)) return "blocked";
+  // The server answered, but with something no browser can use (bad encoding, lengths, headers).
+  if (
+    /ERR_CONTENT_DECODING_FAILED|ERR_CONTENT_LENGTH_MISMATCH|ERR_INCOMPLETE_CHUNKED_ENCODING|ERR_INVALID_CHUNKED_ENCODING|ERR_INVALID_HTTP_RESPONSE|ERR_RESPONSE_HEADERS_|ERR_INVALID_RESPONSE/.test(
+      m,
+    )
+  )
+    return "bad_response";
   if (
     /ERR_CONNECTION_|ERR_EMPTY_RESPONSE|ERR_ADDRESS_|ERR_TUNNEL_CONNECTION_FAILED|ERR_PROXY_|ERR_NETWORK_|ERR_INTERNET_DISCONNECTED|ERR_INVALID_HTTP_RESPONSE|ERR_RESPONSE_HEADERS|ERR_INVALID_RESPONSE|ERR_HTTP2_|ERR_SOCKET_/.test(
       m,

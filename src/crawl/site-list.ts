@@ -1,5 +1,5 @@
 import { isIP } from "node:net";
-import { domainToASCII } from "node:url";
+import { domainToASCII, domainToUnicode } from "node:url";
 
 /** One site to crawl, as the list named it. */
 export interface SiteEntry {
@@ -24,6 +24,8 @@ export interface ParsedList {
   sites: SiteEntry[];
   bad: BadLine[];
   duplicates: number;
+  /** Sites kept but worth a look: names mixing alphabets, as look-alikes of other domains do. */
+  lookalikes: BadLine[];
 }
 
 export interface ParseOptions {
@@ -42,7 +44,7 @@ export function parseSiteList(text: string, options: ParseOptions = {}): ParsedL
     : /^\s*\d+\s*,\s*[^,\s]+\s*$/.test(firstContent)
       ? "tranco"
       : "plain";
-  const result: ParsedList = { format, sites: [], bad: [], duplicates: 0 };
+  const result: ParsedList = { format, sites: [], bad: [], duplicates: 0, lookalikes: [] };
   const seen = new Set<string>();
   let headerSkipped = false;
   lines.forEach((raw, index) => {
@@ -85,8 +87,30 @@ export function parseSiteList(text: string, options: ParseOptions = {}): ParsedL
     }
     seen.add(entry.site);
     result.sites.push({ ...entry, rank });
+    const mixed = mixedScripts(entry.site);
+    if (mixed)
+      result.lookalikes.push({ line: lineNo, text: printable(domainToUnicode(entry.site)), reason: mixed });
   });
   return result;
+}
+
+const SCRIPTS: Array<[string, RegExp]> = [
+  ["Latin", /\p{Script=Latin}/u],
+  ["Cyrillic", /\p{Script=Cyrillic}/u],
+  ["Greek", /\p{Script=Greek}/u],
+  ["Armenian", /\p{Script=Armenian}/u],
+];
+
+/**
+ * Names a label that mixes alphabets (Latin "p" beside Cyrillic "а" in "pаypal"), the mark of a
+ * homograph; null for ordinary names. Such a site is crawled as listed, under its punycode name.
+ */
+export function mixedScripts(asciiHost: string): string | null {
+  for (const label of domainToUnicode(asciiHost).split(".")) {
+    const found = SCRIPTS.filter(([, pattern]) => pattern.test(label)).map(([name]) => name);
+    if (found.length > 1) return `mixes ${found.join(" and ")} letters in "${label}" (a possible look-alike)`;
+  }
+  return null;
 }
 
 function firstCsvField(line: string): string {

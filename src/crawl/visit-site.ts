@@ -43,6 +43,7 @@ export interface VisitProgress {
 }
 
 const SMALL_STEP_MS = 3000;
+const UNANSWERED = Symbol("unanswered");
 /** How long to wait for autoconsent to finish accepting or rejecting a banner it found. */
 const CONSENT_WAIT_MS = 8000;
 /**
@@ -285,8 +286,16 @@ async function visitPage(
   }
   // The document may have answered even when `load` never came: keep its status.
   if (httpStatus === null) httpStatus = documentStatus(capture, url);
+  // Headers came but the body could not be used (bad encoding, wrong length): Chromium fails the
+  // document's request yet leaves the navigation waiting for a load that never comes.
+  const documentError = capture.network.pendingDocument(url)?.error ?? null;
+  if (status === "timeout" && documentError && /net::ERR_/.test(documentError)) {
+    status = "failed";
+    error = errorDetail(documentError);
+  }
 
   let title: string | null = null;
+  let unresponsive = false;
   let content: PageText = { headings: [], description: null, text: "" };
   let links: PageLink[] = [];
   let finalUrl = page.isClosed() ? url : page.url();
@@ -301,7 +310,25 @@ async function visitPage(
       while (consent.choiceAt === null && Date.now() < until) await sleep(200);
       if (consent.choiceAt !== null) await sleep(Math.max(options.dwellMs, 1000));
     }
-    title = clip(await withTimeout(page.title(), READ_TIMEOUT_MS, null), LIMITS.title);
+    // A rejection (the page navigated away meanwhile) is an answer; only silence is unresponsive.
+    const read = await withTimeout(
+      page.title().catch(() => null),
+      READ_TIMEOUT_MS,
+      UNANSWERED,
+    );
+    finalUrl = page.url();
+    if (read === UNANSWERED) {
+      // A page that does not answer a read (a busy loop, a dialog storm) would not answer the next
+      // ones either: skip them, and interaction, rather than wait for each in turn.
+      unresponsive = true;
+      events.push({
+        kind: "unresponsive",
+        detail: `page did not answer for ${READ_TIMEOUT_MS / 1000}s`,
+        at: Date.now(),
+      });
+    } else title = clip(read, LIMITS.title);
+  }
+  if (!unresponsive && status !== "failed" && status !== "crashed" && !nothingLoaded && !page.isClosed()) {
     content = sanitiseText(await withTimeout(page.evaluate(READ_TEXT), READ_TIMEOUT_MS, null));
     finalUrl = page.url();
     if (depth === 0 && options.pagesPerSite > 1) {
@@ -320,7 +347,13 @@ async function visitPage(
       );
     }
   }
-  if (options.interact && (status === "ok" || status === "timeout") && !nothingLoaded && !page.isClosed()) {
+  if (
+    options.interact &&
+    !unresponsive &&
+    (status === "ok" || status === "timeout") &&
+    !nothingLoaded &&
+    !page.isClosed()
+  ) {
     await interact(page, options.identity, options.timeoutMs, events);
   }
   if (capture.rendererCrashed && status === "ok") status = "crashed";
@@ -348,7 +381,7 @@ async function visitPage(
   // Chromium does not report requests sent by a document it is already unloading, so the page is
   // first told it is hidden and being left, as a tab switch or close would, while it is still alive.
   if (!page.isClosed()) {
-    await withTimeout(page.evaluate(SIMULATE_LEAVE), SMALL_STEP_MS, undefined);
+    if (!unresponsive) await withTimeout(page.evaluate(SIMULATE_LEAVE), SMALL_STEP_MS, undefined);
     await capture.settle(UNLOAD_QUIET_MS, UNLOAD_GRACE_MS);
     await withTimeout(page.goto("about:blank", { timeout: SMALL_STEP_MS }), SMALL_STEP_MS + 500, null);
     await capture.settle(UNLOAD_QUIET_MS, UNLOAD_GRACE_MS);

@@ -12,8 +12,11 @@ export interface FixtureRequest {
 
 export interface FixtureResponse {
   status?: number;
-  headers?: Record<string, string>;
+  /** A list of values sends the header once per value. */
+  headers?: Record<string, string | string[]>;
   body?: string | Buffer;
+  /** Send the body exactly as given, even where the headers say it is encoded (a broken server). */
+  raw?: boolean;
   /** Answer after this long. */
   delayMs?: number;
   /** Never answer (until the fixture web stops). */
@@ -124,7 +127,7 @@ export class FixtureWeb {
         "content-type": isHtml ? "text/html; charset=utf-8" : "text/plain",
         ...(response.headers ?? {}),
       },
-      body: response.body ?? "",
+      ...(response.raw ? { rawBody: Buffer.from(response.body ?? "") } : { body: response.body ?? "" }),
     };
   }
 }

@@ -77,6 +77,33 @@ const CRAWLS_DDL = `
  * One crawl's database: a SQLite file in the crawl directory, or a schema in a PostgreSQL database
  * shared by a fleet of workers. The same tables and queries on both (`schema.ts`, `sql.ts`).
  */
+/**
+ * The crawl's database refused a write (disk full, read-only, locked, I/O error). Nothing more can be
+ * recorded, so the crawl stops; everything recorded before stays, and rerunning resumes.
+ */
+export class StoreWriteError extends Error {
+  constructor(
+    readonly where: string,
+    override readonly cause: unknown,
+  ) {
+    super(`cannot write to ${where}: ${describeWriteError(cause)}`);
+  }
+}
+
+function describeWriteError(error: unknown): string {
+  const code = String((error as { code?: unknown }).code ?? "");
+  const message = error instanceof Error ? (error.message.split("\n")[0] ?? "") : String(error);
+  if (code === "SQLITE_FULL" || code === "53100" || /ENOSPC|disk is full|no space left/i.test(message))
+    return `the disk is full (${code || message}); free some space`;
+  if (code.startsWith("SQLITE_READONLY") || code === "25006" || /read-?only/i.test(message))
+    return `the database is read-only (${code || message}); make it writable`;
+  if (code.startsWith("SQLITE_BUSY") || code.startsWith("SQLITE_LOCKED"))
+    return `the database is locked by another program (${code}); close it`;
+  if (code.startsWith("SQLITE_IOERR") || /EIO\b/.test(message))
+    return `input/output error (${code || message}); check the disk`;
+  return `${message.slice(0, 200)}${code ? ` (${code})` : ""}`;
+}
+
 export class CrawlStore {
   private constructor(
     readonly sql: Sql,
@@ -253,11 +280,29 @@ export class CrawlStore {
   }
 
   async markRunning(siteId: number): Promise<void> {
-    await this.sql.run(
-      "UPDATE sites SET status = 'running', attempts = attempts + 1, started_at = ? WHERE id = ?",
-      [Date.now(), siteId],
+    await this.writing(() =>
+      this.sql.run(
+        "UPDATE sites SET status = 'running', attempts = attempts + 1, started_at = ? WHERE id = ?",
+        [Date.now(), siteId],
+      ),
     );
   }
+
+  /** Runs a write the crawl depends on; a refusal becomes a StoreWriteError naming the cause. */
+  private async writing<T>(write: () => Promise<T>): Promise<T> {
+    try {
+      return await write();
+    } catch (error) {
+      if (error instanceof StoreWriteError) throw error;
+      throw new StoreWriteError(this.path, error);
+    }
+  }
+
+  /**
+   * For the hostile-web tests: after this many sites the connection turns read-only (SQLite's own
+   * `query_only`), as a database does when its disk is remounted read-only under a running crawl.
+   */
+  private readOnlyAfter = Number(process.env.EARSHOT_TEST_READ_ONLY_AFTER ?? Number.NaN);
 
   /** Returns a site to the queue (the crawl was interrupted while it was in flight). */
   async markPending(siteId: number): Promise<void> {
@@ -275,10 +320,14 @@ export class CrawlStore {
     analysis: PageAnalysis[] = [],
     alsoInTransaction?: (tx: SqlTransaction) => Promise<void>,
   ): Promise<void> {
-    await this.sql.transaction(async (tx) => {
-      await writeSiteIn(tx, siteId, result, analysis);
-      if (alsoInTransaction) await alsoInTransaction(tx);
-    });
+    if (this.readOnlyAfter-- === 0 && this.sql.dialect === "sqlite")
+      await this.sql.exec("PRAGMA query_only = ON");
+    await this.writing(() =>
+      this.sql.transaction(async (tx) => {
+        await writeSiteIn(tx, siteId, result, analysis);
+        if (alsoInTransaction) await alsoInTransaction(tx);
+      }),
+    );
   }
 
   /** Replaces the findings of every page (analysis run again over the stored capture). */

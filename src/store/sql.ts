@@ -124,13 +124,19 @@ export class SqliteSql implements Sql {
       iterate: (sql, params) => this.syncIterate(sql, params),
       exec: async (script) => void this.db.exec(script),
     };
-    this.db.exec("BEGIN IMMEDIATE");
     try {
+      // Inside the try: a database that refuses to begin (read-only, full, locked) must still
+      // release the statements waiting for this transaction.
+      this.db.exec("BEGIN IMMEDIATE");
       const result = await fn(tx);
       this.db.exec("COMMIT");
       return result;
     } catch (error) {
-      if (this.db.inTransaction) this.db.exec("ROLLBACK");
+      try {
+        if (this.db.inTransaction) this.db.exec("ROLLBACK");
+      } catch {
+        // SQLite rolls back by itself when it cannot; the first error is the one to report.
+      }
       throw error;
     } finally {
       this.txDone = null;
