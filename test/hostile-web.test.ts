@@ -193,10 +193,11 @@ describe("a crawl through the hostile web", () => {
   });
 
   it("keeps memory bounded and the healthy sites on time", () => {
-    // A renderer may hold 1 GiB of JavaScript heap before it is stopped (--js-flags); all together,
-    // four sites at once, the crawl stays well under 4 GiB.
+    // A renderer may hold 1 GiB of JavaScript heap before it is stopped (--js-flags; Chromium's own
+    // limit is 4 GiB); with a 20 MB page and the memory hog among four sites at once, the whole
+    // crawl measured 2.7-3.5 GiB.
     expect(peakMemory).toBeGreaterThan(0);
-    expect(peakMemory).toBeLessThan(4 * 1024 ** 3);
+    expect(peakMemory).toBeLessThan(5 * 1024 ** 3);
     for (const row of rows().filter((r) => HEALTHY_SITES.includes(r.site))) {
       // Two pages with 1 s dwell each; the hostile sites' 10 s timeouts must not add to them.
       expect(row.finished_at - row.started_at, row.site).toBeLessThan(20_000);
