@@ -312,3 +312,64 @@ describe("vendor decoders on recorded request shapes", () => {
     expect(DECODERS.length).toBeGreaterThanOrEqual(18);
   });
 });
+
+describe("session-replay services", () => {
+  it("recognise each service's recorder script and recordings, with project and visitor", () => {
+    const cases: Array<[string, string | null, string, string[], string | null]> = [
+      ["https://edge.fullstory.com/s/fs.js", null, "fullstory", [], null],
+      [
+        "https://rs.fullstory.com/rec/bundle/v2?OrgId=o-1ABC&UserId=5723948&Seq=3",
+        '{"Evts":[]}',
+        "fullstory",
+        ["o-1ABC"],
+        "5723948",
+      ],
+      [
+        "https://r.lr-ingest.io/i?a=abc123%2Fshop&r=6-92f8a1&t=1",
+        "binary",
+        "logrocket",
+        ["abc123/shop"],
+        "6-92f8a1",
+      ],
+      [
+        "https://cdn.mouseflow.com/projects/0a1b2c3d-aaaa-bbbb-cccc-0123456789ab.js",
+        null,
+        "mouseflow",
+        ["0a1b2c3d-aaaa-bbbb-cccc-0123456789ab"],
+        null,
+      ],
+      [
+        "https://o2.mouseflow.com/websites/0a1b2c3d-aaaa-bbbb-cccc-0123456789ab/recordings?visitor=v-778899",
+        "x",
+        "mouseflow",
+        ["0a1b2c3d-aaaa-bbbb-cccc-0123456789ab"],
+        "v-778899",
+      ],
+      [
+        "https://web-writer.eu.smartlook.cloud/v2/write?key=a8c7e6&uid=u-4455667788",
+        "[]",
+        "smartlook",
+        ["a8c7e6"],
+        "u-4455667788",
+      ],
+      [
+        "https://mc.yandex.ru/webvisor/90123456?wv-type=3&browser-info=ti:10:u:1795900000123456:t:Shop",
+        "wv",
+        "yandex-webvisor",
+        ["90123456"],
+        "1795900000123456",
+      ],
+      ["https://ingest.quantummetric.com/horizon/acmebank", "{}", "quantum-metric", ["acmebank"], null],
+    ];
+    for (const [url, body, vendor, projects, visitor] of cases) {
+      const b = decode(url, body);
+      expect(b?.vendor, url).toBe(vendor);
+      expect(b?.pixelIds, url).toEqual(projects);
+      expect(b?.kind, url).toBe(body === null ? "loader" : "beacon");
+      if (body !== null) expect(b?.events, url).toEqual(["session_recording"]);
+      expect(b?.identifiers[0]?.value ?? null, url).toBe(visitor);
+    }
+    // Other requests to the same hosts are not recordings.
+    expect(decode("https://www.fullstory.com/pricing")).toBeNull();
+  });
+});

@@ -1,6 +1,7 @@
 import { classifyPage } from "../classify/sensitive.ts";
 import { type AnalysisOptions, findingsForPage, type PageForAnalysis } from "../decode/findings.ts";
 import type { PageAnalysis } from "../store/crawl-store.ts";
+import { addFingerprintingFindings } from "./fingerprinting.ts";
 
 /**
  * Everything derived from one page's capture: who received what (attribution, decoders, leaks) and
@@ -8,7 +9,7 @@ import type { PageAnalysis } from "../store/crawl-store.ts";
  */
 export function analysePage(page: PageForAnalysis, options: AnalysisOptions = {}): PageAnalysis {
   return {
-    findings: findingsForPage(page, options),
+    findings: addFingerprintingFindings(findingsForPage(page, options), page, options.trackerDb ?? null),
     sensitive: classifyPage({
       url: page.pageUrl,
       title: page.title,

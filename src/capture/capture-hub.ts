@@ -2,12 +2,13 @@ import type { CdpEvent, CdpPipe } from "../crawl/cdp.ts";
 import { sleep, withTimeout } from "../util/time.ts";
 import type { Collector, PageContext, TargetRef, TargetSetup } from "./collector.ts";
 import { CookieCollector } from "./cookies.ts";
+import { FingerprintCollector, fingerprintSetup } from "./fingerprinting.ts";
 import { NetworkCollector, networkSetup } from "./network.ts";
 import { StorageCollector } from "./storage.ts";
 import type { PageCapture, TargetKind } from "./types.ts";
 
 /** Every kind of capture's per-target setup; a new collector that needs one adds it here. */
-const TARGET_SETUPS: TargetSetup[] = [networkSetup];
+const TARGET_SETUPS: TargetSetup[] = [networkSetup, fingerprintSetup];
 
 const COMMAND_TIMEOUT_MS = 5000;
 
@@ -142,7 +143,12 @@ export class SiteCapture {
     };
     this.network = new NetworkCollector(this.context);
     // Order matters: cookies read the Set-Cookie origins the network collector gathered.
-    this.collectors = [this.network, new CookieCollector(this.network), new StorageCollector()];
+    this.collectors = [
+      this.network,
+      new CookieCollector(this.network),
+      new StorageCollector(),
+      new FingerprintCollector(),
+    ];
   }
 
   onEvent(event: CdpEvent, target: TargetRef): void {

@@ -1,3 +1,4 @@
+import type { ScriptFacts } from "./fingerprint-script.ts";
 /**
  * What a crawl records. These records are the source of truth: attribution, decoding and
  * classification are pure functions over them, so an old crawl can be re-analysed without re-crawling.
@@ -148,6 +149,8 @@ export interface PageCapture {
   storage: StorageItem[];
   webSockets: CapturedWebSocket[];
   events: PageEvent[];
+  /** What each script did with fingerprintable APIs (absent in crawls made before it was captured). */
+  scripts?: PageScriptFacts[];
 }
 
 /** Why a site failed, in a small vocabulary a user can count by (see the contract). */
@@ -176,3 +179,6 @@ export interface SiteResult {
   startedAt: number;
   endedAt: number;
 }
+
+/** One script's use of fingerprintable APIs in one document (or worker) of a page. */
+export type PageScriptFacts = ScriptFacts & { documentUrl: string };

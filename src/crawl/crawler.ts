@@ -326,6 +326,7 @@ export async function runCrawl(
             requests: p.requests,
             cookies: p.cookies,
             storage: p.storage,
+            scripts: p.scripts ?? [],
           },
           { trackerDb: options.trackerDb, identity: options.identity },
         ),

@@ -5,6 +5,7 @@ import type {
   CapturedCookie,
   CapturedRequest,
   ConsentRecord,
+  PageScriptFacts,
   PageText,
   StorageItem,
 } from "../capture/types.ts";
@@ -25,6 +26,8 @@ export interface PageForAnalysis {
   requests: CapturedRequest[];
   cookies: CapturedCookie[];
   storage: StorageItem[];
+  /** What each script did with fingerprintable APIs (absent for crawls made before it was captured). */
+  scripts?: PageScriptFacts[];
 }
 
 export type Phase = "before_consent" | "after_consent" | "no_consent_prompt";
@@ -71,6 +74,12 @@ const ORDER: DataShared[] = [
   "address",
   "custom_data",
 ];
+
+/** Data shared, each once, in the vocabulary's order. */
+export function inVocabularyOrder(shared: Iterable<DataShared>): DataShared[] {
+  const set = new Set(shared);
+  return ORDER.filter((s) => set.has(s));
+}
 
 function cookieHeaderNames(headers: Record<string, string>): Array<{ name: string; value: string }> {
   const header = headers.cookie;
@@ -244,7 +253,7 @@ export function findingsForPage(page: PageForAnalysis, options: AnalysisOptions 
       if (!finding.leaks.some((l) => l.field === leak.field && l.encoding === leak.encoding))
         finding.leaks.push(leak);
     }
-    finding.dataShared = ORDER.filter((s) => shared.has(s));
+    finding.dataShared = inVocabularyOrder(shared);
     for (const id of beacon?.pixelIds ?? []) if (!finding.pixelIds.includes(id)) finding.pixelIds.push(id);
     for (const e of beacon?.events ?? []) if (!finding.events.includes(e)) finding.events.push(e);
     for (const id of identifiers) {

@@ -1,18 +1,24 @@
 import type { Beacon, Decoder, DecoderInput } from "./types.ts";
 import { criteo } from "./vendors/criteo.ts";
+import { fullstory } from "./vendors/fullstory.ts";
 import { floodlight, googleAds } from "./vendors/google-ads.ts";
 import { ga4, googleTagLoader, universalAnalytics } from "./vendors/google-analytics.ts";
 import { hotjar } from "./vendors/hotjar.ts";
 import { linkedin } from "./vendors/linkedin.ts";
+import { logrocket } from "./vendors/logrocket.ts";
 import { matomo } from "./vendors/matomo.ts";
 import { meta } from "./vendors/meta.ts";
 import { microsoftClarity, microsoftUet } from "./vendors/microsoft.ts";
+import { mouseflow } from "./vendors/mouseflow.ts";
 import { pinterest } from "./vendors/pinterest.ts";
+import { quantumMetric } from "./vendors/quantum-metric.ts";
 import { reddit } from "./vendors/reddit.ts";
 import { segment } from "./vendors/segment.ts";
+import { smartlook } from "./vendors/smartlook.ts";
 import { snap } from "./vendors/snap.ts";
 import { tiktok } from "./vendors/tiktok.ts";
 import { x } from "./vendors/x.ts";
+import { yandexWebvisor } from "./vendors/yandex-metrica.ts";
 
 /** Every vendor decoder, tried in order; the first that recognises a request decodes it. Add a vendor here. */
 export const DECODERS: readonly Decoder[] = [
@@ -34,6 +40,13 @@ export const DECODERS: readonly Decoder[] = [
   hotjar,
   segment,
   matomo,
+  // Session-replay services (Hotjar and Microsoft Clarity above).
+  fullstory,
+  logrocket,
+  mouseflow,
+  smartlook,
+  yandexWebvisor,
+  quantumMetric,
 ];
 
 /** Decodes one request with the first decoder that knows it; null when none does. Never throws. */

@@ -78,6 +78,8 @@ export function whatWasLearned(
     if (id.source === "cookie") learned.push(`your browser ID ${value} (cookie ${id.name})`);
     else if (id.source === "storage") learned.push(`your browser ID ${value} (stored as ${id.name})`);
     else if (id.source === "url") learned.push(`an ID from the page address ${value} (${id.name})`);
+    else if (/fingerprint|WebRTC/.test(id.name))
+      learned.push(`a ${id.name} of your browser, made by ${shorten(id.value, 60)}`);
     else learned.push(`an ID made for this visit ${value} (${id.name})`);
   }
   if (idCount > 3) learned.push(`${idCount - 3} more identifiers`);

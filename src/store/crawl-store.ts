@@ -1,10 +1,12 @@
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import Database from "better-sqlite3";
+import type { ScriptFacts } from "../capture/fingerprint-script.ts";
 import type {
   CapturedCookie,
   CapturedRequest,
   ConsentRecord,
+  PageScriptFacts,
   SiteResult,
   StorageItem,
   TargetKind,
@@ -12,6 +14,7 @@ import type {
 import type { Classification } from "../classify/sensitive.ts";
 import type { SiteEntry } from "../crawl/site-list.ts";
 import type { Finding, PageForAnalysis } from "../decode/findings.ts";
+import { parseJson } from "../util/json.ts";
 
 /** What analysis derived from one page: its findings and its sensitive categories. */
 export interface PageAnalysis {
@@ -414,7 +417,7 @@ async function writeSiteIn(
   result: SiteResult,
   analysis: PageAnalysis[],
 ): Promise<void> {
-  for (const table of ["page_events", "storage_items", "cookies", "requests", "findings"]) {
+  for (const table of ["page_events", "storage_items", "cookies", "requests", "findings", "script_facts"]) {
     await tx.run(`DELETE FROM ${table} WHERE site_id = ?`, [siteId]);
   }
   await tx.run(
@@ -542,6 +545,13 @@ async function writeSiteIn(
         );
       }
     }
+    for (const f of page.scripts ?? []) {
+      const { documentUrl, script, ...facts } = f;
+      await tx.run(
+        "INSERT INTO script_facts (site_id, page_id, document_url, script_url, facts) VALUES (?, ?, ?, ?, ?)",
+        [siteId, pageId, documentUrl, script, JSON.stringify(facts)],
+      );
+    }
     for (const e of page.events) {
       await tx.run("INSERT INTO page_events (site_id, page_id, kind, detail, at) VALUES (?, ?, ?, ?, ?)", [
         siteId,
@@ -660,6 +670,15 @@ async function loadPageFrom(db: Db, pageId: number, pageUrl: string): Promise<Pa
     `SELECT origin, kind, key, value, value_length AS "valueLength" FROM storage_items WHERE page_id = ? ORDER BY id`,
     [pageId],
   );
+  const scripts = (
+    await db.all<{ document_url: string; script_url: string; facts: string }>(
+      "SELECT document_url, script_url, facts FROM script_facts WHERE page_id = ? ORDER BY id",
+      [pageId],
+    )
+  ).flatMap((r): PageScriptFacts[] => {
+    const facts = parseJson<Omit<ScriptFacts, "script"> | null>(r.facts, null);
+    return facts ? [{ ...facts, script: r.script_url, documentUrl: r.document_url }] : [];
+  });
   const row = await db.get<{
     title: string | null;
     headings: string;
@@ -687,6 +706,7 @@ async function loadPageFrom(db: Db, pageId: number, pageUrl: string): Promise<Pa
     requests,
     cookies,
     storage,
+    scripts,
   };
 }
 

@@ -195,6 +195,19 @@ export const MIGRATIONS: string[] = [
   `
   CREATE TABLE bodies (sha256 TEXT PRIMARY KEY, length INTEGER NOT NULL, body TEXT NOT NULL);
   `,
+  // 9: what each script did with fingerprintable APIs (canvas, fonts, WebGL, audio, WebRTC,
+  // navigator, screen), per document: the facts the fingerprinting heuristics are computed from.
+  `
+  CREATE TABLE script_facts (
+    id INTEGER PRIMARY KEY,
+    site_id INTEGER NOT NULL REFERENCES sites(id),
+    page_id INTEGER NOT NULL REFERENCES pages(id),
+    document_url TEXT NOT NULL,
+    script_url TEXT NOT NULL,
+    facts TEXT NOT NULL                      -- JSON ScriptFacts
+  );
+  CREATE INDEX script_facts_page ON script_facts(page_id);
+  `,
 ];
 
 /** Request bodies longer than this are kept in `bodies`, once each, instead of in their request row. */

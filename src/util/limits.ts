@@ -19,4 +19,6 @@ export const LIMITS = {
   pageText: 8000,
   headings: 60,
   headingText: 200,
+  /** Scripts whose fingerprintable API use is recorded, per document. */
+  fingerprintScripts: 50,
 } as const;

@@ -1,0 +1,43 @@
+import { addUnique, detail, hostIs, identify, newBeacon, parseJson, share } from "./params.ts";
+import type { Beacon, Decoder, DecoderInput } from "./types.ts";
+
+/**
+ * What tells one session-replay service's requests apart: its hosts, the path of its recorder
+ * script, the path its recordings are sent to, and where the project (and the visitor) are named.
+ * A recording request carries the event `session_recording`; whatever was typed into the page may
+ * travel in it, which the leak search then finds (and marks as key-logged when sent before submit).
+ */
+export interface RecorderShape {
+  hosts: string[];
+  loader: RegExp;
+  data: RegExp;
+  /** The site's project, organisation or counter ID. */
+  project(url: URL, body: unknown): string | null | undefined;
+  /** The visitor's ID and the cookie the service keeps it in, when it is sent. */
+  visitor?(url: URL, body: unknown): { param: string; value: string | null | undefined; cookie?: string };
+}
+
+export function sessionRecorder(
+  names: { id: string; entity: string; tracker: string },
+  shape: RecorderShape,
+): Decoder {
+  return {
+    ...names,
+    decode(input: DecoderInput): Beacon | null {
+      const { url } = input;
+      if (!hostIs(url, ...shape.hosts)) return null;
+      const isLoader = shape.loader.test(url.pathname);
+      if (!isLoader && !shape.data.test(url.pathname)) return null;
+      const body = parseJson(input.body);
+      const beacon = newBeacon(this, isLoader ? "loader" : "beacon");
+      addUnique(beacon.pixelIds, shape.project(url, body) ?? null);
+      if (isLoader) return beacon;
+      addUnique(beacon.events, "session_recording");
+      const visitor = shape.visitor?.(url, body);
+      if (visitor) identify(beacon, visitor.param, visitor.value, visitor.cookie);
+      share(beacon, "custom_data");
+      detail(beacon, "bodyLength", String(input.body?.length ?? 0));
+      return beacon;
+    },
+  };
+}

@@ -1,0 +1,133 @@
+/**
+ * Issue 9: fingerprinting scripts found by the published heuristics, in the page, a cross-site
+ * frame and a worker, each with its company; a chart is not fingerprinting; the page cannot tell.
+ */
+import type Database from "better-sqlite3";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { FixtureWeb } from "../src/fixture-web/server.ts";
+import { FINGERPRINTING_SITES, fingerprintingWeb, RECORDED_SITE } from "./fixtures/fingerprinting-web.ts";
+import { crawlArgs, openDb, runEarshot, startWeb, tempDir } from "./helpers.ts";
+
+describe("fingerprinting", () => {
+  let web: FixtureWeb;
+  let db: Database.Database;
+  const out = tempDir();
+
+  beforeAll(async () => {
+    web = await startWeb(fingerprintingWeb());
+    const result = await runEarshot([
+      "crawl",
+      ...FINGERPRINTING_SITES,
+      ...crawlArgs(web, out, ["--pages-per-site", "1", "--dwell", "2", "--timeout", "20"]),
+    ]);
+    expect(result.code, result.stderr).toBe(0);
+    db = openDb(out);
+  }, 180_000);
+
+  afterAll(async () => {
+    db?.close();
+    await web?.stop();
+  });
+
+  /** Fingerprints found on a site's pages: company, technique and the script that made it. */
+  const fingerprints = (site: string) =>
+    (
+      db
+        .prepare(
+          "SELECT f.entity, f.identifiers, f.data_shared FROM findings f JOIN sites s ON s.id = f.site_id WHERE s.site = ?",
+        )
+        .all(site) as Array<{ entity: string; identifiers: string; data_shared: string }>
+    ).flatMap((f) =>
+      (JSON.parse(f.identifiers) as Array<{ name: string; source: string; value: string }>)
+        .filter((i) => i.source === "generated")
+        .map((i) => ({
+          entity: f.entity,
+          technique: i.name,
+          script: i.value,
+          shared: JSON.parse(f.data_shared),
+        })),
+    );
+
+  it("names each fingerprinting script, its technique and its company", () => {
+    const found = fingerprints("www.fp-shop.test")
+      .map((f) => `${f.entity} | ${f.technique} | ${f.script}`)
+      .sort();
+    expect(found).toEqual(
+      [
+        "ThreatMetrix | canvas fingerprint | https://h.online-metrix.net/fp/tags.js",
+        // In a cross-site frame, a renderer of its own.
+        "ThreatMetrix | canvas fingerprint | https://h.online-metrix.net/fp/frame.js",
+        "iovation | font fingerprint (canvas) | https://mpsnare.iesnare.com/snare.js",
+        "Sift Science | audio fingerprint | https://cdn.siftscience.com/s.js",
+        "PerimeterX | local IP address (WebRTC) | https://collector-px.pxi.pub/main.js",
+        // The site's own worker, on an OffscreenCanvas.
+        "fp-shop.test | canvas fingerprint | https://www.fp-shop.test/fp-worker.js",
+      ].sort(),
+    );
+    for (const f of fingerprints("www.fp-shop.test")) expect(f.shared).toContain("unique_id");
+  });
+
+  it("does not take a chart for a fingerprint, though it records what the chart did", () => {
+    expect(fingerprints("www.plain-chart.test")).toEqual([]);
+    const facts = db
+      .prepare(
+        "SELECT sf.script_url, sf.facts FROM script_facts sf JOIN sites s ON s.id = sf.site_id WHERE s.site = 'www.plain-chart.test'",
+      )
+      .all() as Array<{ script_url: string; facts: string }>;
+    const chart = facts.find((f) => f.script_url === "https://www.plain-chart.test/");
+    expect(chart).toBeDefined();
+    const reads = (
+      JSON.parse(String(chart?.facts)) as { canvasReads: Array<{ width: number; interactive: boolean }> }
+    ).canvasReads;
+    expect(reads).toEqual([expect.objectContaining({ width: 400, interactive: true })]);
+  });
+
+  it("is invisible to the page: native-looking functions, no new globals", () => {
+    const beacon = db
+      .prepare("SELECT url FROM requests WHERE url LIKE 'https://www.fp-shop.test/detect%'")
+      .get() as {
+      url: string;
+    };
+    expect(new URL(beacon.url).searchParams.get("signs")).toBe("none");
+  });
+
+  it("re-analyses the stored facts to the same findings", async () => {
+    const before = fingerprints("www.fp-shop.test").length;
+    const result = await runEarshot(["analyze", out]);
+    expect(result.code, result.stderr).toBe(0);
+    const again = openDb(out);
+    const n = (
+      again
+        .prepare(
+          "SELECT COUNT(*) AS n FROM findings f JOIN sites s ON s.id = f.site_id, json_each(f.identifiers) j WHERE s.site = 'www.fp-shop.test' AND json_extract(j.value, '$.source') = 'generated'",
+        )
+        .get() as { n: number }
+    ).n;
+    again.close();
+    expect(n).toBe(before);
+  });
+
+  it("names a session recorder and flags what it recorded as it was typed", async () => {
+    const recorded = tempDir();
+    const result = await runEarshot([
+      "crawl",
+      RECORDED_SITE,
+      ...crawlArgs(web, recorded, ["--pages-per-site", "1", "--dwell", "1", "--interact"]),
+    ]);
+    expect(result.code, result.stderr).toBe(0);
+    const findings = (await runEarshot(["export", recorded, "--table", "findings"])).stdout
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
+    const fullstory = findings.find((f) => f.entity === "FullStory");
+    expect(fullstory?.pixelIds).toEqual(["o-1ABC"]);
+    expect(fullstory?.events).toEqual(["session_recording"]);
+    expect(fullstory?.leaks).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ field: "email", encoding: "plain", keylogged: true }),
+        expect.objectContaining({ field: "phone", keylogged: true }),
+      ]),
+    );
+    expect(fullstory?.dataShared).toEqual(expect.arrayContaining(["unique_id", "email", "phone"]));
+  });
+});
