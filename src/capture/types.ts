@@ -151,6 +151,10 @@ export interface PageCapture {
   events: PageEvent[];
   /** What each script did with fingerprintable APIs (absent in crawls made before it was captured). */
   scripts?: PageScriptFacts[];
+  /** The page as it looked before it was left, held in memory until the crawler knows if it is needed. */
+  evidence?: PageEvidence | null;
+  /** Where that evidence was written, relative to the crawl's directory. */
+  evidenceFiles?: EvidenceFiles | null;
 }
 
 /** Why a site failed, in a small vocabulary a user can count by (see the contract). */
@@ -182,3 +186,14 @@ export interface SiteResult {
 
 /** One script's use of fingerprintable APIs in one document (or worker) of a page. */
 export type PageScriptFacts = ScriptFacts & { documentUrl: string };
+
+/** A screenshot (JPEG) and the HTML of a page, as it was when it was left. */
+export interface PageEvidence {
+  screenshot: Buffer | null;
+  html: string | null;
+}
+
+export interface EvidenceFiles {
+  screenshot: string | null;
+  html: string | null;
+}

@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { availableParallelism, freemem } from "node:os";
-import { basename } from "node:path";
+import { basename, dirname } from "node:path";
 import { parseArgs } from "node:util";
 import { browserVersion, findChromium } from "../crawl/browser.ts";
 import { type CrawlConfig, siteDeadlineSec } from "../crawl/config.ts";
@@ -9,6 +9,7 @@ import { type CrawlOptions, runCrawl } from "../crawl/crawler.ts";
 import { DEFAULT_IDENTITY, type Identity, loadIdentity } from "../crawl/identity.ts";
 import { Progress } from "../crawl/progress.ts";
 import { normaliseSite, type ParsedList, parseSiteList, type SiteEntry } from "../crawl/site-list.ts";
+import type { ScreenshotMode } from "../crawl/visit-site.ts";
 import { enqueueSites, runWorker } from "../fleet/worker.ts";
 import { type ListProvenance, readProvenance } from "../lists/lists.ts";
 import { CrawlStore, redact } from "../store/crawl-store.ts";
@@ -41,6 +42,7 @@ export const CRAWL_OPTIONS = {
   "ignore-https-errors": { type: "boolean" },
   gpc: { type: "boolean" },
   consent: { type: "string" },
+  screenshots: { type: "string" },
   interact: { type: "boolean" },
   "compare-consent": { type: "boolean" },
   "compare-gpc": { type: "boolean" },
@@ -112,6 +114,9 @@ export async function crawlCommand(argv: string[], signal: AbortSignal): Promise
   if (values["compare-gpc"] && values.gpc)
     throw new UsageError("--compare-gpc crawls with GPC off then on: leave out --gpc");
   const compare = values["compare-consent"] ? "consent" : values["compare-gpc"] ? "gpc" : null;
+  const screenshots = values.screenshots ?? "evidence";
+  if (!["all", "evidence", "none"].includes(screenshots))
+    throw new UsageError(`--screenshots must be all, evidence or none, not "${screenshots}"`);
   const identity: Identity = values.identity
     ? wrapUsage(() => loadIdentity(values.identity as string))
     : DEFAULT_IDENTITY;
@@ -135,6 +140,8 @@ export async function crawlCommand(argv: string[], signal: AbortSignal): Promise
     interact: values.interact ?? false,
     consent: consent as ConsentMode,
     compare,
+    // Evidence files live beside a SQLite crawl; a PostgreSQL crawl has no directory to keep them in.
+    screenshots: values.db ? "none" : (screenshots as ScreenshotMode),
   };
   const config: CrawlConfig = {
     concurrency: options.concurrency,
@@ -235,6 +242,7 @@ export async function crawlCommand(argv: string[], signal: AbortSignal): Promise
     const mode = quiet ? "quiet" : process.stderr.isTTY ? "tty" : "lines";
     const progress = new Progress(toCrawl, process.stderr, mode);
     const runStarted = Date.now();
+    options.evidenceDir = dirname(store.path);
     const outcome = await runCrawl(store, options, progress, signal);
     const runs = JSON.parse((await store.getMeta("runs")) ?? "[]") as unknown[];
     runs.push({

@@ -31,6 +31,9 @@ crawl options:
   --ignore-https-errors    accept any TLS certificate, browser-wide
   --gpc                    send Global Privacy Control (Sec-GPC header, navigator.globalPrivacyControl)
   --consent accept|reject|ignore   consent banners: accept, reject, or leave them (default ignore)
+  --screenshots all|evidence|none  keep a screenshot and the HTML of every page, of pages whose findings
+                           need proof (trackers on sensitive pages, personal data, before consent;
+                           the default), or none: in DIR/evidence/
   --compare-consent        visit each site twice, refusing then accepting consent (earshot diff DIR compares them)
   --compare-gpc            visit each site twice, without then with Global Privacy Control
   --interact               scroll, fill forms with the synthetic identity and submit them, click buttons

@@ -3,6 +3,7 @@ import type { TrackerDb } from "../attribute/tracker-db.ts";
 import { CaptureHub } from "../capture/capture-hub.ts";
 import type { FailureReason, SiteResult } from "../capture/types.ts";
 import { type CrawlStore, type PageAnalysis, type SiteRow, StoreWriteError } from "../store/crawl-store.ts";
+import { writeEvidence } from "../store/evidence.ts";
 import { BrowserProcess, removeStaleProfiles } from "./browser.ts";
 import { siteDeadlineSec } from "./config.ts";
 import type { Identity } from "./identity.ts";
@@ -24,6 +25,8 @@ export interface CrawlOptions extends VisitOptions {
   identity: Identity;
   /** Visit each site twice and keep both: consent refused then accepted, or GPC off then on. */
   compare?: "consent" | "gpc" | null;
+  /** Where evidence files go (the crawl's directory); null keeps none (a PostgreSQL crawl). */
+  evidenceDir?: string | null;
 }
 
 /** The runs of a site in a comparison crawl: each page is tagged with its run's name. */
@@ -330,6 +333,13 @@ export async function runCrawl(
           },
           { trackerDb: options.trackerDb, identity: options.identity },
         ),
+      );
+      writeEvidence(
+        options.evidenceDir ?? null,
+        row.site,
+        result.pages,
+        analysis,
+        options.screenshots ?? "none",
       );
       try {
         await sites.finish(row, result, analysis);

@@ -5,9 +5,11 @@ import type {
   FailureReason,
   PageCapture,
   PageEvent,
+  PageEvidence,
   PageText,
   SiteResult,
 } from "../capture/types.ts";
+import { mayNeedEvidence } from "../store/evidence.ts";
 import { clip } from "../util/bound.ts";
 import { LIMITS } from "../util/limits.ts";
 import { sleep, withTimeout } from "../util/time.ts";
@@ -35,7 +37,11 @@ export interface VisitOptions {
   consent: ConsentMode;
   /** Waits for this page's turn (a fleet-wide rate limit), if one is set. */
   beforePage?: (() => Promise<void>) | null;
+  /** Screenshots and HTML of every page (`all`), of pages with findings that need them (`evidence`), or none. */
+  screenshots?: ScreenshotMode;
 }
+
+export type ScreenshotMode = "all" | "evidence" | "none";
 
 /** A site's pages as they are finished, readable by the crawler if the visit has to be abandoned. */
 export interface VisitProgress {
@@ -44,6 +50,7 @@ export interface VisitProgress {
 
 const SMALL_STEP_MS = 3000;
 const UNANSWERED = Symbol("unanswered");
+const EVIDENCE_TIMEOUT_MS = 5000;
 /** How long to wait for autoconsent to finish accepting or rejecting a banner it found. */
 const CONSENT_WAIT_MS = 8000;
 /**
@@ -347,6 +354,20 @@ async function visitPage(
       );
     }
   }
+  // The page as the visitor saw it, before the crawler typed into it or submitted it away.
+  const mode = options.screenshots ?? "none";
+  let evidence: PageEvidence | null = null;
+  if (
+    mode !== "none" &&
+    !unresponsive &&
+    !nothingLoaded &&
+    status !== "failed" &&
+    status !== "crashed" &&
+    !page.isClosed() &&
+    (mode === "all" || options.interact || mayNeedEvidence({ url: finalUrl, title, content }, consent))
+  ) {
+    evidence = await takeEvidence(page);
+  }
   if (
     options.interact &&
     !unresponsive &&
@@ -375,6 +396,7 @@ async function visitPage(
     storage: [],
     webSockets: [],
     events: [],
+    evidence,
   };
   await capture.beforeLeave(pageCapture);
   // Leave the page before closing its record, so beacons sent on pagehide/unload belong to it.
@@ -391,6 +413,20 @@ async function visitPage(
   pageCapture.events.push(...events);
   pageCapture.endedAt = Date.now();
   return { capture: pageCapture, links };
+}
+
+/**
+ * The viewport as a JPEG and the document's HTML, each bounded: whether they are kept is decided
+ * once the page has been analysed (`src/store/evidence.ts`).
+ */
+async function takeEvidence(page: Page): Promise<PageEvidence> {
+  const screenshot = await withTimeout(
+    page.screenshot({ type: "jpeg", quality: 60, timeout: EVIDENCE_TIMEOUT_MS, animations: "disabled" }),
+    EVIDENCE_TIMEOUT_MS + 500,
+    null,
+  );
+  const html = await withTimeout(page.content(), EVIDENCE_TIMEOUT_MS, null);
+  return { screenshot, html: clip(html, LIMITS.evidenceHtml) };
 }
 
 /** HTTP status of the top-level document request for `url` (last hop), from the capture so far. */

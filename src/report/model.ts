@@ -380,8 +380,9 @@ export async function loadSiteDetail(
     sensitive: string;
     sensitive_evidence: string;
     consent: string | null;
+    evidence: string | null;
   }>(
-    "SELECT id, url, title, depth, status, sensitive, sensitive_evidence, consent FROM pages WHERE site_id = ? ORDER BY id",
+    "SELECT id, url, title, depth, status, sensitive, sensitive_evidence, consent, evidence FROM pages WHERE site_id = ? ORDER BY id",
     [site.id],
   );
 
@@ -474,6 +475,7 @@ export async function loadSiteDetail(
             prompted: consent.promptAt !== null,
           }
         : null,
+      evidence: parseJson<{ screenshot: string | null; html: string | null } | null>(p.evidence, null),
       actions: actions
         .filter((a) => a.kind !== "consent")
         .map((a) => clip(a.kind === "form_submitted" ? `submitted ${a.detail}` : a.detail, 200) ?? "")

@@ -174,6 +174,8 @@ export interface PageDetail {
   /** What the crawler did on the page (scrolled, filled a form, clicked "…"). */
   actions: string[];
   companies: CompanyOnPage[];
+  /** The page's screenshot and HTML as captured, relative to the crawl's directory, when kept. */
+  evidence?: { screenshot: string | null; html: string | null } | null;
 }
 
 export interface SiteDetail {

@@ -431,8 +431,8 @@ async function writeSiteIn(
     const derived = analysis[index];
     const pageRow = await tx.get<{ id: number }>(
       `INSERT INTO pages (site_id, depth, requested_url, url, title, status, http_status, error, started_at, ended_at,
-         headings, description, text_excerpt, sensitive, sensitive_evidence, consent, variant)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+         headings, description, text_excerpt, sensitive, sensitive_evidence, consent, variant, evidence)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
       [
         siteId,
         page.depth,
@@ -451,6 +451,7 @@ async function writeSiteIn(
         derived?.sensitive.evidence ?? "",
         page.consent ? JSON.stringify(page.consent) : null,
         page.variant ?? null,
+        page.evidenceFiles ? JSON.stringify(page.evidenceFiles) : null,
       ],
     );
     const pageId = Number(pageRow?.id);

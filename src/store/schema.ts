@@ -208,6 +208,10 @@ export const MIGRATIONS: string[] = [
   );
   CREATE INDEX script_facts_page ON script_facts(page_id);
   `,
+  // 10: where a page's evidence (screenshot, HTML) was written, relative to the crawl's directory (JSON).
+  `
+  ALTER TABLE pages ADD COLUMN evidence TEXT;
+  `,
 ];
 
 /** Request bodies longer than this are kept in `bodies`, once each, instead of in their request row. */

@@ -21,4 +21,6 @@ export const LIMITS = {
   headingText: 200,
   /** Scripts whose fingerprintable API use is recorded, per document. */
   fingerprintScripts: 50,
+  /** HTML kept as a page's evidence, in characters. */
+  evidenceHtml: 2 * 1024 * 1024,
 } as const;

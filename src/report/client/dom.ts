@@ -14,9 +14,13 @@ function safeAttribute(name: string, value: string): string | null {
   return value;
 }
 
-/** Links allowed in the page: in-page routes and http(s) addresses. Anything else is dropped. */
+/**
+ * Links allowed in the page: in-page routes, http(s) addresses, and the crawl's own evidence files
+ * (relative paths under `evidence/` of plain characters). Anything else is dropped.
+ */
 export function safeHref(value: string): string | null {
   if (value.startsWith("#")) return value;
+  if (/^evidence\/[A-Za-z0-9._-]+\/[A-Za-z0-9._-]+$/.test(value) && !value.includes("..")) return value;
   try {
     const url = new URL(value);
     return url.protocol === "http:" || url.protocol === "https:" ? url.href : null;

@@ -172,6 +172,17 @@ function pageView(page: PageDetail, index: number): HTMLElement {
     page.actions.length
       ? h("p", { class: "actions" }, `What the crawler did: ${page.actions.join("; ")}.`)
       : null,
+    page.evidence
+      ? h(
+          "p",
+          { class: "evidence-files" },
+          "As captured: ",
+          page.evidence.screenshot ? h("a", { href: page.evidence.screenshot }, "screenshot") : null,
+          page.evidence.screenshot && page.evidence.html ? ", " : null,
+          page.evidence.html ? h("a", { href: page.evidence.html }, "HTML") : null,
+          " (files beside the crawl's database)",
+        )
+      : null,
     page.companies.length === 0
       ? h("p", {}, "No company received data from this page.")
       : page.companies.map((c) =>

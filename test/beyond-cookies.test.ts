@@ -1,7 +1,10 @@
 /**
- * Issue 9: fingerprinting scripts found by the published heuristics, in the page, a cross-site
- * frame and a worker, each with its company; a chart is not fingerprinting; the page cannot tell.
+ * Issue 9, beyond cookies: fingerprinting scripts found by the published heuristics (in the page, a
+ * cross-site frame and a worker, each with its company; a chart is not fingerprinting; the page
+ * cannot tell it is watched), session recorders, and evidence screenshots.
  */
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
 import type Database from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { FixtureWeb } from "../src/fixture-web/server.ts";
@@ -129,5 +132,43 @@ describe("fingerprinting", () => {
       ]),
     );
     expect(fullstory?.dataShared).toEqual(expect.arrayContaining(["unique_id", "email", "phone"]));
+
+    // The page leaked personal data: its screenshot and HTML were kept, and the report links them.
+    const evidenceDb = openDb(recorded);
+    const pages = evidenceDb.prepare("SELECT url, evidence FROM pages").all() as Array<{
+      url: string;
+      evidence: string;
+    }>;
+    evidenceDb.close();
+    const files = JSON.parse(String(pages[0]?.evidence)) as { screenshot: string; html: string };
+    expect(files.screenshot).toMatch(/^evidence\/www\.recorded-clinic\.test\/01-home\.jpg$/);
+    const jpeg = readFileSync(join(recorded, files.screenshot));
+    expect([jpeg[0], jpeg[1]]).toEqual([0xff, 0xd8]);
+    expect(jpeg.length).toBeGreaterThan(2000);
+    expect(jpeg.length).toBeLessThan(1024 * 1024);
+    expect(readFileSync(join(recorded, files.html), "utf8")).toContain("Ask a nurse");
+    const report = await runEarshot(["report", recorded]);
+    expect(report.code, report.stderr).toBe(0);
+    expect(readFileSync(join(recorded, "report.html"), "utf8")).toContain(files.screenshot);
+  });
+
+  it("keeps no evidence where no finding needs it, and every page's with --screenshots all", async () => {
+    // The fingerprinting shop is neither sensitive nor asked for consent, and nothing was typed.
+    const none = db.prepare("SELECT COUNT(*) AS n FROM pages WHERE evidence IS NOT NULL").get() as {
+      n: number;
+    };
+    expect(none.n).toBe(0);
+    expect(existsSync(join(out, "evidence"))).toBe(false);
+    const all = tempDir();
+    const result = await runEarshot([
+      "crawl",
+      "www.plain-chart.test",
+      ...crawlArgs(web, all, ["--pages-per-site", "1", "--dwell", "0", "--screenshots", "all"]),
+    ]);
+    expect(result.code, result.stderr).toBe(0);
+    expect(existsSync(join(all, "evidence", "www.plain-chart.test", "01-home.jpg"))).toBe(true);
+    const bad = await runEarshot(["crawl", "www.plain-chart.test", "--screenshots", "some", "--out", all]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/--screenshots must be all, evidence or none/);
   });
 });

@@ -1,0 +1,90 @@
+/**
+ * Evidence files: for pages whose findings a reader may have to prove later (a tracker on a
+ * sensitive page, personal data sent, a tracker before the visitor chose), the screenshot and HTML
+ * taken as the page was left, in `evidence/SITE/` beside the crawl's database.
+ */
+import { mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import type { ConsentRecord, PageCapture, PageText } from "../capture/types.ts";
+import { classifyPage } from "../classify/sensitive.ts";
+import type { ScreenshotMode } from "../crawl/visit-site.ts";
+import type { PageAnalysis } from "./crawl-store.ts";
+
+/**
+ * Before a page is left, whether it could turn out to need evidence: only a sensitive page or one
+ * with a consent banner can (or one the crawler types into, which the caller knows). Screenshots of
+ * the rest would be thrown away, so they are not taken (under `--screenshots evidence`).
+ */
+export function mayNeedEvidence(
+  page: { url: string; title: string | null; content: PageText },
+  consent: ConsentRecord,
+): boolean {
+  if (consent.promptAt !== null) return true;
+  const { headings, description, text } = page.content;
+  return (
+    classifyPage({ url: page.url, title: page.title, headings, description, text }).categories.length > 0
+  );
+}
+
+/** Whether a page's analysis makes it one whose evidence is kept under `--screenshots evidence`. */
+export function needsEvidence(analysis: PageAnalysis | undefined): boolean {
+  if (!analysis) return false;
+  const findings = analysis.findings;
+  if (findings.some((f) => f.leaks.length > 0 || f.phase === "before_consent")) return true;
+  return analysis.sensitive.categories.length > 0 && findings.length > 0;
+}
+
+function pathOf(url: string): string {
+  try {
+    return new URL(url).pathname.slice(1) || "home";
+  } catch {
+    return "page";
+  }
+}
+
+/** A file name part from hostile text: letters, digits, dot, dash; bounded. */
+function safeName(text: string): string {
+  return (
+    text
+      .replace(/[^A-Za-z0-9.-]+/g, "_")
+      .replace(/^\.+/, "_")
+      .slice(0, 100) || "_"
+  );
+}
+
+/**
+ * Writes the evidence of the pages that need it (all pages under `all`) and records where, on each
+ * page; drops the in-memory copies either way. Never fails the site: a file that cannot be written
+ * is simply not linked.
+ */
+export function writeEvidence(
+  dir: string | null,
+  site: string,
+  pages: PageCapture[],
+  analysis: PageAnalysis[],
+  mode: ScreenshotMode,
+): void {
+  pages.forEach((page, index) => {
+    const evidence = page.evidence;
+    page.evidence = null;
+    if (!dir || !evidence || mode === "none") return;
+    if (mode === "evidence" && !needsEvidence(analysis[index])) return;
+    const relativeDir = join("evidence", safeName(site));
+    const base = `${String(index + 1).padStart(2, "0")}-${page.variant ? `${safeName(page.variant)}-` : ""}${safeName(pathOf(page.finalUrl))}`;
+    const files: { screenshot: string | null; html: string | null } = { screenshot: null, html: null };
+    try {
+      mkdirSync(join(dir, relativeDir), { recursive: true });
+      if (evidence.screenshot) {
+        files.screenshot = join(relativeDir, `${base}.jpg`);
+        writeFileSync(join(dir, files.screenshot), evidence.screenshot);
+      }
+      if (evidence.html !== null) {
+        files.html = join(relativeDir, `${base}.html.txt`);
+        writeFileSync(join(dir, files.html), evidence.html);
+      }
+    } catch {
+      // A full or read-only disk shows up on the database write that follows.
+    }
+    page.evidenceFiles = files.screenshot || files.html ? files : null;
+  });
+}
