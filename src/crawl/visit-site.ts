@@ -377,7 +377,8 @@ async function visitPage(
   ) {
     await interact(page, options.identity, options.timeoutMs, events);
   }
-  if (capture.rendererCrashed && status === "ok") status = "crashed";
+  // A renderer that died after the navigation gave up waiting still means the page crashed.
+  if (capture.rendererCrashed && (status === "ok" || status === "timeout")) status = "crashed";
   if (finalUrl === "about:blank" || !/^https?:/.test(finalUrl)) finalUrl = url;
   const pageCapture: PageCapture = {
     depth,
