@@ -10,7 +10,7 @@ import { attributeRequest } from "../attribute/attribute-request.ts";
 import { registrableDomain } from "../attribute/party.ts";
 import type { TrackerDb } from "../attribute/tracker-db.ts";
 import type { ConsentRecord, PageScriptFacts } from "../capture/types.ts";
-import { type Finding, inVocabularyOrder, phaseOf } from "../decode/findings.ts";
+import { emptyFinding, type Finding, inVocabularyOrder, phaseOf } from "../decode/findings.ts";
 
 export type Technique = "canvas" | "canvas_font" | "audio" | "webrtc";
 
@@ -125,18 +125,7 @@ export function addFingerprintingFindings(
     const phase = phaseOf(page.consent ?? null, fp.firstAt);
     let finding = findings.find((f) => f.entity === entity && f.tracker === tracker && f.phase === phase);
     if (!finding) {
-      finding = {
-        entity,
-        tracker,
-        requests: 0,
-        pixelIds: [],
-        events: [],
-        dataShared: [],
-        identifiers: [],
-        leaks: [],
-        phase,
-        evidence: [],
-      };
+      finding = emptyFinding(entity, tracker, phase);
       findings.push(finding);
     }
     finding.dataShared = inVocabularyOrder([...finding.dataShared, "unique_id"]);

@@ -75,6 +75,22 @@ const ORDER: DataShared[] = [
   "custom_data",
 ];
 
+/** A finding for a tracker that has received nothing yet: what each kind of evidence adds to. */
+export function emptyFinding(entity: string, tracker: string, phase: Phase): Finding {
+  return {
+    entity,
+    tracker,
+    requests: 0,
+    pixelIds: [],
+    events: [],
+    dataShared: [],
+    identifiers: [],
+    leaks: [],
+    phase,
+    evidence: [],
+  };
+}
+
 /** Data shared, each once, in the vocabulary's order. */
 export function inVocabularyOrder(shared: Iterable<DataShared>): DataShared[] {
   const set = new Set(shared);
@@ -226,18 +242,7 @@ export function findingsForPage(page: PageForAnalysis, options: AnalysisOptions 
     const key = `${who.entity}\u0000${who.tracker}\u0000${phase}`;
     let finding = byTracker.get(key);
     if (!finding) {
-      finding = {
-        entity: who.entity,
-        tracker: who.tracker,
-        requests: 0,
-        pixelIds: [],
-        events: [],
-        dataShared: [],
-        identifiers: [],
-        leaks: [],
-        phase,
-        evidence: [],
-      };
+      finding = emptyFinding(who.entity, who.tracker, phase);
       byTracker.set(key, finding);
     }
     finding.requests++;

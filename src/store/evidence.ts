@@ -8,6 +8,7 @@ import { join } from "node:path";
 import type { ConsentRecord, PageCapture, PageText } from "../capture/types.ts";
 import { classifyPage } from "../classify/sensitive.ts";
 import type { ScreenshotMode } from "../crawl/visit-site.ts";
+import { pageFileName, safeFileName } from "../util/file-names.ts";
 import type { PageAnalysis } from "./crawl-store.ts";
 
 /**
@@ -34,24 +35,6 @@ export function needsEvidence(analysis: PageAnalysis | undefined): boolean {
   return analysis.sensitive.categories.length > 0 && findings.length > 0;
 }
 
-function pathOf(url: string): string {
-  try {
-    return new URL(url).pathname.slice(1) || "home";
-  } catch {
-    return "page";
-  }
-}
-
-/** A file name part from hostile text: letters, digits, dot, dash; bounded. */
-function safeName(text: string): string {
-  return (
-    text
-      .replace(/[^A-Za-z0-9.-]+/g, "_")
-      .replace(/^\.+/, "_")
-      .slice(0, 100) || "_"
-  );
-}
-
 /**
  * Writes the evidence of the pages that need it (all pages under `all`) and records where, on each
  * page; drops the in-memory copies either way. Never fails the site: a file that cannot be written
@@ -69,8 +52,8 @@ export function writeEvidence(
     page.evidence = null;
     if (!dir || !evidence || mode === "none") return;
     if (mode === "evidence" && !needsEvidence(analysis[index])) return;
-    const relativeDir = join("evidence", safeName(site));
-    const base = `${String(index + 1).padStart(2, "0")}-${page.variant ? `${safeName(page.variant)}-` : ""}${safeName(pathOf(page.finalUrl))}`;
+    const relativeDir = join("evidence", safeFileName(site));
+    const base = pageFileName(index + 1, page.finalUrl, page.variant);
     const files: { screenshot: string | null; html: string | null } = { screenshot: null, html: null };
     try {
       mkdirSync(join(dir, relativeDir), { recursive: true });

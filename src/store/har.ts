@@ -1,3 +1,4 @@
+import { pageFileName, safeFileName } from "../util/file-names.ts";
 /**
  * HAR 1.2 (http://www.softwareishard.com/blog/har-12-spec/) of each page, so the evidence opens in any
  * browser's network panel and HAR tool. Earshot's own readings ride along as `_earshot` fields
@@ -275,16 +276,6 @@ export async function pageHar(
   };
 }
 
-/** A file name from crawled text: only letters, digits, dot, dash and underscore, bounded. */
-function safeName(text: string): string {
-  return (
-    text
-      .replace(/[^a-zA-Z0-9._-]+/g, "_")
-      .replace(/^\.+/, "_")
-      .slice(0, 100) || "_"
-  );
-}
-
 /** Writes one HAR file per page into `dir` (`SITE/NN-PATH.har`); returns how many. */
 export async function writeHarFiles(store: CrawlStore, dir: string, creatorVersion: string): Promise<number> {
   const pages = await store.sql.all<{ id: number; url: string; site: string }>(
@@ -301,21 +292,9 @@ export async function writeHarFiles(store: CrawlStore, dir: string, creatorVersi
     index++;
     const har = await pageHar(store, p.id, creatorVersion);
     if (!har) continue;
-    let path = "";
-    try {
-      path = new URL(p.url).pathname;
-    } catch {
-      path = "page";
-    }
-    const siteDir = join(dir, safeName(p.site));
+    const siteDir = join(dir, safeFileName(p.site));
     mkdirSync(siteDir, { recursive: true });
-    writeFileSync(
-      join(
-        siteDir,
-        `${String(index).padStart(2, "0")}-${safeName(path === "/" ? "home" : path.slice(1))}.har`,
-      ),
-      JSON.stringify(har, null, 1),
-    );
+    writeFileSync(join(siteDir, `${pageFileName(index, p.url)}.har`), JSON.stringify(har, null, 1));
     count++;
   }
   return count;
