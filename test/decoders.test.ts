@@ -5,7 +5,10 @@ import type { Beacon } from "../src/decode/types.ts";
 function decode(url: string, body: string | null = null, method = body ? "POST" : "GET"): Beacon | null {
   const input = decoderInput(url, method, body);
   if (!input) throw new Error(`bad url ${url}`);
-  return decodeRequest(input);
+  // A decoder that throws is a bug: decodeRequest skips it in a crawl, the tests fail on it.
+  return decodeRequest(input, (decoder, error) => {
+    throw new Error(`decoder ${decoder.id} threw on ${url}: ${String(error)}`);
+  });
 }
 
 const SHA256_EMAIL = "a".repeat(64);
@@ -371,5 +374,99 @@ describe("session-replay services", () => {
     }
     // Other requests to the same hosts are not recordings.
     expect(decode("https://www.fullstory.com/pricing")).toBeNull();
+  });
+});
+
+describe("real-web variants the first decoders missed", () => {
+  it("Meta's Privacy Sandbox trigger is a Meta Pixel beacon with its ID and event", () => {
+    const b = decode(
+      "https://www.facebook.com/privacy_sandbox/pixel/register/trigger/?id=1234567890&ev=PageView&dl=https%3A%2F%2Fclinic.example%2F&rl=&if=false&ts=1733000000000",
+    );
+    expect(b).toMatchObject({
+      vendor: "meta",
+      kind: "beacon",
+      pixelIds: ["1234567890"],
+      events: ["PageView"],
+    });
+  });
+
+  it("LinkedIn /wa/ with a base64 gzip JSON body, and /attribution_trigger", async () => {
+    const { gzipSync } = await import("node:zlib");
+    const json = JSON.stringify({
+      pids: [4567],
+      signalType: "PAGE_VISIT",
+      url: "https://benefits.example.gov/snap",
+      pageTitle: "Apply for SNAP",
+      liFatId: "AQHx1234567890abcdef",
+      hem: "a".repeat(64),
+    });
+    const b = decode("https://px.ads.linkedin.com/wa/", gzipSync(json).toString("base64"));
+    expect(b).toMatchObject({ vendor: "linkedin", pixelIds: ["4567"], events: ["PAGE_VISIT"] });
+    expect(b?.pageUrl).toBe("https://benefits.example.gov/snap");
+    expect(b?.shared).toEqual(expect.arrayContaining(["hashed_email", "page_title", "unique_id"]));
+    const plain = decode("https://px.ads.linkedin.com/wa/", json);
+    expect(plain?.events).toEqual(["PAGE_VISIT"]);
+  });
+
+  it("Google remarketing on td.doubleclick.net (rul) and Universal Analytics on stats.g.doubleclick.net", () => {
+    const rul = decode(
+      "https://td.doubleclick.net/td/rul/987654321?random=1733&cv=11&fst=1733&fmt=3&url=https%3A%2F%2Fshop.example%2F&data=event%3Dgtag.config&auid=1234567.1733000000",
+    );
+    expect(rul).toMatchObject({ vendor: "google-ads", pixelIds: ["AW-987654321"], events: ["gtag.config"] });
+    const ga = decode("https://td.doubleclick.net/td/ga/rul?tid=G-ABC123&gacid=111.222&gtm=45je&fledge=1");
+    expect(ga?.pixelIds).toEqual(["G-ABC123"]);
+    expect(ga?.identifiers).toContainEqual({ param: "gacid", value: "111.222", cookie: "_ga" });
+    const ua = decode(
+      "https://stats.g.doubleclick.net/j/collect?t=dc&aip=1&_r=3&v=1&_v=j101&tid=UA-1234-1&cid=1.2&jid=99&z=1",
+    );
+    expect(ua).toMatchObject({ vendor: "universal-analytics", pixelIds: ["UA-1234-1"], events: ["dc"] });
+  });
+
+  it("GA4: several events in one body, as gtag batches them", () => {
+    const b = decode(
+      "https://region1.google-analytics.com/g/collect?v=2&tid=G-XYZ&cid=123.456&dl=https%3A%2F%2Fa.example%2F&en=page_view",
+      "en=scroll&epn.percent_scrolled=90\r\nen=user_engagement&_et=15000\r\nen=form_submit&ep.form_id=contact",
+    );
+    expect(b?.events).toEqual(["scroll", "user_engagement", "form_submit"]);
+    expect(b?.details["ep.form_id"]).toBe("contact");
+  });
+
+  it("Snap's tr6 host, UET's /actionp/, Reddit's empty custom event, Matomo's bulk body", () => {
+    expect(
+      decode("https://tr6.snapchat.com/p", "pid=abc-123&ev=PAGE_VIEW&pl=https%3A%2F%2Fa.example%2F"),
+    ).toMatchObject({ vendor: "snap", pixelIds: ["abc-123"], events: ["PAGE_VIEW"] });
+    expect(
+      decode("https://bat.bing.com/actionp/0?ti=5555555&evt=pageLoad&p=https%3A%2F%2Fa.example%2F"),
+    ).toMatchObject({
+      vendor: "microsoft-uet",
+      pixelIds: ["5555555"],
+      events: ["pageLoad"],
+    });
+    const reddit = decode(
+      "https://alb.reddit.com/rp.gif?id=t2_x&event=PageVisit&m.customEventName=&m.value=&uuid=u1",
+    );
+    expect(reddit?.events).toEqual(["PageVisit"]);
+    expect(reddit?.shared).not.toContain("custom_data");
+    const bulk = decode(
+      "https://stats.a.example/matomo.php",
+      JSON.stringify({
+        requests: [
+          "?idsite=7&rec=1&action_name=Home&_id=0123456789abcdef",
+          "?idsite=7&rec=1&e_c=Forms&e_a=Submit",
+        ],
+      }),
+    );
+    expect(bulk).toMatchObject({ vendor: "matomo", pixelIds: ["7"], events: ["pageview", "Submit"] });
+  });
+
+  it("a gzipped request body is stored inflated, so Clarity's uploads can be read", async () => {
+    const { gzipSync } = await import("node:zlib");
+    const { requestBodyText } = await import("../src/util/body.ts");
+    const upload = JSON.stringify({ e: ["0.7.34", 1, 0, 1200, "abcd1234", "uvw987", "s1", 1], a: [] });
+    const text = requestBodyText(gzipSync(upload));
+    expect(text).toBe(upload);
+    const b = decode("https://k.clarity.ms/collect", text);
+    expect(b).toMatchObject({ vendor: "microsoft-clarity", pixelIds: ["abcd1234"] });
+    expect(b?.identifiers[0]?.value).toBe("uvw987");
   });
 });

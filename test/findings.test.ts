@@ -224,7 +224,7 @@ describe("findings on a fixture web with each vendor", () => {
       ["Google", "Google Ads", ["AW-555000111"], ["conversion"]],
     ]);
     expect(summary("www.criteo-site.test")).toEqual([["Criteo", "Criteo OneTag", ["77001"], ["vh"]]]);
-    expect(summary("www.segment-site.test")).toEqual([["Twilio", "Segment", ["WKFIX"], ["page"]]]);
+    expect(summary("www.segment-site.test")).toEqual([["Segment", "Segment", ["WKFIX"], ["page"]]]);
     expect(summary("www.hotjar-site.test")).toEqual([["Hotjar", "Hotjar", ["3000001"], []]]);
     expect(summary("www.matomo-site.test")).toEqual([["Matomo", "Matomo", ["7"], ["pageview"]]]);
     expect(summary("www.ua-site.test")).toEqual([

@@ -1,4 +1,5 @@
 import type { CdpEvent } from "../crawl/cdp.ts";
+import { requestBodyText } from "../util/body.ts";
 import { bound, boundHeaders, clip } from "../util/bound.ts";
 import { LIMITS } from "../util/limits.ts";
 import { withTimeout } from "../util/time.ts";
@@ -254,7 +255,7 @@ export class NetworkCollector implements Collector {
   }
 
   private setBody(request: CapturedRequest, body: Buffer): void {
-    const text = body.toString("utf8");
+    const text = requestBodyText(body);
     const kept = bound(text, LIMITS.postBody);
     request.postData = kept.text;
     request.postDataLength = kept.length;

@@ -1,5 +1,6 @@
 import { getDomain } from "tldts";
 import { linkSensitivity } from "../classify/sensitive.ts";
+import { decodeUriSafe } from "../util/text.ts";
 
 /** A link as found on a page. */
 export interface PageLink {
@@ -16,18 +17,10 @@ const NOT_A_PAGE =
  * the domestic-violence page in the footer before "About us".
  */
 function score(url: URL, text: string): number {
-  const path = decodeSafe(url.pathname + url.search);
+  const path = decodeUriSafe(url.pathname + url.search);
   let s = linkSensitivity(url.href, text);
   if (AVOID.test(path) || AVOID.test(text)) s -= 5;
   return s;
-}
-
-function decodeSafe(text: string): string {
-  try {
-    return decodeURIComponent(text);
-  } catch {
-    return text;
-  }
 }
 
 /** A URL without its fragment, for telling pages apart. */

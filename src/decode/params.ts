@@ -1,12 +1,16 @@
 import type { Beacon, DataShared, Decoder, DecoderInput, RawIdentifier } from "./types.ts";
 
-/** Query parameters, and form-encoded body parameters for POSTs (body values win). */
+/**
+ * Query parameters, and form-encoded body parameters for POSTs (body values win). Empty values are
+ * dropped: real tags send every parameter they know, most of them empty (`m.customEventName=`), and
+ * an empty one must not hide a filled one nor count as data.
+ */
 export function allParams(input: DecoderInput): Map<string, string> {
   const params = new Map<string, string>();
-  for (const [k, v] of input.url.searchParams) params.set(k, v);
+  for (const [k, v] of input.url.searchParams) if (v !== "") params.set(k, v);
   const body = input.body;
   if (body && !looksLikeJson(body) && /^[^=&\s]+=/.test(body)) {
-    for (const [k, v] of new URLSearchParams(body.split("\n")[0] ?? "")) params.set(k, v);
+    for (const [k, v] of new URLSearchParams(body.split("\n")[0] ?? "")) if (v !== "") params.set(k, v);
   }
   return params;
 }

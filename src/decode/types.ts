@@ -65,12 +65,31 @@ export interface Beacon {
   details: Record<string, string>;
 }
 
-/** One vendor's decoder: recognises its requests and reads what they carry. Lenient: formats drift. */
-export interface Decoder {
+/** A decoder's names: its id (the beacon's `vendor`), the company and the product. */
+export interface DecoderNames {
   /** Stable id, used as `vendor`. */
   readonly id: string;
   readonly entity: string;
   readonly tracker: string;
+}
+
+/**
+ * A request the vendor's tag really sent (from its documentation, a public test suite or a capture),
+ * with what it carries: each decoder's examples are replayed by the decoder tests.
+ */
+export interface VendorExample {
+  /** Where the request was recorded. */
+  source: string;
+  url: string;
+  method?: string;
+  body?: string;
+  expect: { kind?: Beacon["kind"]; pixelIds: string[]; events: string[]; shared?: DataShared[] } | null;
+}
+
+/** One vendor's decoder: recognises its requests and reads what they carry. Lenient: formats drift. */
+export interface Decoder extends DecoderNames {
+  /** Requests the vendor really sent, replayed by the tests (null `expect`: the decoder must not claim it). */
+  readonly examples?: readonly VendorExample[];
   /** Returns null when the request is not this vendor's. */
   decode(input: DecoderInput): Beacon | null;
 }

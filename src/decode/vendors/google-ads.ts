@@ -1,8 +1,11 @@
+import { pathParams } from "../declare.ts";
 import { addUnique, allParams, detail, hostIs, identify, newBeacon, share } from "../params.ts";
 import type { Beacon, Decoder, DecoderInput } from "../types.ts";
 
 const PATH =
-  /^\/(?:pagead\/(?:viewthroughconversion|1p-user-list|1p-conversion|conversion)|rmkt\/collect)\/([^/]+)/;
+  /^\/(?:pagead\/(?:viewthroughconversion|1p-user-list|1p-conversion|conversion)|rmkt\/collect|td\/rul)\/([^/]+)/;
+// Remarketing lists for Google Analytics audiences and the Privacy Sandbox's interest groups: named by tid.
+const TID_PATHS = /^\/(?:ccm\/collect|td\/ga\/rul|td\/fls\/rul)\/?/;
 
 /** Google Ads: conversion and remarketing pixels, with the `data=` custom parameters parsed. */
 export const googleAds: Decoder = {
@@ -12,12 +15,12 @@ export const googleAds: Decoder = {
   decode(input: DecoderInput): Beacon | null {
     const { url } = input;
     const isGoogleHost =
-      hostIs(url, "googleads.g.doubleclick.net", "googleadservices.com") ||
+      hostIs(url, "googleads.g.doubleclick.net", "td.doubleclick.net", "googleadservices.com") ||
       /(^|\.)google\.[a-z.]+$/.test(url.hostname);
     if (!isGoogleHost) return null;
     const path = url.pathname.match(PATH);
-    const ccm = url.pathname === "/ccm/collect";
-    if (!path && !ccm) return null;
+    const byTid = TID_PATHS.test(url.pathname);
+    if (!path && !byTid) return null;
     const beacon = newBeacon(this);
     const params = allParams(input);
     const id = path?.[1] ?? params.get("tid") ?? null;
@@ -37,6 +40,8 @@ export const googleAds: Decoder = {
     }
     if (!beacon.events.length)
       addUnique(beacon.events, url.pathname.includes("conversion") ? "conversion" : "remarketing");
+    identify(beacon, "gacid", params.get("gacid"), "_ga");
+    identify(beacon, "auid", params.get("auid"), "_gcl_au");
     identify(beacon, "gclid", params.get("gclid"), "_gcl_aw");
     for (const key of ["em", "eme"]) if (params.get(key)) share(beacon, "hashed_email");
     return beacon;
@@ -53,11 +58,7 @@ export const floodlight: Decoder = {
     if (!hostIs(url, "fls.doubleclick.net", "ad.doubleclick.net") || !/\/activityi?;/.test(url.pathname))
       return null;
     const beacon = newBeacon(this);
-    const params = new Map<string, string>();
-    for (const part of url.pathname.split(";").slice(1)) {
-      const [k, ...v] = part.split("=");
-      if (k) params.set(k, decodeURIComponent(v.join("=")));
-    }
+    const params = pathParams(url.pathname, ";");
     addUnique(beacon.pixelIds, params.get("src") ? `DC-${params.get("src")}` : null);
     addUnique(beacon.events, params.get("cat") ?? params.get("type"));
     for (const [key, value] of params) {

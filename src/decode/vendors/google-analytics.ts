@@ -7,81 +7,86 @@ function bodyHits(body: string | null): URLSearchParams[] {
   return lines.length > 0 ? lines.map((l) => new URLSearchParams(l)) : [new URLSearchParams()];
 }
 
-/** Google Analytics 4: /g/collect on Google's hosts or on a first-party server-side tagging host. */
+/**
+ * One hit of the Measurement Protocol, GA4 (`v=2`, `en`, `ep.*`) or Universal (`v=1`, `t`, `ea`, `cd1`):
+ * real tags mix them (GA4 payloads POSTed to /collect, `t=pageview` hits sent to /g/collect by old
+ * gtag versions and proxies), so one reader takes both.
+ */
+function readHit(beacon: Beacon, params: Map<string, string>): void {
+  addUnique(beacon.pixelIds, params.get("tid"));
+  const type = params.get("t");
+  addUnique(beacon.events, params.get("en") ?? (type === "event" ? (params.get("ea") ?? type) : type));
+  beacon.pageUrl ??=
+    params.get("dl") ||
+    (params.get("dh") && params.get("dp") ? `https://${params.get("dh")}${params.get("dp")}` : null);
+  beacon.referrer ??= params.get("dr") || null;
+  beacon.pageTitle ??= params.get("dt") || null;
+  identify(beacon, "cid", params.get("cid"), "_ga");
+  identify(beacon, "uid", params.get("uid"));
+  identify(beacon, "sid", params.get("sid"));
+  for (const [key, value] of params) {
+    if (/^(ep|epn|up|upn)\./.test(key) || /^(cd|cm|cg)\d+$|^e[cal]$/.test(key)) {
+      share(beacon, "custom_data");
+      detail(beacon, key, value);
+    }
+    if (key === "em") detail(beacon, "em", value);
+  }
+  if (params.get("em")) share(beacon, "hashed_email");
+}
+
+/** Every hit of a request: the query's parameters under each line of the body (empty values dropped). */
+function readHits(beacon: Beacon, input: DecoderInput): void {
+  const query = allParams({ ...input, body: null });
+  for (const hit of bodyHits(input.body)) {
+    const params = new Map(query);
+    for (const [k, v] of hit) if (v !== "") params.set(k, v);
+    readHit(beacon, params);
+  }
+}
+
+// Hosts whose /g/collect is not GA4 (Clarity and Transcend proxy the path for their own data).
+const NOT_GA4 = ["clarity.ms", "transcend.io"];
+
+/**
+ * Google Analytics 4: /g/collect on Google's hosts or on any first-party host (server-side tagging
+ * serves the same path from the site's own domain, an App Engine or Cloud Run app included).
+ */
 export const ga4: Decoder = {
   id: "ga4",
   entity: "Google",
   tracker: "Google Analytics 4",
   decode(input: DecoderInput): Beacon | null {
     const { url } = input;
-    if (!url.pathname.endsWith("/g/collect")) return null;
+    if (!/\/g\/collect\/?$/.test(url.pathname) || hostIs(url, ...NOT_GA4)) return null;
+    // Elsewhere than Google's hosts, the path alone is not enough when the query speaks another protocol.
+    const google = hostIs(url, "google-analytics.com", "analytics.google.com", "doubleclick.net");
     const query = url.searchParams;
-    // Server-side tagging endpoints live on any host; require GA4's own parameters there.
-    if (
-      !hostIs(url, "google-analytics.com", "analytics.google.com", "doubleclick.net") &&
-      !query.get("tid")?.startsWith("G-")
-    ) {
-      return null;
-    }
+    if (!google && query.size > 0 && !["v", "tid", "en", "cid"].some((k) => query.has(k))) return null;
     const beacon = newBeacon(this);
     // A POST body holds one event per line, each with its own parameters on top of the query's.
-    const hits = bodyHits(input.body);
-    for (const hit of hits) {
-      const params = new Map([...query, ...hit]);
-      addUnique(beacon.pixelIds, params.get("tid"));
-      addUnique(beacon.events, params.get("en"));
-      beacon.pageUrl ??= params.get("dl") || null;
-      beacon.referrer ??= params.get("dr") || null;
-      beacon.pageTitle ??= params.get("dt") || null;
-      identify(beacon, "cid", params.get("cid"), "_ga");
-      identify(beacon, "uid", params.get("uid"));
-      identify(beacon, "sid", params.get("sid"));
-      for (const [key, value] of params) {
-        if (/^(ep|epn|up|upn)\./.test(key)) {
-          share(beacon, "custom_data");
-          detail(beacon, key, value);
-        }
-        if (key === "em") detail(beacon, "em", value);
-      }
-      if (params.get("em")) share(beacon, "hashed_email");
-    }
+    readHits(beacon, input);
     return beacon;
   },
 };
 
-/** Universal Analytics (v=1), sunset in 2023 but still seen. */
+/**
+ * Universal Analytics (v=1), sunset in 2023 but still seen: /collect, /r/collect, /j/collect on Google's
+ * hosts (stats.g.doubleclick.net too). A GA4 payload (`v=2`) sent there is GA4's.
+ */
 export const universalAnalytics: Decoder = {
   id: "universal-analytics",
   entity: "Google",
   tracker: "Google Analytics (Universal)",
   decode(input: DecoderInput): Beacon | null {
     const { url } = input;
-    if (
-      !hostIs(url, "google-analytics.com", "analytics.google.com") ||
-      !/^\/(?:[rj]\/)?collect$/.test(url.pathname)
-    ) {
-      return null;
-    }
+    const googleHost = hostIs(url, "google-analytics.com", "analytics.google.com", "stats.g.doubleclick.net");
+    if (!googleHost || !/^\/(?:[rj]\/)?collect\/?$/.test(url.pathname)) return null;
     const beacon = newBeacon(this);
-    const hits = bodyHits(input.body);
-    for (const hit of hits) {
-      const params = new Map([...allParams({ ...input, body: null }), ...hit]);
-      addUnique(beacon.pixelIds, params.get("tid"));
-      const type = params.get("t");
-      addUnique(beacon.events, type === "event" ? (params.get("ea") ?? type) : type);
-      beacon.pageUrl ??=
-        params.get("dl") ||
-        (params.get("dh") && params.get("dp") ? `https://${params.get("dh")}${params.get("dp")}` : null);
-      beacon.referrer ??= params.get("dr") || null;
-      beacon.pageTitle ??= params.get("dt") || null;
-      identify(beacon, "cid", params.get("cid"), "_ga");
-      identify(beacon, "uid", params.get("uid"));
-      for (const [key, value] of params) {
-        if (/^(cd|cm)\d+$|^e[cal]$/.test(key)) {
-          share(beacon, "custom_data");
-          detail(beacon, key, value);
-        }
-      }
+    readHits(beacon, input);
+    const version = allParams(input).get("v");
+    if (version === "2" || beacon.pixelIds.some((id) => id.startsWith("G-"))) {
+      beacon.vendor = ga4.id;
+      beacon.tracker = ga4.tracker;
     }
     return beacon;
   },

@@ -14,6 +14,8 @@ const MATCHING: Record<string, "email" | "phone" | "name" | "address"> = {
   zip: "address",
 };
 
+const BEACON = /^\/(?:tr|privacy_sandbox\/pixel\/register\/(?:trigger|source))\/?$/;
+
 /** Meta Pixel: facebook.com/tr by GET image, POST form or beacon; loader connect.facebook.net. */
 export const meta: Decoder = {
   id: "meta",
@@ -26,7 +28,9 @@ export const meta: Decoder = {
       addUnique(beacon.pixelIds, url.pathname.match(/\/signals\/config\/(\d+)/)?.[1]);
       return /fbevents|signals/.test(url.pathname) ? beacon : null;
     }
-    if (!hostIs(url, "facebook.com") || !/^\/tr\/?$/.test(url.pathname)) return null;
+    // /tr is the pixel; /privacy_sandbox/pixel/register/trigger/ is the same hit registered with the
+    // browser's Attribution Reporting API, with the same parameters.
+    if (!hostIs(url, "facebook.com") || !BEACON.test(url.pathname)) return null;
     const beacon = newBeacon(this);
     const params = allParams(input);
     addUnique(beacon.pixelIds, params.get("id"));

@@ -10,7 +10,8 @@ export const microsoftUet: Decoder = {
     const { url } = input;
     if (!hostIs(url, "bat.bing.com", "bat.bing.net")) return null;
     if (url.pathname.endsWith("bat.js")) return newBeacon(this, "loader");
-    if (!url.pathname.startsWith("/action/")) return null;
+    // `/actionp/` is the same beacon sent by the newer UET tag for page loads.
+    if (!/^\/actionp?\//.test(url.pathname)) return null;
     const beacon = newBeacon(this);
     const params = allParams(input);
     addUnique(beacon.pixelIds, params.get("ti"));

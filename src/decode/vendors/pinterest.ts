@@ -21,11 +21,18 @@ export const pinterest: Decoder = {
   decode(input: DecoderInput): Beacon | null {
     const { url } = input;
     if (hostIs(url, "s.pinimg.com") && url.pathname.startsWith("/ct/")) return newBeacon(this, "loader");
-    if (!hostIs(url, "ct.pinterest.com") || !/^\/(?:v3|user)\/?/.test(url.pathname)) return null;
+    if (!hostIs(url, "ct.pinterest.com")) return null;
+    // /user/ asks for the visitor's Pinterest ID (a sync): it names the tag, it reports no event.
+    if (/^\/user\/?/.test(url.pathname)) {
+      const sync = newBeacon(this, "loader");
+      addUnique(sync.pixelIds, url.searchParams.get("tid") || null);
+      return sync;
+    }
+    if (!/^\/v3\/?/.test(url.pathname)) return null;
     const beacon = newBeacon(this);
     const params = allParams(input);
     addUnique(beacon.pixelIds, params.get("tid"));
-    addUnique(beacon.events, params.get("event") ?? (url.pathname.startsWith("/user") ? "user" : null));
+    addUnique(beacon.events, params.get("event"));
     const pd = parseJson(params.get("pd") ?? null);
     matching(beacon, "email", str(at(pd, "em")) ?? params.get("pd[em]") ?? null);
     identify(beacon, "pd.epik", str(at(pd, "epik")), "_epik");

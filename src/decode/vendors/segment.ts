@@ -15,7 +15,7 @@ import type { Beacon, Decoder, DecoderInput } from "../types.ts";
 /** Segment: api.segment.io/v1/{t,p,i,track,page,identify,batch} with JSON bodies. */
 export const segment: Decoder = {
   id: "segment",
-  entity: "Twilio",
+  entity: "Segment",
   tracker: "Segment",
   decode(input: DecoderInput): Beacon | null {
     const { url } = input;

@@ -21,7 +21,17 @@ export const snap: Decoder = {
   decode(input: DecoderInput): Beacon | null {
     const { url } = input;
     if (hostIs(url, "sc-static.net") && url.pathname.includes("scevent")) return newBeacon(this, "loader");
-    if (!hostIs(url, "tr.snapchat.com", "tr-shadow.snapchat.com")) return null;
+    // Collection hosts: tr, tr6 (IPv6-first) and tr-shadow.
+    if (!hostIs(url, "snapchat.com") || !/^tr(?:\d*|-shadow)\.snapchat\.com$/.test(url.hostname)) return null;
+    // Cookie matching (/cm/) and configuration name the pixel but report no event.
+    if (/^\/(?:cm|config)\//.test(url.pathname)) {
+      const sync = newBeacon(this, "loader");
+      addUnique(
+        sync.pixelIds,
+        url.searchParams.get("pid") || url.pathname.match(/\/config\/\w+\/([\w-]+)/)?.[1],
+      );
+      return sync;
+    }
     const beacon = newBeacon(this);
     const params = allParams(input);
     const json = parseJson(input.body);
