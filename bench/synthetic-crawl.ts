@@ -171,6 +171,14 @@ function page(
       );
     }
   }
+  // A tag that only ever loads its script (switched off, or waiting for consent): not data received.
+  if (host.length % 4 === 0) {
+    requests.push(
+      request("https://static.hotjar.com/c/hotjar-3456789.js?sv=6", "GET", t + 10, {
+        resourceType: "script",
+      }),
+    );
+  }
   return {
     depth,
     requestedUrl: url,

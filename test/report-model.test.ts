@@ -29,17 +29,30 @@ describe("report model over a synthetic 400-site crawl", () => {
     expect(overview.companies.slice(0, 3).map((c) => c.entity)).toEqual(["ByteDance", "Meta", "Google"]);
     for (const c of overview.companies) {
       expect(c.sites, c.entity).toBe(
-        await count("SELECT COUNT(DISTINCT site_id) AS n FROM findings WHERE entity = ?", c.entity),
+        await count(
+          "SELECT COUNT(DISTINCT site_id) AS n FROM findings WHERE kind = 'data' AND entity = ?",
+          c.entity,
+        ),
       );
     }
-    expect(overview.sitesWithData).toBe(await count("SELECT COUNT(DISTINCT site_id) AS n FROM findings"));
+    expect(overview.sitesWithData).toBe(
+      await count("SELECT COUNT(DISTINCT site_id) AS n FROM findings WHERE kind = 'data'"),
+    );
+    // A script that was only downloaded is recorded, and is not counted as data received.
+    expect(
+      await count("SELECT COUNT(*) AS n FROM findings WHERE entity = 'Hotjar' AND kind = 'script_loaded'"),
+    ).toBeGreaterThan(0);
+    expect(await count("SELECT COUNT(*) AS n FROM findings WHERE entity = 'Hotjar' AND kind = 'data'")).toBe(
+      0,
+    );
+    expect(overview.companies.map((c) => c.entity)).not.toContain("Hotjar");
     const gov = overview.byList.find((l) => l.list === "dotgov");
     expect(gov?.sites).toBe(
       await count("SELECT COUNT(*) AS n FROM sites WHERE list = 'dotgov' AND status = 'ok'"),
     );
     expect(gov?.companies.Meta).toBe(
       await count(
-        "SELECT COUNT(DISTINCT f.site_id) AS n FROM findings f JOIN sites s ON s.id = f.site_id WHERE s.list = 'dotgov' AND f.entity = 'Meta'",
+        "SELECT COUNT(DISTINCT f.site_id) AS n FROM findings f JOIN sites s ON s.id = f.site_id WHERE s.list = 'dotgov' AND f.entity = 'Meta' AND f.kind = 'data'",
       ),
     );
     // .gov sites carry TikTok and Meta less often in the synthetic crawl, as in the study.
@@ -53,7 +66,7 @@ describe("report model over a synthetic 400-site crawl", () => {
     );
     expect(overview.sensitivePages.total).toBe(
       await count(
-        "SELECT COUNT(*) AS n FROM pages p WHERE sensitive != '[]' AND EXISTS (SELECT 1 FROM findings f WHERE f.page_id = p.id)",
+        "SELECT COUNT(*) AS n FROM pages p WHERE sensitive != '[]' AND EXISTS (SELECT 1 FROM findings f WHERE f.page_id = p.id AND f.kind = 'data')",
       ),
     );
     expect(sites).toHaveLength(400);
@@ -137,6 +150,7 @@ describe("whatWasLearned", () => {
     entity: "Meta",
     tracker: "Meta Pixel",
     phase: "no_consent_prompt",
+    kind: "data",
     requests: 1,
     pixelIds: ["1"],
     events: ["PageView"],

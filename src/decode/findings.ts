@@ -32,6 +32,13 @@ export interface PageForAnalysis {
 
 export type Phase = "before_consent" | "after_consent" | "no_consent_prompt";
 
+/**
+ * `data`: the tracker received a beacon (or an identifier, or personal data). `script_loaded`: only its
+ * script or configuration was downloaded and nothing was sent after it (a tag that switched itself
+ * off, or one waiting for consent): counts of who received visitor data leave these out.
+ */
+export type FindingKind = "data" | "script_loaded";
+
 /** What one tracker (company and product) received from one page. */
 export interface Finding {
   entity: string;
@@ -44,6 +51,7 @@ export interface Finding {
   /** The synthetic identity found in its requests. */
   leaks: LeakMatch[];
   phase: Phase;
+  kind: FindingKind;
   /** Indexes into the page's requests that carried it: the evidence. */
   evidence: number[];
 }
@@ -87,6 +95,7 @@ export function emptyFinding(entity: string, tracker: string, phase: Phase): Fin
     identifiers: [],
     leaks: [],
     phase,
+    kind: "data",
     evidence: [],
   };
 }
@@ -141,6 +150,15 @@ function linkIdentifier(raw: RawIdentifier, page: PageForAnalysis): Identifier {
   // cookie the vendor documents for it, else the parameter of an ID made up for this request.
   if (raw.cookie) return { name: raw.cookie, source: "cookie", value };
   return { name: raw.param, source: "generated", value };
+}
+
+// Resource types of a download: a script, style sheet or font fetched with no decoder's beacon in it.
+const DOWNLOADS = new Set(["script", "stylesheet", "font"]);
+
+/** Whether a request only fetched the tracker's code or configuration (it carried no beacon). */
+function isDownload(request: CapturedRequest, beacon: Beacon | null): boolean {
+  if (beacon) return beacon.kind === "loader";
+  return DOWNLOADS.has(request.resourceType ?? "");
 }
 
 function carriesPageUrl(request: CapturedRequest, pageUrl: string): boolean {
@@ -243,8 +261,10 @@ export function findingsForPage(page: PageForAnalysis, options: AnalysisOptions 
     let finding = byTracker.get(key);
     if (!finding) {
       finding = emptyFinding(who.entity, who.tracker, phase);
+      finding.kind = "script_loaded";
       byTracker.set(key, finding);
     }
+    if (leaks.length > 0 || !isDownload(request, beacon)) finding.kind = "data";
     finding.requests++;
     finding.evidence.push(index);
     const shared = new Set<DataShared>(finding.dataShared);

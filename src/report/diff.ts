@@ -110,7 +110,7 @@ export async function loadSiteViews(
     data_shared: string;
   }>(
     `SELECT s.site, p.url, f.entity, f.tracker, f.data_shared FROM findings f JOIN pages p ON p.id = f.page_id
-     JOIN sites s ON s.id = f.site_id WHERE ${variantClause}`,
+     JOIN sites s ON s.id = f.site_id WHERE f.kind = 'data' AND ${variantClause}`,
     params,
   )) {
     const site = sites.get(f.site);
@@ -272,7 +272,7 @@ export async function ignoringTrackers(
   return store.sql.all(
     `SELECT s.site, f.entity, f.tracker, COUNT(DISTINCT f.page_id) AS pages FROM findings f
      JOIN pages p ON p.id = f.page_id JOIN sites s ON s.id = f.site_id
-     WHERE p.variant = ? AND ${condition} GROUP BY s.site, f.entity, f.tracker ORDER BY s.site, f.entity, f.tracker`,
+     WHERE p.variant = ? AND f.kind = 'data' AND ${condition} GROUP BY s.site, f.entity, f.tracker ORDER BY s.site, f.entity, f.tracker`,
     [variant],
   );
 }

@@ -46,16 +46,21 @@ function pageWhere(url: string): string {
   }
 }
 
+export const SCRIPT_ONLY = "script loaded, nothing sent: its code was downloaded, and no beacon followed";
+
 /**
  * The plain-language list of what a company learned from one page. `sentAt` are the send times of
  * every request that carried the company's findings (to tie them to the clicks that caused them).
  */
 export function whatWasLearned(
-  findings: FindingView[],
+  all: FindingView[],
   page: { url: string; title: string | null },
   actions: PageAction[],
   sentAt: number[],
 ): string[] {
+  // A script that was only downloaded told its servers your IP address, not what you did.
+  const findings = all.filter((f) => f.kind !== "script_loaded");
+  if (findings.length === 0) return [SCRIPT_ONLY];
   const learned: string[] = [];
   const shared = new Set(findings.flatMap((f) => f.dataShared));
   if (shared.has("page_url")) {

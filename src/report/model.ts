@@ -138,7 +138,8 @@ export async function loadOverview(store: CrawlStore): Promise<{ overview: Overv
     url: string;
     site: string;
   }>(`SELECT f.site_id, f.page_id, f.entity, f.tracker, f.events, f.leaks, f.phase, p.url, s.site
-       FROM findings f JOIN pages p ON p.id = f.page_id JOIN sites s ON s.id = f.site_id ORDER BY s.position, f.id`);
+       FROM findings f JOIN pages p ON p.id = f.page_id JOIN sites s ON s.id = f.site_id
+       WHERE f.kind = 'data' ORDER BY s.position, f.id`);
   for await (const f of findingRows) {
     const site = byId.get(f.site_id);
     site?.companies.add(f.entity);
@@ -433,6 +434,7 @@ export async function loadSiteDetail(
         entity: String(f.entity),
         tracker: String(f.tracker),
         phase: String(f.phase),
+        kind: f.kind === "script_loaded" ? "script_loaded" : "data",
         requests: Number(f.requests),
         pixelIds: parseStringArray(String(f.pixel_ids)).slice(0, 20),
         events: parseStringArray(String(f.events)).slice(0, 50),

@@ -144,6 +144,8 @@ export interface FindingView {
   entity: string;
   tracker: string;
   phase: string;
+  /** `script_loaded`: only the tracker's script was downloaded ("script loaded, nothing sent"). */
+  kind: "data" | "script_loaded";
   requests: number;
   pixelIds: string[];
   events: string[];

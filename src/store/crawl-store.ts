@@ -591,8 +591,8 @@ async function insertFindings(
   for (const f of findings) {
     await tx.run(
       `INSERT INTO findings (site_id, page_id, entity, tracker, requests, pixel_ids, events, data_shared, identifiers, leaks,
-         phase, evidence)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+         phase, evidence, kind)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       [
         siteId,
         pageId,
@@ -606,6 +606,7 @@ async function insertFindings(
         JSON.stringify(f.leaks),
         f.phase,
         JSON.stringify(f.evidence.map((i) => requestIds[i]).filter((id) => id !== undefined)),
+        f.kind,
       ],
     );
   }

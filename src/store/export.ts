@@ -174,6 +174,7 @@ export async function* exportRecords(
           ),
           leaks: parseJson(r.leaks as string, []),
           phase: r.phase,
+          kind: r.kind,
           sensitive: parseJson(r.page_sensitive as string, []),
           variant: r.variant,
         };

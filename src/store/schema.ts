@@ -212,6 +212,11 @@ export const MIGRATIONS: string[] = [
   `
   ALTER TABLE pages ADD COLUMN evidence TEXT;
   `,
+  // 11: whether a finding's tracker received data or only had its script downloaded ('script_loaded'):
+  // a tag that switches itself off (or waits for consent) must not count as having received data.
+  `
+  ALTER TABLE findings ADD COLUMN kind TEXT NOT NULL DEFAULT 'data';
+  `,
 ];
 
 /** Request bodies longer than this are kept in `bodies`, once each, instead of in their request row. */

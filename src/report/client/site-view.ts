@@ -74,6 +74,7 @@ function findingView(f: FindingView): HTMLElement {
       "summary",
       {},
       `${f.tracker} — ${f.requests} request${f.requests === 1 ? "" : "s"}, ${PHASE_LABELS[f.phase] ?? f.phase}`,
+      f.kind === "script_loaded" ? " — script loaded, nothing sent" : "",
     ),
     h(
       "dl",
