@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import { availableParallelism, freemem } from "node:os";
 import { basename, dirname } from "node:path";
 import { parseArgs } from "node:util";
-import { browserVersion, findChromium } from "../crawl/browser.ts";
+import { browserVersion, crawlUserAgent, findChromium } from "../crawl/browser.ts";
 import { type CrawlConfig, siteDeadlineSec } from "../crawl/config.ts";
 import type { ConsentMode } from "../crawl/consent.ts";
 import { type CrawlOptions, runCrawl } from "../crawl/crawler.ts";
@@ -205,7 +205,8 @@ export async function crawlCommand(argv: string[], signal: AbortSignal): Promise
     await store.setMeta("config", JSON.stringify(config));
     await store.setMeta("identity", JSON.stringify(identity));
     await store.setMeta("tool_version", TOOL_VERSION);
-    await store.setMeta("browser", JSON.stringify({ executable: options.executable, version }));
+    const userAgent = crawlUserAgent(options.executable, options.userAgent);
+    await store.setMeta("browser", JSON.stringify({ executable: options.executable, version, userAgent }));
     await store.setMeta("vantage", JSON.stringify({ proxy: options.proxy }));
     if (options.trackerDb && values["tracker-db"])
       await recordTrackerDb(store, values["tracker-db"], options.trackerDb);

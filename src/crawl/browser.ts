@@ -38,7 +38,41 @@ export function findChromium(
   throw new BrowserNotFoundError();
 }
 
+const versions = new Map<string, string>();
+
+/** What the browser says of itself (`Chromium 156.0.8078.73 built on Debian …`), asked once per executable. */
 export function browserVersion(executable: string): string {
+  let version = versions.get(executable);
+  if (version === undefined) {
+    version = askVersion(executable);
+    versions.set(executable, version);
+  }
+  return version;
+}
+
+/**
+ * The user agent of the ordinary desktop Chrome of the same version on this platform. Headless
+ * Chromium says `HeadlessChrome/…`, and real tags (Meta's pixel, Hotjar) then switch themselves off:
+ * a census would miss what they send to every real visitor. The client hints Chromium sends
+ * (`Sec-CH-UA`: Chromium and its version) stay consistent with it, as they are for a Chromium user.
+ */
+export function desktopUserAgent(version: string): string {
+  const major = version.match(/(\d+)\.\d+\.\d+\.\d+/)?.[1] ?? "140";
+  const platform =
+    process.platform === "darwin"
+      ? "Macintosh; Intel Mac OS X 10_15_7"
+      : process.platform === "win32"
+        ? "Windows NT 10.0; Win64; x64"
+        : "X11; Linux x86_64";
+  return `Mozilla/5.0 (${platform}) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/${major}.0.0.0 Safari/537.36`;
+}
+
+/** The user agent a crawl presents: the one asked for, else desktop Chrome's of this browser's version. */
+export function crawlUserAgent(executable: string, asked: string | null | undefined): string {
+  return asked || desktopUserAgent(browserVersion(executable));
+}
+
+function askVersion(executable: string): string {
   try {
     return execFileSync(executable, ["--version"], {
       encoding: "utf8",
@@ -56,7 +90,8 @@ export interface LaunchOptions {
   executable: string;
   proxy?: string | null;
   ignoreHttpsErrors?: boolean;
-  /** Send the Global Privacy Control header (also set per context). */
+  /** The user agent of every request and every `navigator` (default: desktop Chrome's, `crawlUserAgent`). */
+  userAgent?: string | null;
   extraArgs?: string[];
 }
 
@@ -93,6 +128,8 @@ export const CHROMIUM_FLAGS = [
   // A page may use 1 GiB of JavaScript heap, not the default 4: a page that allocates without end
   // crashes its renderer sooner, and a crawl's memory stays bounded.
   "--js-flags=--max-old-space-size=1024",
+  // `navigator.webdriver` false, as in a person's browser: tags check it and stay silent for robots.
+  "--disable-blink-features=AutomationControlled",
 ];
 
 const PROFILE_PREFIX = "earshot-chromium-";
@@ -167,6 +204,8 @@ export class BrowserProcess {
     if (options.proxy) args.push(`--proxy-server=${options.proxy}`, "--proxy-bypass-list=<-loopback>");
     // Browser-wide, so that unload beacons, workers and popups are covered too.
     if (options.ignoreHttpsErrors) args.push("--ignore-certificate-errors");
+    // Browser-wide too: every frame, worker and service worker presents the same browser.
+    args.push(`--user-agent=${crawlUserAgent(options.executable, options.userAgent)}`);
     args.push(...(options.extraArgs ?? []), "about:blank");
 
     const child = spawn(options.executable, args, {

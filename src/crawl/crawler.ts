@@ -125,6 +125,7 @@ class BrowserPool {
       executable: this.options.executable,
       proxy: this.options.proxy,
       ignoreHttpsErrors: this.options.ignoreHttpsErrors,
+      userAgent: this.options.userAgent,
     });
     const hub = new CaptureHub(browser.cdp);
     await hub.start();

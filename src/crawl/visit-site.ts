@@ -122,7 +122,8 @@ export async function visitSite(
     ignoreHTTPSErrors: options.ignoreHttpsErrors,
     viewport: { width: 1366, height: 768 },
     locale: "en-US",
-    ...(options.userAgent ? { userAgent: options.userAgent } : {}),
+    // The user agent is the browser's own (set at launch, for workers too): Playwright's override
+    // would send client hints of another platform.
     ...(options.gpc ? { extraHTTPHeaders: { "Sec-GPC": "1" } } : {}),
   });
   let browserContextId: string | null = null;
