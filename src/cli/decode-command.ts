@@ -1,4 +1,5 @@
 import { readFileSync } from "node:fs";
+import { createInterface } from "node:readline";
 import { parseArgs } from "node:util";
 import { attributeRequest } from "../attribute/attribute-request.ts";
 import { newCapturedRequest } from "../capture/request.ts";
@@ -7,11 +8,22 @@ import { findingsForPage } from "../decode/findings.ts";
 import { decodeRequest, decoderInput } from "../decode/index.ts";
 import { UsageError } from "./usage.ts";
 
+/** One request to decode, as `--url …` gives it or as one line of `--stdin`. */
+interface RequestToDecode {
+  url: string;
+  method: string;
+  body: string | null;
+  headers: Record<string, string>;
+  pageUrl: string | null;
+}
+
 /**
  * `earshot decode --url URL [--method M] [--body TEXT | --body-file FILE] [--page-url URL]`:
  * one JSON object, in the vocabulary of a finding, or {"vendor": null}.
+ * `earshot decode --stdin`: JSON lines in (`{"url","method","body","headers","pageUrl"}`), one JSON
+ * object a line out, in the same order; a line that is not a request gets `{"line": N, "error": …}`.
  */
-export function decodeCommand(argv: string[]): number {
+export async function decodeCommand(argv: string[]): Promise<number> {
   const { values } = parseArgs({
     args: argv,
     options: {
@@ -20,9 +32,14 @@ export function decodeCommand(argv: string[]): number {
       body: { type: "string" },
       "body-file": { type: "string" },
       "page-url": { type: "string" },
+      stdin: { type: "boolean" },
     },
   });
-  if (!values.url) throw new UsageError("decode needs --url URL");
+  if (values.stdin) {
+    if (values.url) throw new UsageError("give --url or --stdin, not both");
+    return decodeLines();
+  }
+  if (!values.url) throw new UsageError("decode needs --url URL (or --stdin for JSON lines)");
   if (values.body !== undefined && values["body-file"] !== undefined) {
     throw new UsageError("give --body or --body-file, not both");
   }
@@ -39,15 +56,27 @@ export function decodeCommand(argv: string[]): number {
   const method = (values.method ?? (body ? "POST" : "GET")).toUpperCase();
   if (!/^[A-Z]+$/.test(method))
     throw new UsageError(`--method must be an HTTP method, not "${values.method}"`);
-  const input = decoderInput(values.url, method, body);
-  if (!input) throw new UsageError(`--url is not an http(s) URL: ${values.url.slice(0, 200)}`);
-  const beacon = decodeRequest(input);
-  if (!beacon) {
-    process.stdout.write(`${JSON.stringify({ vendor: null })}\n`);
-    return 0;
-  }
-  const pageUrl = values["page-url"] ?? beacon.pageUrl ?? "";
-  const who = attributeRequest(values.url, pageUrl || values.url, beacon);
+  if (!decoderInput(values.url, method, body))
+    throw new UsageError(`--url is not an http(s) URL: ${values.url.slice(0, 200)}`);
+  const record = decodeOne({
+    url: values.url,
+    method,
+    body,
+    headers: {},
+    pageUrl: values["page-url"] ?? null,
+  });
+  process.stdout.write(`${JSON.stringify(record)}\n`);
+  return 0;
+}
+
+/** What one request carried, in the vocabulary of a finding; `{vendor: null}` when no decoder knows it. */
+export function decodeOne(request: RequestToDecode): Record<string, unknown> {
+  const { url, method, body, headers } = request;
+  const input = decoderInput(url, method, body, headers);
+  const beacon = input ? decodeRequest(input) : null;
+  if (!beacon) return { vendor: null };
+  const pageUrl = request.pageUrl ?? beacon.pageUrl ?? "";
+  const who = attributeRequest(url, pageUrl || url, beacon);
   // The same analysis a crawl runs, over a page of one request.
   const [finding] = findingsForPage(
     {
@@ -61,9 +90,10 @@ export function decodeCommand(argv: string[]): number {
           requestId: "decode",
           targetKind: "page",
           documentUrl: pageUrl || null,
-          url: values.url,
+          url,
           method,
           resourceType: "other",
+          requestHeaders: headers,
           postData: body,
           postDataLength: body?.length ?? null,
           sentAt: 0,
@@ -73,28 +103,77 @@ export function decodeCommand(argv: string[]): number {
     // Leaks of the built-in synthetic identity are reported as a crawl would report them.
     { identity: DEFAULT_IDENTITY },
   );
-  const dataShared = (finding?.dataShared ?? []).filter((d) => d !== "user_agent");
-  process.stdout.write(
-    `${JSON.stringify({
-      vendor: beacon.vendor,
-      entity: beacon.entity,
-      tracker: beacon.tracker,
-      kind: beacon.kind,
-      party: pageUrl ? who.party : null,
-      pixelIds: beacon.pixelIds,
-      events: beacon.events,
-      dataShared,
-      leaks: finding?.leaks ?? [],
-      identifiers: (finding?.identifiers ?? []).map((i) => ({
-        name: i.name,
-        source: i.source,
-        value: i.value,
-      })),
-      pageUrl: beacon.pageUrl,
-      referrer: beacon.referrer,
-      pageTitle: beacon.pageTitle,
-      details: beacon.details,
-    })}\n`,
-  );
+  const dataShared = (finding?.dataShared ?? []).filter((d) => headers["user-agent"] || d !== "user_agent");
+  return {
+    vendor: beacon.vendor,
+    entity: beacon.entity,
+    tracker: beacon.tracker,
+    kind: beacon.kind,
+    party: pageUrl ? who.party : null,
+    pixelIds: beacon.pixelIds,
+    events: beacon.events,
+    dataShared,
+    leaks: finding?.leaks ?? [],
+    identifiers: (finding?.identifiers ?? []).map((i) => ({
+      name: i.name,
+      source: i.source,
+      value: i.value,
+    })),
+    pageUrl: beacon.pageUrl,
+    referrer: beacon.referrer,
+    pageTitle: beacon.pageTitle,
+    details: beacon.details,
+  };
+}
+
+/** A line of `--stdin` as a request, or why it is not one. */
+function parseLine(line: string): RequestToDecode | string {
+  let value: unknown;
+  try {
+    value = JSON.parse(line);
+  } catch {
+    return "not JSON";
+  }
+  if (!value || typeof value !== "object" || Array.isArray(value)) return "not a JSON object";
+  const v = value as Record<string, unknown>;
+  if (typeof v.url !== "string") return 'no "url" string';
+  const body = typeof v.body === "string" ? v.body : null;
+  const method = typeof v.method === "string" ? v.method.toUpperCase() : body ? "POST" : "GET";
+  if (!/^[A-Z]+$/.test(method)) return '"method" is not an HTTP method';
+  const headers: Record<string, string> = {};
+  if (v.headers && typeof v.headers === "object" && !Array.isArray(v.headers)) {
+    for (const [name, text] of Object.entries(v.headers))
+      if (typeof text === "string") headers[name.toLowerCase()] = text;
+  }
+  if (!decoderInput(v.url, method, body)) return '"url" is not an http(s) URL';
+  const pageUrl = typeof v.pageUrl === "string" ? v.pageUrl : null;
+  return { url: v.url, method, body, headers, pageUrl };
+}
+
+/** JSON lines in, one JSON line out for each, written in large chunks with backpressure. */
+async function decodeLines(): Promise<number> {
+  const lines = createInterface({ input: process.stdin, crlfDelay: Number.POSITIVE_INFINITY });
+  let chunk: string[] = [];
+  let n = 0;
+  let bad = 0;
+  const flush = async () => {
+    if (chunk.length === 0) return;
+    const text = chunk.join("");
+    chunk = [];
+    if (!process.stdout.write(text)) await new Promise((resolve) => process.stdout.once("drain", resolve));
+  };
+  for await (const line of lines) {
+    n++;
+    if (!line.trim()) continue;
+    const request = parseLine(line);
+    if (typeof request === "string") {
+      bad++;
+      chunk.push(`${JSON.stringify({ line: n, error: request })}\n`);
+    } else chunk.push(`${JSON.stringify({ line: n, ...decodeOne(request) })}\n`);
+    if (chunk.length >= 2000) await flush();
+  }
+  await flush();
+  if (bad > 0)
+    process.stderr.write(`earshot: decode: ${bad} of ${n} lines were not requests (see "error")\n`);
   return 0;
 }
