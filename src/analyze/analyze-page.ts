@@ -1,7 +1,28 @@
+import type { PageCapture, SiteResult } from "../capture/types.ts";
 import { classifyPage } from "../classify/sensitive.ts";
 import { type AnalysisOptions, findingsForPage, type PageForAnalysis } from "../decode/findings.ts";
 import type { PageAnalysis } from "../store/crawl-store.ts";
 import { addFingerprintingFindings } from "./fingerprinting.ts";
+
+/** A captured page as analysis reads it (a crawl's page in memory, or an imported one). */
+export function pageForAnalysis(p: PageCapture): PageForAnalysis {
+  return {
+    pageUrl: p.finalUrl,
+    formSubmittedAt: p.events.find((e) => e.kind === "form_submitted")?.at ?? null,
+    consent: p.consent,
+    title: p.title,
+    content: p.content,
+    requests: p.requests,
+    cookies: p.cookies,
+    storage: p.storage,
+    scripts: p.scripts ?? [],
+  };
+}
+
+/** Every page of a site, analysed as the crawl analyses it when the site finishes. */
+export function analyseSite(result: SiteResult, options: AnalysisOptions = {}): PageAnalysis[] {
+  return result.pages.map((p) => analysePage(pageForAnalysis(p), options));
+}
 
 /**
  * Everything derived from one page's capture: who received what (attribution, decoders, leaks) and

@@ -4,6 +4,7 @@ import { decodeCommand } from "./decode-command.ts";
 import { demoCommand } from "./demo-command.ts";
 import { diffCommand } from "./diff-command.ts";
 import { exportCommand } from "./export-command.ts";
+import { importCommand } from "./import-command.ts";
 import { inspectCommand } from "./inspect-command.ts";
 import { listsCommand } from "./lists-command.ts";
 import { reportCommand } from "./report-command.ts";
@@ -35,6 +36,8 @@ async function main(argv: string[]): Promise<number> {
       return exportCommand(rest);
     case "decode":
       return decodeCommand(rest);
+    case "import":
+      return importCommand(rest);
     case "analyze":
       return analyzeCommand(rest);
     case "report":

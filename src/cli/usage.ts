@@ -14,6 +14,7 @@ export const USAGE = `usage:
   earshot inspect URL [--json] [--passive] [--out DIR] [crawl options]   audit one site in the terminal
   earshot decode --url URL [--method GET|POST] [--body TEXT | --body-file FILE] [--page-url URL]
   earshot decode --stdin        JSON lines {"url","method","body","headers","pageUrl"} in, one decoded object a line out
+  earshot import FILE.har... --out DIR [--site NAME] [--identity FILE] [--tracker-db FILE]   HAR captures made elsewhere, as a crawl
   earshot analyze DIR               recompute findings from the stored capture
   earshot lists tranco|dotgov|top-sites [--top N] [--sample N --seed S] [--from FILE|--url URL] [--federal] [--type T,...] [-o FILE]
   earshot diff DIR_A DIR_B [--json]   what changed between two crawls (or: earshot diff DIR for a comparison crawl)

@@ -1,4 +1,4 @@
-import { analysePage } from "../analyze/analyze-page.ts";
+import { analyseSite } from "../analyze/analyze-page.ts";
 import type { TrackerDb } from "../attribute/tracker-db.ts";
 import { CaptureHub } from "../capture/capture-hub.ts";
 import type { FailureReason, SiteResult } from "../capture/types.ts";
@@ -319,22 +319,7 @@ export async function runCrawl(
       }
       // Analysis is a pure function of the capture; running it here fills the findings table as
       // the crawl goes, and `earshot analyze` can redo it later with better decoders.
-      const analysis = result.pages.map((p) =>
-        analysePage(
-          {
-            pageUrl: p.finalUrl,
-            formSubmittedAt: p.events.find((e) => e.kind === "form_submitted")?.at ?? null,
-            consent: p.consent,
-            title: p.title,
-            content: p.content,
-            requests: p.requests,
-            cookies: p.cookies,
-            storage: p.storage,
-            scripts: p.scripts ?? [],
-          },
-          { trackerDb: options.trackerDb, identity: options.identity },
-        ),
-      );
+      const analysis = analyseSite(result, { trackerDb: options.trackerDb, identity: options.identity });
       writeEvidence(
         options.evidenceDir ?? null,
         row.site,

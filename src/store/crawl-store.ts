@@ -275,6 +275,14 @@ export class CrawlStore {
     );
   }
 
+  /** The site known by this name (host as listed), if the crawl has it. */
+  async siteByName(site: string): Promise<SiteRow | undefined> {
+    return this.sql.get<SiteRow>(
+      `SELECT id, site, input_url AS "inputUrl", rank, status, attempts FROM sites WHERE site = ?`,
+      [site],
+    );
+  }
+
   async siteById(siteId: number): Promise<SiteRow | undefined> {
     return this.sql.get<SiteRow>(
       `SELECT id, site, input_url AS "inputUrl", rank, status, attempts FROM sites WHERE id = ?`,
