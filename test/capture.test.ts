@@ -32,7 +32,11 @@ const LAB = page(
      ws.onopen = () => ws.send('hello-ws');
      localStorage.setItem('ls_key', 'ls_value');
      alert('first dialog');
-     addEventListener('pagehide', () => navigator.sendBeacon('https://unload.vendor.test/bye', 'leaving'));
+     addEventListener('pagehide', () => {
+       navigator.sendBeacon('https://unload.vendor.test/bye', 'leaving');
+       // Tags flush a second batch a few hundred milliseconds later (a timer, a retry).
+       setTimeout(() => navigator.sendBeacon('https://unload.vendor.test/bye-again', 'still leaving'), 400);
+     });
    </script>`,
 );
 
@@ -200,6 +204,8 @@ describe("capture", () => {
     expect(events).toContainEqual({ kind: "dialog", detail: "alert: first dialog" });
     const [unload] = request("https://unload.vendor.test/bye");
     expect(unload?.body).toBe("leaving");
+    const [again] = request("https://unload.vendor.test/bye-again");
+    expect(again?.body).toBe("still leaving");
   });
 
   it("records every request the fixture web answered", () => {

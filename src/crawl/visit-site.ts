@@ -62,6 +62,12 @@ const READ_TIMEOUT_MS = 10_000;
 /** Time for requests sent while a page unloads to show up in the capture: at most, and without news. */
 const UNLOAD_GRACE_MS = 300;
 const UNLOAD_QUIET_MS = 80;
+/**
+ * A page that did send something as it was left may send more a few hundred milliseconds later (a
+ * second batch, a retry timer): then wait until it has been quiet this long, at most the longer bound.
+ */
+const LEAVE_FOLLOW_UP_QUIET_MS = 600;
+const LEAVE_FOLLOW_UP_MAX_MS = 2000;
 
 // Headings and main text, without navigation, header, footer and asides: a menu item that says
 // "Mental health" must not make a home page a mental-health page. Bounded in the page.
@@ -405,8 +411,11 @@ async function visitPage(
   // Chromium does not report requests sent by a document it is already unloading, so the page is
   // first told it is hidden and being left, as a tab switch or close would, while it is still alive.
   if (!page.isClosed()) {
+    const leftAt = Date.now();
     if (!unresponsive) await withTimeout(page.evaluate(SIMULATE_LEAVE), SMALL_STEP_MS, undefined);
     await capture.settle(UNLOAD_QUIET_MS, UNLOAD_GRACE_MS);
+    // Only pages that answered the leave with a request pay for the longer wait.
+    if (capture.lastRequestAt >= leftAt) await capture.settle(LEAVE_FOLLOW_UP_QUIET_MS, LEAVE_FOLLOW_UP_MAX_MS);
     await withTimeout(page.goto("about:blank", { timeout: SMALL_STEP_MS }), SMALL_STEP_MS + 500, null);
     await capture.settle(UNLOAD_QUIET_MS, UNLOAD_GRACE_MS);
   }
