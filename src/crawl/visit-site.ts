@@ -415,7 +415,8 @@ async function visitPage(
     if (!unresponsive) await withTimeout(page.evaluate(SIMULATE_LEAVE), SMALL_STEP_MS, undefined);
     await capture.settle(UNLOAD_QUIET_MS, UNLOAD_GRACE_MS);
     // Only pages that answered the leave with a request pay for the longer wait.
-    if (capture.lastRequestAt >= leftAt) await capture.settle(LEAVE_FOLLOW_UP_QUIET_MS, LEAVE_FOLLOW_UP_MAX_MS);
+    if (capture.lastRequestAt >= leftAt)
+      await capture.settle(LEAVE_FOLLOW_UP_QUIET_MS, LEAVE_FOLLOW_UP_MAX_MS);
     await withTimeout(page.goto("about:blank", { timeout: SMALL_STEP_MS }), SMALL_STEP_MS + 500, null);
     await capture.settle(UNLOAD_QUIET_MS, UNLOAD_GRACE_MS);
   }

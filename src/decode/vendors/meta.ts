@@ -16,11 +16,37 @@ const MATCHING: Record<string, "email" | "phone" | "name" | "address"> = {
 
 const BEACON = /^\/(?:tr|privacy_sandbox\/pixel\/register\/(?:trigger|source))\/?$/;
 
+// What only the Meta pixel puts together in one request: the pixel ID, the event, and its own fields.
+const PIXEL_FIELDS = ["fbp", "dl", "rl", "if", "ts", "sw", "sh", "v", "r", "ec", "o", "it", "coo", "rqm"];
+
+/** A copy of a pixel hit sent elsewhere than facebook.com (a Conversions API Gateway or relay). */
+function isPixelRelay(params: Map<string, string>): boolean {
+  if (!/^\d{10,20}$/.test(params.get("id") ?? "") || !params.get("ev")) return false;
+  return PIXEL_FIELDS.filter((k) => params.has(k)).length >= 4;
+}
+
 /** Meta Pixel: facebook.com/tr by GET image, POST form or beacon; loader connect.facebook.net. */
 export const meta: Decoder = {
   id: "meta",
   entity: "Meta",
   tracker: "Meta Pixel",
+  examples: [
+    {
+      source:
+        "Meta pixel hit as fbevents.js sends it, relayed by a Conversions API Gateway on the advertiser's cloud",
+      url: "https://capig.shop-example.cloud/?id=1234567890123&ev=PageView&dl=https%3A%2F%2Fshop.example%2F&rl=&if=false&ts=1733000000000&sw=1366&sh=768&v=2.9.170&r=stable&ec=0&o=4126&fbp=fb.1.1733000000000.987654321&it=1733000000000&coo=false&rqm=GET",
+      expect: {
+        pixelIds: ["1234567890123"],
+        events: ["PageView"],
+        shared: ["page_url", "unique_id", "event"],
+      },
+    },
+    {
+      source: "a site's own search endpoint with an `id` and an `ev`: not a pixel",
+      url: "https://shop.example/api/search?id=12345678901&ev=click&q=shoes",
+      expect: null,
+    },
+  ],
   decode(input: DecoderInput): Beacon | null {
     const { url } = input;
     if (hostIs(url, "connect.facebook.net")) {
@@ -30,9 +56,13 @@ export const meta: Decoder = {
     }
     // /tr is the pixel; /privacy_sandbox/pixel/register/trigger/ is the same hit registered with the
     // browser's Attribution Reporting API, with the same parameters.
-    if (!hostIs(url, "facebook.com") || !BEACON.test(url.pathname)) return null;
-    const beacon = newBeacon(this);
     const params = allParams(input);
+    const relay = !hostIs(url, "facebook.com") && isPixelRelay(params);
+    if (!relay && (!hostIs(url, "facebook.com") || !BEACON.test(url.pathname))) return null;
+    const beacon = newBeacon(this);
+    // A relay on the advertiser's own or cloud host (Conversions API Gateway, a server-side container)
+    // forwards the pixel's event to Meta: Meta's, whatever host it is on.
+    if (relay) beacon.tracker = "Meta Conversions API Gateway";
     addUnique(beacon.pixelIds, params.get("id"));
     addUnique(beacon.events, params.get("ev"));
     beacon.pageUrl = params.get("dl") || null;
