@@ -143,10 +143,13 @@ describe("a crawl through the hostile web", () => {
       // The service worker answered the subpage, which was still visited and recorded.
       const swPages = db
         .prepare(
-          "SELECT p.url, p.title FROM pages p JOIN sites s ON s.id = p.site_id WHERE s.site = 'www.sw-everything.test' ORDER BY p.id",
+          "SELECT p.url, p.title, p.status FROM pages p JOIN sites s ON s.id = p.site_id WHERE s.site = 'www.sw-everything.test' ORDER BY p.id",
         )
-        .all() as Array<{ url: string; title: string }>;
+        .all() as Array<{ url: string; title: string; status: string }>;
       expect(swPages).toHaveLength(2);
+      // The worker started while its page was open (the capture must not hold it paused): the page's
+      // load, held until the worker controls it, came.
+      expect(swPages[0]?.status).toBe("ok");
       expect(swPages[1]?.title).toBe("Answered by the worker");
       // The page's attempts to read local files are recorded, each one refused: nothing was
       // fetched, framed or visited outside http(s).

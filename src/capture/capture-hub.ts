@@ -108,6 +108,14 @@ export class CaptureHub {
       await this.cdp.trySend("Target.detachFromTarget", { sessionId });
       return;
     }
+    // A worker can be attached twice, through the browser's auto-attach and its page's. Both sessions
+    // hold it paused, and neither can set it up while the other waits: a service worker then never
+    // starts while its page is open. One session a target: the second lets go at once.
+    if ([...this.sessions.values()].some((s) => s.ref.targetId === info.targetId)) {
+      await resume();
+      await this.cdp.trySend("Target.detachFromTarget", { sessionId });
+      return;
+    }
     const ref: TargetRef = { sessionId, targetId: info.targetId, kind, url: info.url };
     this.sessions.set(sessionId, { ref, browserContextId: info.browserContextId ?? null });
     const send = (method: string, params: Record<string, unknown> = {}) =>

@@ -174,9 +174,10 @@ export async function* exportRecords(
           ),
           leaks: parseJson(r.leaks as string, []),
           phase: r.phase,
-          kind: r.kind,
           sensitive: parseJson(r.page_sensitive as string, []),
           variant: r.variant,
+          // Added after the contract's fields, so that CSV columns keep their places.
+          kind: r.kind,
         };
       }
       return;
