@@ -1,4 +1,5 @@
 import type { PageCapture, SiteResult } from "../capture/types.ts";
+import { consentStateOf } from "../classify/consent-state.ts";
 import { classifyPage } from "../classify/sensitive.ts";
 import { type AnalysisOptions, findingsForPage, type PageForAnalysis } from "../decode/findings.ts";
 import type { PageAnalysis } from "../store/crawl-store.ts";
@@ -30,6 +31,7 @@ export function analyseSite(result: SiteResult, options: AnalysisOptions = {}): 
  */
 export function analysePage(page: PageForAnalysis, options: AnalysisOptions = {}): PageAnalysis {
   return {
+    consentState: consentStateOf(page.cookies, page.storage),
     findings: addFingerprintingFindings(findingsForPage(page, options), page, options.trackerDb ?? null),
     sensitive: classifyPage({
       url: page.pageUrl,

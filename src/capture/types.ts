@@ -170,6 +170,8 @@ export type FailureReason =
   | "not_html"
   | "blocked"
   | "bad_response"
+  /** A bot-management challenge or block page (Cloudflare, DataDome, …): the site was not seen. */
+  | "bot_wall"
   | "error";
 
 export interface SiteResult {

@@ -1,7 +1,9 @@
-import type { Page } from "playwright-core";
+import type { Locator, Page } from "playwright-core";
 import { getDomain } from "tldts";
 import type { PageEvent } from "../capture/types.ts";
 import { sleep, withTimeout } from "../util/time.ts";
+import type { ConsentMode } from "./consent.ts";
+import { consentAnswer } from "./consent-words.ts";
 import type { Identity } from "./identity.ts";
 
 const MAX_SCROLL_STEPS = 12;
@@ -62,6 +64,70 @@ const DESCRIBE_FIELDS = `(() => {
   }));
 })()`;
 
+// Functions run in the page are written inline, without inner named functions: the TypeScript
+// loader names those with a helper the page does not have.
+
+/** Where a control is, for the record: its tag, id or first class, and those of two ancestors. */
+function whereIs(control: Locator): Promise<string> {
+  return control
+    .evaluate((el) => {
+      const parts: string[] = [];
+      for (let e: Element | null = el; e && parts.length < 3; e = e.parentElement) {
+        const cls = typeof e.className === "string" ? e.className.trim().split(/\s+/)[0] : "";
+        parts.unshift(e.tagName.toLowerCase() + (e.id ? `#${e.id}` : cls ? `.${cls}` : ""));
+      }
+      return parts.join(" > ").slice(0, 200);
+    })
+    .catch(() => "");
+}
+
+/**
+ * Whether an element sits in what looks like a consent dialog: a fixed, sticky or dialog ancestor,
+ * or a consent platform's container, whose text speaks of cookies, consent or privacy (open shadow
+ * roots are crossed to their host).
+ */
+function inConsentDialog(control: Locator): Promise<boolean> {
+  return control
+    .evaluate((el) => {
+      const words =
+        /cookie|consent|privacy|gdpr|rgpd|dsgvo|partners|datenschutz|confidentialit|privacidad|tracking|personal data|données|dati personali|dados pessoais|gegevens|prywatno|integritet|privatliv|samtykke|zgod|zustimm/i;
+      const known =
+        /onetrust|cookiebot|didomi|usercentrics|quantcast|trustarc|cookieyes|consent|cookie|cmp|gdpr|osano|iubenda|klaro|sp_message/i;
+      let node: Node | null = el;
+      for (let depth = 0; node && depth < 30; depth++) {
+        if (node instanceof Element) {
+          const style = getComputedStyle(node);
+          const role = node.getAttribute("role");
+          const overlay =
+            style.position === "fixed" ||
+            style.position === "sticky" ||
+            role === "dialog" ||
+            role === "alertdialog" ||
+            node.tagName === "DIALOG" ||
+            node.getAttribute("aria-modal") === "true";
+          const named = known.test(`${node.id} ${typeof node.className === "string" ? node.className : ""}`);
+          if ((overlay || named) && words.test((node.textContent ?? "").slice(0, 5000))) return true;
+        }
+        node = node.parentNode ?? (node instanceof ShadowRoot ? node.host : null);
+      }
+      return false;
+    })
+    .catch(() => true);
+}
+
+/**
+ * Why the crawler must not click a control when the visitor has not accepted (`reject`, `ignore`):
+ * its label answers a consent question, or it sits in a consent dialog. Null when it may be clicked.
+ */
+async function consentGuard(control: Locator, label: string, consent: ConsentMode): Promise<string | null> {
+  if (consent === "accept") return null;
+  const answer = consentAnswer(label);
+  if (answer)
+    return `its label ${answer === "grant" ? "grants" : answer === "refuse" ? "refuses" : "opens the settings of"} consent`;
+  const inDialog = await withTimeout(inConsentDialog(control), ACTION_TIMEOUT_MS, true);
+  return inDialog ? "it is in a consent dialog" : null;
+}
+
 /**
  * Behaves like a visitor: scrolls to the bottom in steps, fills every visible form with the synthetic
  * identity (typing, so key loggers see keystrokes) and submits it, and clicks visible buttons that
@@ -72,6 +138,7 @@ export async function interact(
   identity: Identity,
   timeoutMs: number,
   events: PageEvent[],
+  consent: ConsentMode = "ignore",
 ): Promise<void> {
   const note = (detail: string, at = Date.now()) =>
     events.push({ kind: "interaction", detail: detail.slice(0, 500), at });
@@ -119,6 +186,12 @@ export async function interact(
     const fields = forms[f];
     if (!fields) break;
     const form = page.locator("form").nth(f);
+    // A consent banner built as a form is answered by submitting it: never, unless accepting.
+    const formGuard = await consentGuard(form, "", consent);
+    if (formGuard) {
+      note(`did not fill form ${f + 1}: ${formGuard}`);
+      continue;
+    }
     let filled = 0;
     for (const field of fields) {
       const value = field.visible ? valueForField(field, identity) : null;
@@ -166,6 +239,12 @@ export async function interact(
     const label = (
       await withTimeout(button.innerText({ timeout: ACTION_TIMEOUT_MS }), ACTION_TIMEOUT_MS + 200, "")
     ).slice(0, 80);
+    const where = await withTimeout(whereIs(button), ACTION_TIMEOUT_MS, "");
+    const guard = await consentGuard(button, label, consent);
+    if (guard) {
+      note(`did not click "${label}" (${String(where)}): ${guard}`);
+      continue;
+    }
     // Dated when the click starts: what the page sends because of it leaves after this moment.
     const clickedAt = Date.now();
     const ok = await withTimeout(
@@ -173,7 +252,7 @@ export async function interact(
       ACTION_TIMEOUT_MS + 200,
       false,
     );
-    if (ok) note(`clicked "${label}"`, clickedAt);
+    if (ok) note(`clicked "${label}" (${String(where)})`, clickedAt);
     await sleep(300);
     await stayOnSite();
   }

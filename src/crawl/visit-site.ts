@@ -9,6 +9,7 @@ import type {
   PageText,
   SiteResult,
 } from "../capture/types.ts";
+import { type BotWallInput, botWallOf } from "../classify/bot-wall.ts";
 import { mayNeedEvidence } from "../store/evidence.ts";
 import { clip } from "../util/bound.ts";
 import { LIMITS } from "../util/limits.ts";
@@ -205,6 +206,9 @@ function homeFailure(home: PageCapture): { reason: FailureReason; detail: string
       detail: errorDetail(home.error ?? home.status),
     };
   }
+  // A challenge or block page is the wall's, not the site's: not a clean site without trackers.
+  const wall = botWallOf(wallInput(home));
+  if (wall) return { reason: "bot_wall", detail: `${wall} challenge or block page` };
   // Timed out before a document answered, or while still being redirected: nothing was loaded.
   const stillRedirecting = home.httpStatus !== null && home.httpStatus >= 300 && home.httpStatus < 400;
   if (home.status === "timeout" && (home.httpStatus === null || stillRedirecting)) {
@@ -215,6 +219,20 @@ function homeFailure(home: PageCapture): { reason: FailureReason; detail: string
   if (home.httpStatus !== null && home.httpStatus >= 400)
     return { reason: "http_4xx", detail: `HTTP ${home.httpStatus}` };
   return null;
+}
+
+/** What the bot-wall classifier reads of a page: its document's response and what it says. */
+function wallInput(page: PageCapture): BotWallInput {
+  const doc = [...page.requests]
+    .reverse()
+    .find((r) => r.resourceType === "document" && r.targetKind === "page" && r.url === page.finalUrl);
+  return {
+    status: doc?.status ?? page.httpStatus,
+    headers: doc?.responseHeaders ?? {},
+    title: page.title,
+    text: page.content.text,
+    urls: page.requests.map((r) => r.url),
+  };
 }
 
 /**
@@ -382,7 +400,7 @@ async function visitPage(
     !nothingLoaded &&
     !page.isClosed()
   ) {
-    await interact(page, options.identity, options.timeoutMs, events);
+    await interact(page, options.identity, options.timeoutMs, events, options.consent);
   }
   // A renderer that died after the navigation gave up waiting still means the page crashed.
   if (capture.rendererCrashed && (status === "ok" || status === "timeout")) status = "crashed";

@@ -97,7 +97,7 @@ export function whatWasLearned(
 
   const soonAfter = (at: number) => sentAt.some((t) => t >= at && t <= at + CAUSE_WINDOW_MS);
   for (const action of actions) {
-    const click = /^clicked "(.*)"$/s.exec(action.detail);
+    const click = /^clicked "(.*)"(?: \(.*\))?$/s.exec(action.detail);
     if (action.kind === "interaction" && click && soonAfter(action.at)) {
       learned.push(`you clicked "${shorten(click[1] ?? "", 60)}"`);
     }

@@ -15,6 +15,7 @@ import { type PageAction, shorten, whatWasLearned } from "./learned.ts";
 import { orderCompanies } from "./query.ts";
 import type {
   BeforeConsentRow,
+  Capped,
   CategoryReach,
   CompanyOnPage,
   CompanyReach,
@@ -25,6 +26,7 @@ import type {
   ListReach,
   Overview,
   PageDetail,
+  RefusedRow,
   ReportData,
   SensitivePageRow,
   SiteDetail,
@@ -54,7 +56,13 @@ async function crawlInfo(store: CrawlStore): Promise<CrawlInfo> {
     browser: browser.version ?? null,
     config: config && typeof config === "object" ? config : {},
     lists: [...new Set(lists)],
-    sites: { total: counts.total, ok: counts.ok, failed: counts.failed, pending: counts.pending },
+    sites: {
+      total: counts.total,
+      ok: counts.ok,
+      failed: counts.failed,
+      pending: counts.pending,
+      botWalls: (await store.failuresByReason()).bot_wall ?? 0,
+    },
     pages: counts.pages,
     requests: counts.requests,
   };
@@ -67,6 +75,41 @@ interface SiteAccumulator {
 }
 
 /** The first screen's aggregates and one row per site, in list order. */
+/**
+ * Pages whose site's own consent record (TCF, US Privacy, OneTrust, Cookiebot, …) says the visitor
+ * refused, yet trackers received data from them: the site's own evidence against itself.
+ */
+async function refusedYetTracked(
+  sql: CrawlStore["sql"],
+  pageCompanies: Map<number, Set<string>>,
+): Promise<Capped<RefusedRow>> {
+  const rows: RefusedRow[] = [];
+  let total = 0;
+  for await (const p of sql.iterate<{ id: number; site: string; url: string; consent_state: string }>(
+    `SELECT p.id, s.site, p.url, p.consent_state FROM pages p JOIN sites s ON s.id = p.site_id
+     WHERE p.consent_state LIKE '%"verdict":"refused"%' ORDER BY s.position, p.id`,
+  )) {
+    const companies = pageCompanies.get(p.id);
+    if (!companies || companies.size === 0) continue;
+    total++;
+    if (rows.length >= MAX_LIST_ROWS) continue;
+    const state = parseJson<{
+      records?: Array<{ framework?: string; detail?: string; advertising?: boolean | null }>;
+    }>(p.consent_state, {});
+    const records = (state.records ?? [])
+      .filter((r) => r.advertising === false)
+      .map((r) => `${String(r.framework)}: ${String(r.detail ?? "")}`)
+      .join("; ");
+    rows.push({
+      site: p.site,
+      url: p.url,
+      records: clip(records, 300) ?? "",
+      companies: [...companies].sort(),
+    });
+  }
+  return { rows, total };
+}
+
 export async function loadOverview(store: CrawlStore): Promise<{ overview: Overview; sites: SiteRow[] }> {
   const sql = store.sql;
   const byId = new Map<number, SiteAccumulator>();
@@ -283,6 +326,7 @@ export async function loadOverview(store: CrawlStore): Promise<{ overview: Overv
     if (record.action === "reject" && record.succeeded) rejected.add(row.site_id);
   }
 
+  const refused = await refusedYetTracked(sql, pageCompanies);
   const sites = [...byId.values()].map((s) => {
     s.row.companies = orderCompanies(
       [...s.companies],
@@ -302,6 +346,7 @@ export async function loadOverview(store: CrawlStore): Promise<{ overview: Overv
       sensitivePages: { rows: sensitivePages, total: sensitiveTotal },
       leaks: { rows: leaks, total: leakTotal },
       beforeConsent: { rows: beforeConsent, total: beforeTotal },
+      refusedYetTracked: refused,
       consent: { prompts: prompted.size, accepted: accepted.size, rejected: rejected.size },
     },
     sites,

@@ -15,7 +15,8 @@ export interface CrawlInfo {
   /** The crawl's options as recorded (consent mode, GPC, interaction, pages per site, ...). */
   config: Record<string, string | number | boolean | null>;
   lists: string[];
-  sites: { total: number; ok: number; failed: number; pending: number };
+  /** `botWalls`: failed sites that showed a bot-management challenge or block page instead of themselves. */
+  sites: { total: number; ok: number; failed: number; pending: number; botWalls?: number };
   pages: number;
   requests: number;
 }
@@ -97,9 +98,19 @@ export interface Overview {
   sensitivePages: Capped<SensitivePageRow>;
   leaks: Capped<LeakRow>;
   beforeConsent: Capped<BeforeConsentRow>;
+  /** Pages whose site's own consent record says the visitor refused, where trackers still received data. */
+  refusedYetTracked?: Capped<RefusedRow>;
   consent: { prompts: number; accepted: number; rejected: number };
   /** What changed against another crawl (`report --compare`), or between the two runs of a comparison crawl. */
   changes?: CrawlDiff | null;
+}
+
+export interface RefusedRow {
+  site: string;
+  url: string;
+  /** What the site's records say: `onetrust: groups C0001:1,C0004:0`. */
+  records: string;
+  companies: string[];
 }
 
 /** One row of the sites table. */

@@ -20,8 +20,11 @@ import { parseJson } from "../util/json.ts";
 export interface PageAnalysis {
   findings: Finding[];
   sensitive: Classification;
+  /** What the site's own consent records say the visitor chose (absent: not derived). */
+  consentState?: ConsentState;
 }
 
+import type { ConsentState } from "../classify/consent-state.ts";
 import { sha256Hex } from "../util/bound.ts";
 import { INLINE_BODY_LIMIT, MIGRATIONS, postDataSql, toPostgresDdl } from "./schema.ts";
 import { isPostgresUrl, PostgresSql, type Sql, SqliteSql, type SqlTransaction } from "./sql.ts";
@@ -353,11 +356,15 @@ export class CrawlStore {
       await tx.run("DELETE FROM findings");
       for (const page of pages) {
         const result = analyse(await loadPageFrom(tx, page.id, page.url));
-        await tx.run("UPDATE pages SET sensitive = ?, sensitive_evidence = ? WHERE id = ?", [
-          JSON.stringify(result.sensitive.categories),
-          result.sensitive.evidence,
-          page.id,
-        ]);
+        await tx.run(
+          "UPDATE pages SET sensitive = ?, sensitive_evidence = ?, consent_state = ? WHERE id = ?",
+          [
+            JSON.stringify(result.sensitive.categories),
+            result.sensitive.evidence,
+            result.consentState ? JSON.stringify(result.consentState) : null,
+            page.id,
+          ],
+        );
         const requestIds = (
           await tx.all<{ id: number }>("SELECT id FROM requests WHERE page_id = ? ORDER BY id", [page.id])
         ).map((r) => r.id);
@@ -412,6 +419,14 @@ export class CrawlStore {
     };
   }
 
+  /** Failed sites by their reason (`timeout`, `bot_wall`, …). */
+  async failuresByReason(): Promise<Record<string, number>> {
+    const rows = await this.sql.all<{ error: string | null; n: number }>(
+      "SELECT error, COUNT(*) AS n FROM sites WHERE status = 'failed' GROUP BY error",
+    );
+    return Object.fromEntries(rows.map((r) => [r.error ?? "error", Number(r.n)]));
+  }
+
   async close(): Promise<void> {
     await this.sql.close();
   }
@@ -439,8 +454,8 @@ async function writeSiteIn(
     const derived = analysis[index];
     const pageRow = await tx.get<{ id: number }>(
       `INSERT INTO pages (site_id, depth, requested_url, url, title, status, http_status, error, started_at, ended_at,
-         headings, description, text_excerpt, sensitive, sensitive_evidence, consent, variant, evidence)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+         headings, description, text_excerpt, sensitive, sensitive_evidence, consent, variant, evidence, consent_state)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
       [
         siteId,
         page.depth,
@@ -460,6 +475,7 @@ async function writeSiteIn(
         page.consent ? JSON.stringify(page.consent) : null,
         page.variant ?? null,
         page.evidenceFiles ? JSON.stringify(page.evidenceFiles) : null,
+        derived?.consentState ? JSON.stringify(derived.consentState) : null,
       ],
     );
     const pageId = Number(pageRow?.id);

@@ -65,7 +65,7 @@ export async function* exportRecords(
       const rows = sql.iterate<
         Record<string, string | number | null>
       >(`SELECT s.site, p.url, p.title, p.depth, p.status, p.http_status, p.requested_url, p.error, p.sensitive,
-             p.sensitive_evidence, p.consent, p.variant
+             p.sensitive_evidence, p.consent, p.variant, p.consent_state
            FROM pages p JOIN sites s ON s.id = p.site_id ORDER BY s.position, p.id`);
       for await (const r of rows) {
         yield {
@@ -81,6 +81,8 @@ export async function* exportRecords(
           error: r.error,
           consent: parseJson<ConsentRecord | null>(r.consent as string | null, null),
           variant: r.variant,
+          // What the site's own consent records say (TCF, US Privacy, OneTrust, Cookiebot, …).
+          consentState: parseJson<unknown>(r.consent_state as string | null, null),
         };
       }
       return;

@@ -217,6 +217,11 @@ export const MIGRATIONS: string[] = [
   `
   ALTER TABLE findings ADD COLUMN kind TEXT NOT NULL DEFAULT 'data';
   `,
+  // 12: what the site's own consent records (TCF, US Privacy, GPP, OneTrust, Cookiebot, Didomi,
+  // Usercentrics) say the visitor chose, as of the end of each page (JSON ConsentState).
+  `
+  ALTER TABLE pages ADD COLUMN consent_state TEXT;
+  `,
 ];
 
 /** Request bodies longer than this are kept in `bodies`, once each, instead of in their request row. */

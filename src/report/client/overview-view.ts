@@ -3,7 +3,7 @@
  * company, per list and per sensitive category, then the pages, leaks and pre-consent trackers.
  */
 import { companyLabel, LEAD_COMPANIES, siteQueryParams } from "../query.ts";
-import type { BeforeConsentRow, LeakRow, Overview, SensitivePageRow } from "../types.ts";
+import type { BeforeConsentRow, LeakRow, Overview, RefusedRow, SensitivePageRow } from "../types.ts";
 import { changesView } from "./changes-view.ts";
 import { barChart, percent } from "./charts.ts";
 import { h } from "./dom.ts";
@@ -149,6 +149,27 @@ function beforeConsentTable(o: Overview): HTMLElement {
   });
 }
 
+function refusedTable(o: Overview): HTMLElement {
+  const refused = o.refusedYetTracked ?? { rows: [], total: 0 };
+  return dataTable<RefusedRow>({
+    caption:
+      "Pages whose site's own consent record says the visitor refused, where trackers still received data",
+    rows: refused.rows,
+    totalRows: refused.total,
+    empty: "No site's consent record says the visitor refused while trackers received data.",
+    columns: [
+      { label: "Site", sortValue: (r) => r.site, cell: (r) => siteLink(r.site) },
+      {
+        label: "Page",
+        sortValue: (r) => r.url,
+        cell: (r) => h("span", { title: r.url }, shortUrl(r.url, 60)),
+      },
+      { label: "The site's record", cell: (r) => r.records },
+      { label: "Companies that received data", cell: (r) => r.companies.map(companyLabel).join(", ") },
+    ],
+  });
+}
+
 export function overviewView(o: Overview): HTMLElement {
   const ok = o.crawl.sites.ok;
   const companyBars = o.companies.slice(0, 15).map((c) => ({
@@ -196,6 +217,7 @@ export function overviewView(o: Overview): HTMLElement {
       "p",
       { class: "meta" },
       `Crawl of ${o.crawl.sites.total} sites (${o.crawl.sites.ok} ok, ${o.crawl.sites.failed} failed` +
+        (o.crawl.sites.botWalls ? `, ${o.crawl.sites.botWalls} of them behind a bot wall` : "") +
         (o.crawl.sites.pending ? `, ${o.crawl.sites.pending} not yet crawled` : "") +
         `), ${o.crawl.pages} pages, ${o.crawl.requests} requests; started ${date(o.crawl.createdAt)}; ` +
         `consent banners: ${String(config.consent ?? "ignore")}; GPC: ${config.gpc ? "sent" : "not sent"}; ` +
@@ -257,6 +279,7 @@ export function overviewView(o: Overview): HTMLElement {
         `${o.consent.prompts} site${o.consent.prompts === 1 ? "" : "s"} showed a consent banner; the crawler accepted on ${o.consent.accepted} and rejected on ${o.consent.rejected}.`,
       ),
       beforeConsentTable(o),
+      refusedTable(o),
     ),
   );
 }

@@ -1,0 +1,184 @@
+/**
+ * The words of a consent question's answers, in English, Spanish, French, German, Italian,
+ * Portuguese, Dutch, Polish, Swedish and Danish: what a control says when clicking it grants consent,
+ * or refuses it. Matched against a control's whole label, lowercased and trimmed.
+ */
+const GRANT = [
+  // English
+  "accept",
+  "accept all",
+  "accept all cookies",
+  "accept cookies",
+  "accept and close",
+  "accept & close",
+  "i accept",
+  "agree",
+  "i agree",
+  "agree and close",
+  "agree & continue",
+  "allow",
+  "allow all",
+  "allow cookies",
+  "allow all cookies",
+  "ok",
+  "okay",
+  "ok, got it",
+  "got it",
+  "i understand",
+  "understood",
+  "yes",
+  "yes, i agree",
+  "consent",
+  "enable all",
+  "continue",
+  "accept and continue",
+  "that's ok",
+  "sounds good",
+  "i'm ok with that",
+  // Spanish
+  "aceptar",
+  "acepto",
+  "aceptar todo",
+  "aceptar todas",
+  "aceptar cookies",
+  "aceptar y cerrar",
+  "de acuerdo",
+  "permitir",
+  "permitir todas",
+  "entendido",
+  "vale",
+  "consentir",
+  // French
+  "accepter",
+  "j'accepte",
+  "tout accepter",
+  "accepter tout",
+  "accepter et fermer",
+  "d'accord",
+  "autoriser",
+  "tout autoriser",
+  "compris",
+  "j'ai compris",
+  "oui",
+  "accepter les cookies",
+  // German
+  "akzeptieren",
+  "alle akzeptieren",
+  "alles akzeptieren",
+  "zustimmen",
+  "allen zustimmen",
+  "alle zulassen",
+  "zulassen",
+  "erlauben",
+  "alle erlauben",
+  "einverstanden",
+  "ich stimme zu",
+  "verstanden",
+  "annehmen",
+  "alle annehmen",
+  "akzeptieren und schließen",
+  "ja",
+  // Italian
+  "accetta",
+  "accetto",
+  "accetta tutto",
+  "accetta tutti",
+  "accetta e chiudi",
+  "acconsento",
+  "consenti",
+  "consenti tutti",
+  "ho capito",
+  "va bene",
+  "sì",
+  "si",
+  // Portuguese
+  "aceitar",
+  "aceito",
+  "aceitar tudo",
+  "aceitar todos",
+  "concordo",
+  "permitir todos",
+  "entendi",
+  "sim",
+  "aceitar e fechar",
+  "aceitar cookies",
+  // Dutch
+  "accepteren",
+  "alles accepteren",
+  "alle cookies accepteren",
+  "akkoord",
+  "ik ga akkoord",
+  "toestaan",
+  "alles toestaan",
+  "begrepen",
+  "ja, ik accepteer",
+  // Polish
+  "akceptuj",
+  "akceptuję",
+  "akceptuj wszystko",
+  "zaakceptuj",
+  "zaakceptuj wszystko",
+  "zgadzam się",
+  "zgoda",
+  "zezwól",
+  "zezwól na wszystkie",
+  "rozumiem",
+  "przejdź do serwisu",
+  "tak",
+  // Swedish
+  "acceptera",
+  "acceptera alla",
+  "godkänn",
+  "godkänn alla",
+  "tillåt",
+  "tillåt alla",
+  "jag förstår",
+  "jag godkänner",
+  // Danish
+  "accepter",
+  "acceptér",
+  "accepter alle",
+  "acceptér alle",
+  "tillad",
+  "tillad alle",
+  "jeg accepterer",
+  "forstået",
+  "godkend",
+  "godkend alle",
+];
+
+/** Labels that refuse (or put off) consent: "Continue without accepting" says "accepting" but refuses. */
+const REFUSE =
+  /(?<!\p{L})(reject|decline|refuse|deny|disagree|do not accept|don't accept|without accepting|only (?:necessary|essential|required)|necessary only|essential only|rechazar|rechazo|no acepto|solo necesarias|refuser|tout refuser|continuer sans accepter|ablehnen|alle ablehnen|nur (?:notwendige|essenzielle)|rifiuta|rifiuto|rifiuta tutto|continua senza accettare|rejeitar|recusar|weigeren|alles weigeren|afwijzen|alleen noodzakelijke|odrzuć|odrzucam|nie zgadzam|avvisa|avböj|neka|endast nödvändiga|afvis|afvis alle|kun nødvendige)(?!\p{L})/iu;
+
+/** Labels that open a banner's settings, which a reject may need and an ignore must not touch. */
+const SETTINGS =
+  /(?<!\p{L})(settings|preferences|customi[sz]e|manage|options|more options|configur|einstellungen|anpassen|verwalten|préférences|paramètres|personnaliser|preferencias|configuración|personalizar|impostazioni|preferenze|personalizza|definições|preferências|instellingen|voorkeuren|ustawienia|preferencje|inställningar|indstillinger)/iu;
+
+const GRANTS = new Set(GRANT);
+
+/** Cleans a control's label for matching: lowercased, spaces folded, surrounding punctuation dropped. */
+export function normaliseLabel(label: string): string {
+  return label
+    .toLowerCase()
+    .replace(/\s+/g, " ")
+    .replace(/^[\s"'“”«»✓✔×x!.,:;()-]+|[\s"'“”«»!.,:;()-]+$/g, "")
+    .trim();
+}
+
+/** What clicking a control with this label does to a consent question, judged by its words. */
+export function consentAnswer(label: string): "grant" | "refuse" | "settings" | null {
+  const text = normaliseLabel(label);
+  if (!text || text.length > 80) return null;
+  if (REFUSE.test(text)) return "refuse";
+  if (GRANTS.has(text)) return "grant";
+  // "Accept all cookies and continue", "Alle Cookies akzeptieren": a grant word leading a short label.
+  if (
+    /^(accept|agree|allow|aceptar|acepto|accepter|j'accepte|tout accepter|akzeptieren|alle akzeptieren|alle cookies akzeptieren|zustimmen|accetta|accetto|aceitar|accepteren|alle cookies accepteren|akceptuj|zaakceptuj|acceptera|godkänn|accepter|acceptér|tillad)(?!\p{L})/u.test(
+      text,
+    )
+  )
+    return "grant";
+  if (SETTINGS.test(text)) return "settings";
+  return null;
+}
