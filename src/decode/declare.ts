@@ -1,5 +1,5 @@
 import { decodeUriSafe } from "../util/text.ts";
-import { addUnique, allParams, detail, hostIs, identify, matching, newBeacon, share } from "./params.ts";
+import { addUnique, allParams, customParams, hostIs, identify, matching, newBeacon } from "./params.ts";
 import type { Beacon, Decoder, DecoderInput, DecoderNames, VendorExample } from "./types.ts";
 
 /**
@@ -76,12 +76,8 @@ function readPixel(beacon: Beacon, format: PixelFormat, params: Map<string, stri
     identify(beacon, param, params.get(param), cookie ?? undefined);
   for (const name of format.email ?? []) matching(beacon, "email", params.get(name) ?? null);
   for (const name of format.phone ?? []) matching(beacon, "phone", params.get(name) ?? null);
-  if (!format.custom) return;
-  for (const [key, value] of params) {
-    if (!format.custom.test(key)) continue;
-    share(beacon, "custom_data");
-    detail(beacon, key, value);
-  }
+  const custom = format.custom;
+  if (custom) customParams(beacon, params, (k) => custom.test(k));
 }
 
 /** A decoder from a declared format (and the vendor's recorded requests, which its tests replay). */

@@ -95,6 +95,19 @@ export function detail(beacon: Beacon, key: string, value: unknown): void {
   if (text) beacon.details[key.slice(0, 100)] = text.slice(0, 1000);
 }
 
+/** Every parameter whose name passes `isCustom` is custom data, kept as evidence. */
+export function customParams(
+  beacon: Beacon,
+  params: Iterable<[string, string]>,
+  isCustom: (name: string) => boolean,
+): void {
+  for (const [key, value] of params) {
+    if (!isCustom(key)) continue;
+    share(beacon, "custom_data");
+    detail(beacon, key, value);
+  }
+}
+
 /** A hex string of SHA-256 length (or a looser hash), as vendors send hashed advanced-matching fields. */
 export function looksHashed(value: string): boolean {
   return /^[a-f0-9]{32,128}$/i.test(value.trim());

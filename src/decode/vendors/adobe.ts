@@ -3,6 +3,7 @@ import {
   addUnique,
   allParams,
   at,
+  customParams,
   detail,
   hostIs,
   identify,
@@ -61,12 +62,8 @@ export const adobeAnalytics: Decoder = {
     identify(beacon, "aid", params.get("aid"), "s_vi");
     identify(beacon, "fid", params.get("fid"), "s_fid");
     identify(beacon, "vid", params.get("vid"));
-    for (const [key, value] of params) {
-      if (/^(c|v|prop|eVar|h|l)\d+$|^\.?[a-z]+\./i.test(key) || key === "products" || key === "pev2") {
-        share(beacon, "custom_data");
-        detail(beacon, key, value);
-      }
-    }
+    // Props, eVars, hierarchies, lists, context data (`.a.`, `c.`), products and link names.
+    customParams(beacon, params, (k) => /^(c|v|prop|eVar|h|l)\d+$|^\.?[a-z]+\.|^(products|pev2)$/i.test(k));
     return beacon;
   },
 };
@@ -105,12 +102,7 @@ export const adobeAudienceManager: Decoder = {
     addUnique(beacon.events, kind === "event" ? "event" : "id");
     identify(beacon, "d_mid", params.get("d_mid"), "AMCV_");
     identify(beacon, "d_uuid", params.get("d_uuid"), "demdex");
-    for (const [key, value] of params) {
-      if (/^[cp]_/.test(key)) {
-        share(beacon, "custom_data");
-        detail(beacon, key, value);
-      }
-    }
+    customParams(beacon, params, (k) => /^[cp]_/.test(k));
     return beacon;
   },
 };

@@ -1,4 +1,4 @@
-import { addUnique, allParams, at, detail, identify, newBeacon, parseJson, share } from "../params.ts";
+import { addUnique, allParams, at, customParams, identify, newBeacon, parseJson } from "../params.ts";
 import type { Beacon, Decoder, DecoderInput } from "../types.ts";
 
 // The tracker endpoint under its names: Matomo, Piwik (its old name) and Piwik PRO.
@@ -36,11 +36,7 @@ function readHit(beacon: Beacon, params: Map<string, string>): void {
   identify(beacon, "_id", params.get("_id"), "_pk_id");
   identify(beacon, "cid", params.get("cid"), "_pk_id");
   identify(beacon, "uid", params.get("uid"));
-  for (const [key, value] of params) {
-    if (!CUSTOM.test(key)) continue;
-    share(beacon, "custom_data");
-    detail(beacon, key, value);
-  }
+  customParams(beacon, params, (k) => CUSTOM.test(k));
 }
 
 /** Matomo (Piwik, Piwik PRO): matomo.php / piwik.php / ppms.php on any host, often self-hosted (first party). */
