@@ -168,7 +168,7 @@ describe("whatWasLearned", () => {
       [finding({ leaks: [{ field: "email", encoding: "sha256", where: "query:ud[em]", keylogged: true }] })],
       page,
       [
-        { kind: "interaction", detail: 'clicked "Book appointment"', at: 1000 },
+        { kind: "interaction", detail: 'clicked "Book appointment" (body > main > button#book)', at: 1000 },
         { kind: "interaction", detail: 'clicked "Newsletter"', at: 50_000 },
       ],
       [1200],
