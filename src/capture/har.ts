@@ -181,7 +181,9 @@ function harRecord(entry: Json, index: number): HarRecord {
       .slice(0, LIMITS.headerValue);
   const body = postBody(obj(req.postData));
   const kept = body === null ? null : bound(body, LIMITS.postBody);
-  const mime = text(obj(res.content).mimeType) ?? text(headerMap(res.headers)["content-type"]);
+  const answered = Object.keys(res).length > 0;
+  const responseHeaders = answered ? headerMap(res.headers) : null;
+  const mime = text(obj(res.content).mimeType) ?? responseHeaders?.["content-type"] ?? null;
   const status = num(res.status);
   const initiator = obj(entry._initiator);
   const request = newCapturedRequest({
@@ -199,7 +201,7 @@ function harRecord(entry: Json, index: number): HarRecord {
     sentAt: Date.parse(String(entry.startedDateTime ?? "")) || 0,
     // Status 0 is how HAR writers record a request that got no response.
     status: status && status > 0 ? status : null,
-    responseHeaders: Object.keys(obj(res)).length ? headerMap(res.headers) : null,
+    responseHeaders,
     remoteIp: clip(text(entry.serverIPAddress), 64),
     mimeType: clip(mime, 200),
     fromCache: Boolean(entry._fromCache),
@@ -381,13 +383,13 @@ export function harSites(har: HarCapture, site: string | null): SiteResult[] {
   const bySite = new Map<string, SiteResult>();
   for (const group of pageGroups(har)) {
     const page = pageOf(group, 0);
-    const name0 = site ?? siteOfUrl(page.finalUrl);
-    if (!name0) continue;
-    let result = bySite.get(name0);
+    const name = site ?? siteOfUrl(page.finalUrl);
+    if (!name) continue;
+    let result = bySite.get(name);
     if (result) page.depth = 1;
     else {
       result = {
-        site: name0,
+        site: name,
         inputUrl: page.requestedUrl,
         finalUrl: page.finalUrl,
         status: "ok",
@@ -397,7 +399,7 @@ export function harSites(har: HarCapture, site: string | null): SiteResult[] {
         startedAt: page.startedAt,
         endedAt: page.endedAt,
       };
-      bySite.set(name0, result);
+      bySite.set(name, result);
     }
     result.pages.push(page);
     result.endedAt = Math.max(result.endedAt, page.endedAt);

@@ -6,6 +6,7 @@ import { newCapturedRequest } from "../capture/request.ts";
 import { DEFAULT_IDENTITY } from "../crawl/identity.ts";
 import { findingsForPage } from "../decode/findings.ts";
 import { decodeRequest, decoderInput } from "../decode/index.ts";
+import type { DecoderInput } from "../decode/types.ts";
 import { UsageError } from "./usage.ts";
 
 /** One request to decode, as `--url …` gives it or as one line of `--stdin`. */
@@ -15,6 +16,22 @@ interface RequestToDecode {
   body: string | null;
   headers: Record<string, string>;
   pageUrl: string | null;
+  /** The same, parsed for the decoders. */
+  input: DecoderInput;
+}
+
+/** A request to decode from its parts, or why it is not one (the method, or the address). */
+function toRequest(
+  url: string,
+  method: string,
+  body: string | null,
+  headers: Record<string, string>,
+  pageUrl: string | null,
+): RequestToDecode | "method" | "url" {
+  if (!/^[A-Z]+$/.test(method)) return "method";
+  const input = decoderInput(url, method, body, headers);
+  if (!input) return "url";
+  return { url, method, body, headers, pageUrl, input };
 }
 
 /**
@@ -54,26 +71,17 @@ export async function decodeCommand(argv: string[]): Promise<number> {
     }
   }
   const method = (values.method ?? (body ? "POST" : "GET")).toUpperCase();
-  if (!/^[A-Z]+$/.test(method))
-    throw new UsageError(`--method must be an HTTP method, not "${values.method}"`);
-  if (!decoderInput(values.url, method, body))
-    throw new UsageError(`--url is not an http(s) URL: ${values.url.slice(0, 200)}`);
-  const record = decodeOne({
-    url: values.url,
-    method,
-    body,
-    headers: {},
-    pageUrl: values["page-url"] ?? null,
-  });
-  process.stdout.write(`${JSON.stringify(record)}\n`);
+  const request = toRequest(values.url, method, body, {}, values["page-url"] ?? null);
+  if (request === "method") throw new UsageError(`--method must be an HTTP method, not "${values.method}"`);
+  if (request === "url") throw new UsageError(`--url is not an http(s) URL: ${values.url.slice(0, 200)}`);
+  process.stdout.write(`${JSON.stringify(decodeOne(request))}\n`);
   return 0;
 }
 
 /** What one request carried, in the vocabulary of a finding; `{vendor: null}` when no decoder knows it. */
 export function decodeOne(request: RequestToDecode): Record<string, unknown> {
   const { url, method, body, headers } = request;
-  const input = decoderInput(url, method, body, headers);
-  const beacon = input ? decodeRequest(input) : null;
+  const beacon = decodeRequest(request.input);
   if (!beacon) return { vendor: null };
   const pageUrl = request.pageUrl ?? beacon.pageUrl ?? "";
   const who = attributeRequest(url, pageUrl || url, beacon);
@@ -139,15 +147,15 @@ function parseLine(line: string): RequestToDecode | string {
   if (typeof v.url !== "string") return 'no "url" string';
   const body = typeof v.body === "string" ? v.body : null;
   const method = typeof v.method === "string" ? v.method.toUpperCase() : body ? "POST" : "GET";
-  if (!/^[A-Z]+$/.test(method)) return '"method" is not an HTTP method';
   const headers: Record<string, string> = {};
   if (v.headers && typeof v.headers === "object" && !Array.isArray(v.headers)) {
     for (const [name, text] of Object.entries(v.headers))
       if (typeof text === "string") headers[name.toLowerCase()] = text;
   }
-  if (!decoderInput(v.url, method, body)) return '"url" is not an http(s) URL';
-  const pageUrl = typeof v.pageUrl === "string" ? v.pageUrl : null;
-  return { url: v.url, method, body, headers, pageUrl };
+  const request = toRequest(v.url, method, body, headers, typeof v.pageUrl === "string" ? v.pageUrl : null);
+  if (request === "method") return '"method" is not an HTTP method';
+  if (request === "url") return '"url" is not an http(s) URL';
+  return request;
 }
 
 /** JSON lines in, one JSON line out for each, written in large chunks with backpressure. */

@@ -4,6 +4,7 @@ import { analyseSite } from "../analyze/analyze-page.ts";
 import { HarError, harSites, readHar } from "../capture/har.ts";
 import type { SiteResult } from "../capture/types.ts";
 import { DEFAULT_IDENTITY, type Identity, loadIdentity } from "../crawl/identity.ts";
+import type { AnalysisOptions } from "../decode/findings.ts";
 import { CrawlStore } from "../store/crawl-store.ts";
 import { TOOL_VERSION } from "./crawl-command.ts";
 import { loadTrackerDbOption, recordTrackerDb } from "./tracker-db-option.ts";
@@ -92,7 +93,7 @@ async function importFile(
   store: CrawlStore,
   file: string,
   site: string | null,
-  options: Parameters<typeof analyseSite>[1],
+  options: AnalysisOptions,
 ): Promise<ImportRecord> {
   const har = await readHar(file);
   if (har.dropped > 0)
@@ -117,7 +118,7 @@ async function importFile(
 async function writeImportedSite(
   store: CrawlStore,
   result: SiteResult,
-  options: Parameters<typeof analyseSite>[1],
+  options: AnalysisOptions,
 ): Promise<void> {
   await store.addSites([{ site: result.site, inputUrl: result.inputUrl, rank: null, list: "import" }]);
   const row = await store.siteByName(result.site);

@@ -56,9 +56,13 @@ export const meta: Decoder = {
     }
     // /tr is the pixel; /privacy_sandbox/pixel/register/trigger/ is the same hit registered with the
     // browser's Attribution Reporting API, with the same parameters.
+    const facebook = hostIs(url, "facebook.com");
+    if (facebook && !BEACON.test(url.pathname)) return null;
+    // Every request of a page reaches this decoder: read its parameters only when it names an event.
+    if (!facebook && !url.search.includes("ev=") && !input.body?.includes("ev=")) return null;
     const params = allParams(input);
-    const relay = !hostIs(url, "facebook.com") && isPixelRelay(params);
-    if (!relay && (!hostIs(url, "facebook.com") || !BEACON.test(url.pathname))) return null;
+    const relay = !facebook && isPixelRelay(params);
+    if (!facebook && !relay) return null;
     const beacon = newBeacon(this);
     // A relay on the advertiser's own or cloud host (Conversions API Gateway, a server-side container)
     // forwards the pixel's event to Meta: Meta's, whatever host it is on.
