@@ -56,6 +56,15 @@ export function crawlArgs(web: FixtureWeb, out: string, extra: string[] = []): s
   return ["--out", out, "--proxy", web.proxyUrl, "--ignore-https-errors", "--quiet", ...extra];
 }
 
+/** One table of a crawl as `earshot export` gives it, a record per line. */
+export async function exportRows<T>(dir: string, table: string): Promise<T[]> {
+  const r = await runEarshot(["export", dir, "--table", table]);
+  return r.stdout
+    .split("\n")
+    .filter(Boolean)
+    .map((l) => JSON.parse(l) as T);
+}
+
 export function openDb(dir: string): Database.Database {
   return new Database(join(dir, "earshot.sqlite"), { readonly: true });
 }

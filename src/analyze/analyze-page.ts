@@ -31,7 +31,7 @@ export function analyseSite(result: SiteResult, options: AnalysisOptions = {}): 
  */
 export function analysePage(page: PageForAnalysis, options: AnalysisOptions = {}): PageAnalysis {
   return {
-    consentState: consentStateOf(page.cookies, page.storage),
+    consentState: consentStateOf(page.cookies, page.storage, page.consent?.apis ?? []),
     findings: addFingerprintingFindings(findingsForPage(page, options), page, options.trackerDb ?? null),
     sensitive: classifyPage({
       url: page.pageUrl,

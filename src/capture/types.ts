@@ -120,6 +120,49 @@ export interface ConsentRecord {
   choiceAt: number | null;
   action: "accept" | "reject" | null;
   succeeded: boolean | null;
+  /**
+   * This page's banner (absent in crawls made before it was recorded): who found it (autoconsent's
+   * rule for a platform, or the heuristic for banners it has none for), the label of the control the
+   * crawler clicked, and whether the banner went away.
+   */
+  page?: PageConsent;
+  /** What the page's consent APIs (TCF, GPP, US Privacy) answered, at load and before it was left. */
+  apis?: ConsentApiRead[];
+}
+
+export interface PageConsent {
+  shown: boolean;
+  detectedBy: "autoconsent" | "heuristic" | null;
+  /** Where the banner was, and the start of its text (heuristic banners). */
+  where: string | null;
+  control: string | null;
+  bannerGone: boolean | null;
+}
+
+/** One reading of the consent APIs a page exposes; each part is null when the page has no such API. */
+export interface ConsentApiRead {
+  /** When it was read (ms). */
+  at: number;
+  tcf: {
+    tcString: string | null;
+    gdprApplies: boolean | null;
+    eventStatus: string | null;
+    cmpId: number | null;
+    /** Purposes (1–11) with consent. */
+    purposes: number[];
+    /** Vendors with consent: how many, and the first 100 IDs. */
+    vendorCount: number;
+    vendors: number[];
+  } | null;
+  usp: { uspString: string | null } | null;
+  gpp: {
+    gppString: string | null;
+    applicableSections: number[];
+    signalStatus: string | null;
+    /** From the US sections' parsed fields: 1 opted out of sale, 2 did not, 0 not applicable. */
+    saleOptOut: number | null;
+    gpc: boolean | null;
+  } | null;
 }
 
 /** What the page says, for classifying it: headings and main text outside navigation (bounded). */

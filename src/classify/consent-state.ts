@@ -1,9 +1,10 @@
-import type { CapturedCookie, StorageItem } from "../capture/types.ts";
+import type { CapturedCookie, ConsentApiRead, StorageItem } from "../capture/types.ts";
 import { decodeUriSafe } from "../util/text.ts";
 
 /**
- * What the site's own consent records say the visitor chose, read from the cookies and storage the
- * consent platforms keep (the stored capture): the TCF string (`euconsent-v2`), the US Privacy string
+ * What the site's own consent records say the visitor chose, read from what the page's consent APIs
+ * answered (`__tcfapi`, `__uspapi`, `__gpp`) and from the cookies and storage the consent platforms
+ * keep (the stored capture): the TCF string (`euconsent-v2`), the US Privacy string
  * (`usprivacy`), GPP (`__gpp`), OneTrust (`OptanonConsent`, `OptanonAlertBoxClosed`), Cookiebot
  * (`CookieConsent`), Didomi (`didomi_token`) and Usercentrics (`uc_settings`).
  */
@@ -19,7 +20,7 @@ export interface ConsentState {
 
 export interface ConsentRecordRead {
   framework: "tcf" | "usp" | "gpp" | "onetrust" | "cookiebot" | "didomi" | "usercentrics";
-  /** Where it was read: `cookie:NAME` or `storage:KEY`. */
+  /** Where it was read: `cookie:NAME`, `storage:KEY` or `api:__tcfapi` (`__uspapi`, `__gpp`). */
   source: string;
   /** Whether it grants advertising / sale: true, false, or null when it does not say. */
   advertising: boolean | null;
@@ -125,9 +126,48 @@ const READERS: Record<string, Reader> = {
   },
 };
 
-/** Reads every consent record the page's cookies and storage hold. */
-export function consentStateOf(cookies: CapturedCookie[], storage: StorageItem[]): ConsentState {
+/** What the page's consent APIs said when last asked (the page's end, after the crawler's choice). */
+function apiRecords(read: ConsentApiRead | undefined): ConsentRecordRead[] {
   const records: ConsentRecordRead[] = [];
+  if (read?.tcf) {
+    const { tcf } = read;
+    // A CMP still showing its question, or outside the GDPR, has no answer to give.
+    const answered = tcf.gdprApplies !== false && tcf.eventStatus !== "cmpuishown" && !!tcf.tcString;
+    records.push({
+      framework: "tcf",
+      source: "api:__tcfapi",
+      advertising: answered ? tcf.purposes.includes(1) && tcf.purposes.includes(4) : null,
+      detail: `purposes ${tcf.purposes.join(",") || "none"} consented, ${tcf.vendorCount} vendors${tcf.eventStatus ? ` (${tcf.eventStatus})` : ""}`,
+    });
+  }
+  const usp = read?.usp?.uspString;
+  if (usp && /^1[YNyn-]{3}$/.test(usp))
+    records.push({
+      framework: "usp",
+      source: "api:__uspapi",
+      advertising: usp[2] === "-" ? null : usp[2]?.toUpperCase() !== "Y",
+      detail: `opt-out of sale: ${usp[2]}`,
+    });
+  if (read?.gpp) {
+    const { saleOptOut, gpc } = read.gpp;
+    records.push({
+      framework: "gpp",
+      source: "api:__gpp",
+      // 1: opted out of sale; 2: did not opt out; 0 or absent: not applicable.
+      advertising: gpc === true || saleOptOut === 1 ? false : saleOptOut === 2 ? true : null,
+      detail: `sections ${read.gpp.applicableSections.join(",") || "none"}, sale opt-out ${saleOptOut ?? "-"}${gpc ? ", GPC" : ""}`,
+    });
+  }
+  return records;
+}
+
+/** Reads every consent record the page's consent APIs, cookies and storage hold. */
+export function consentStateOf(
+  cookies: CapturedCookie[],
+  storage: StorageItem[],
+  apis: ConsentApiRead[] = [],
+): ConsentState {
+  const records: ConsentRecordRead[] = apiRecords(apis[apis.length - 1]);
   const seen = new Set<string>();
   for (const { name, value } of [
     ...cookies.map((c) => ({ name: c.name, value: c.value })),
@@ -145,4 +185,18 @@ export function consentStateOf(cookies: CapturedCookie[], storage: StorageItem[]
   let verdict: ConsentState["verdict"] = records.length > 0 ? "unanswered" : null;
   if (answered.length > 0) verdict = answered.some((r) => r.advertising === false) ? "refused" : "granted";
   return { records, verdict };
+}
+
+/** The records of a stored consent state (JSON) that refuse, for a reader: `usp: opt-out of sale: Y; tcf: …`. */
+export function refusingRecords(stored: string | null): string {
+  let state: { records?: Array<Partial<ConsentRecordRead>> } = {};
+  try {
+    state = JSON.parse(stored ?? "{}") ?? {};
+  } catch {
+    return "";
+  }
+  return (Array.isArray(state.records) ? state.records : [])
+    .filter((r) => r.advertising === false)
+    .map((r) => `${String(r.framework)}: ${String(r.detail ?? "")}`)
+    .join("; ");
 }

@@ -67,6 +67,17 @@ export function formatDiff(diff: CrawlDiff): string {
       );
     }
   }
+  const refused = [
+    ...diff.refusedYetTracked.before.map((r) => ({ ...r, crawl: diff.before.label })),
+    ...diff.refusedYetTracked.after.map((r) => ({ ...r, crawl: diff.after.label })),
+  ];
+  if (refused.length) {
+    lines.push("", "Sites whose own consent record says the visitor refused, yet trackers received data:");
+    for (const r of refused)
+      lines.push(
+        `  ${safe(r.crawl, 60)}: ${safe(r.site, 100)} (${r.pages} page${r.pages === 1 ? "" : "s"}): ${r.companies.map(companyLabel).join(", ")} [${safe(r.records, 200)}]`,
+      );
+  }
   return `${lines.join("\n")}\n`;
 }
 

@@ -149,13 +149,27 @@ const GRANT = [
 
 /** Labels that refuse (or put off) consent: "Continue without accepting" says "accepting" but refuses. */
 const REFUSE =
-  /(?<!\p{L})(reject|decline|refuse|deny|disagree|do not accept|don't accept|without accepting|only (?:necessary|essential|required)|necessary only|essential only|rechazar|rechazo|no acepto|solo necesarias|refuser|tout refuser|continuer sans accepter|ablehnen|alle ablehnen|nur (?:notwendige|essenzielle)|rifiuta|rifiuto|rifiuta tutto|continua senza accettare|rejeitar|recusar|weigeren|alles weigeren|afwijzen|alleen noodzakelijke|odrzuć|odrzucam|nie zgadzam|avvisa|avböj|neka|endast nödvändiga|afvis|afvis alle|kun nødvendige)(?!\p{L})/iu;
+  /(?<!\p{L})(reject|decline|refuse|deny|disagree|do not accept|don't accept|do not agree|don't agree|do not consent|without accepting|only (?:use )?(?:strictly )?(?:necessary|essential|required)|(?:strictly )?(?:necessary|essential|required|functional)(?: cookies)? only|opt[ -]out|rechazar|rechazo|no acepto|solo necesarias|refuser|tout refuser|continuer sans accepter|ablehnen|alle ablehnen|nur (?:technisch )?(?:notwendige|essenzielle|erforderliche)|rifiuta|rifiuto|rifiuta tutto|continua senza accettare|solo (?:necessari|tecnici)|apenas (?:os )?(?:necessários|essenciais)|tylko niezbędne|rejeitar|recusar|weigeren|alles weigeren|afwijzen|alleen (?:noodzakelijke|functionele|essentiële)|odrzuć|odrzucam|nie zgadzam|avvisa|avböj|neka|endast nödvändiga|afvis|afvis alle|kun nødvendige)(?!\p{L})/iu;
 
 /** Labels that open a banner's settings, which a reject may need and an ignore must not touch. */
 const SETTINGS =
-  /(?<!\p{L})(settings|preferences|customi[sz]e|manage|options|more options|configur|einstellungen|anpassen|verwalten|préférences|paramètres|personnaliser|preferencias|configuración|personalizar|impostazioni|preferenze|personalizza|definições|preferências|instellingen|voorkeuren|ustawienia|preferencje|inställningar|indstillinger)/iu;
+  /(?<!\p{L})(settings|preferences|customi[sz]e|manage|options|more options|configur|einstellungen|anpassen|verwalten|préférences|paramètres|paramétrer|gérer|personnaliser|gestionar|gestisci|gerir|beheren|zarządzaj|hantera|administrer|tilpas|preferencias|configuración|personalizar|impostazioni|preferenze|personalizza|definições|preferências|instellingen|voorkeuren|ustawienia|preferencje|inställningar|indstillinger)/iu;
+
+/**
+ * Labels that save the choices made in a banner's settings: what they grant depends on the toggles,
+ * so a crawler that refuses saves only with every toggle off. "Accept selected" saves, it does not grant all.
+ */
+const SAVE =
+  /(?<!\p{L})(save|confirm (?:my |the )?(?:choices?|selection|preferences|settings)|confirm|submit (?:my )?preferences|accept (?:selected|selection|my choices)|allow selection|speichern|auswahl (?:speichern|bestätigen|akzeptieren)|bestätigen|enregistrer|valider|confirmer|guardar|confirmar|salva|conferma|salvar|opslaan|bevestig|keuze opslaan|zapisz|potwierdź|spara|bekräfta|gem|bekræft)(?!\p{L})/iu;
+
+/** Labels that close a dialog without answering it: the site may read closing as consent. */
+const CLOSE =
+  /^(?:[×✕✖xX]|close|dismiss|close banner|close dialog|schließen|fermer|cerrar|chiudi|fechar|sluiten|zamknij|stäng|luk)$/iu;
 
 const GRANTS = new Set(GRANT);
+
+const GRANT_WORD =
+  /(?<!\p{L})(accept|agree|allow|i consent|aceptar|acepto|permitir|consentir|accepter|j'accepte|autoriser|akzeptieren|zustimmen|annehmen|zulassen|erlauben|einverstanden|consenti|toestaan|zezwól|accetta|accetto|aceitar|aceito|accepteren|akceptuj|zaakceptuj|acceptera|godkänn|tillåt|acceptér|tillad)(?!\p{L})/u;
 
 /** Cleans a control's label for matching: lowercased, spaces folded, surrounding punctuation dropped. */
 export function normaliseLabel(label: string): string {
@@ -166,12 +180,17 @@ export function normaliseLabel(label: string): string {
     .trim();
 }
 
+export type ConsentAnswer = "grant" | "refuse" | "settings" | "save" | "close";
+
 /** What clicking a control with this label does to a consent question, judged by its words. */
-export function consentAnswer(label: string): "grant" | "refuse" | "settings" | null {
+export function consentAnswer(label: string): ConsentAnswer | null {
+  const raw = label.trim();
+  if (CLOSE.test(raw)) return "close";
   const text = normaliseLabel(label);
   if (!text || text.length > 80) return null;
   if (REFUSE.test(text)) return "refuse";
   if (GRANTS.has(text)) return "grant";
+  if (SAVE.test(text)) return "save";
   // "Accept all cookies and continue", "Alle Cookies akzeptieren": a grant word leading a short label.
   if (
     /^(accept|agree|allow|aceptar|acepto|accepter|j'accepte|tout accepter|akzeptieren|alle akzeptieren|alle cookies akzeptieren|zustimmen|accetta|accetto|aceitar|accepteren|alle cookies accepteren|akceptuj|zaakceptuj|acceptera|godkänn|accepter|acceptér|tillad)(?!\p{L})/u.test(
@@ -180,5 +199,7 @@ export function consentAnswer(label: string): "grant" | "refuse" | "settings" | 
   )
     return "grant";
   if (SETTINGS.test(text)) return "settings";
+  // "OK, accept all", "Yes, accept cookies": a grant word in a short label that refuses nothing.
+  if (text.split(" ").length <= 6 && GRANT_WORD.test(text)) return "grant";
   return null;
 }

@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import type { BrowserContext, Frame } from "playwright-core";
-import type { ConsentRecord, PageEvent } from "../capture/types.ts";
+import type { ConsentRecord, PageConsent, PageEvent } from "../capture/types.ts";
 import { withTimeout } from "../util/time.ts";
 
 export type ConsentMode = "accept" | "reject" | "ignore";
@@ -32,7 +32,8 @@ function configFor(mode: ConsentMode) {
     disabledCmps: [],
     enablePrehide: false,
     detectRetries: 20,
-    enableCosmeticRules: true,
+    // Hiding a banner is not answering it: banners without a clicking rule go to the heuristic.
+    enableCosmeticRules: false,
   };
 }
 
@@ -90,17 +91,48 @@ const STEP_MS = 5000;
 // (--interact) are trusted. Recording the time of the last untrusted click dates the choice.
 const CLICK_CLOCK = `addEventListener("click", (e) => { if (!e.isTrusted) window.__earshotConsentClick = Date.now(); }, true);`;
 
+/** What autoconsent did on the current page: its rule found the banner, then answered it (or failed). */
+export type AutoconsentOnPage = "none" | "found" | "answered" | "failed";
+
 /**
- * Detects consent banners in every frame of a site's context and accepts, rejects or leaves them
- * (`--consent`). What happened goes into `record` (shared by the site's pages, since a choice
- * persists) and into page events.
+ * The site's consent record, shared by its pages (a choice persists), and what happened on the page
+ * being visited. `newPage` starts a page's own part of the record.
+ */
+export class ConsentWatch {
+  autoconsent: AutoconsentOnPage = "none";
+  /** When the crawler's choice on this page was clicked, by autoconsent or the heuristic. */
+  choiceOnPage: number | null = null;
+  constructor(
+    readonly mode: ConsentMode,
+    readonly record: ConsentRecord,
+  ) {}
+
+  newPage(): void {
+    this.autoconsent = "none";
+    this.choiceOnPage = null;
+    this.record.page = { shown: false, detectedBy: null, where: null, control: null, bannerGone: null };
+    this.record.apis = [];
+  }
+
+  /** This page's part of the record (always set once `newPage` ran). */
+  get page(): PageConsent {
+    if (!this.record.page) this.newPage();
+    return this.record.page as PageConsent;
+  }
+}
+
+/**
+ * Detects consent banners in every frame of a site's context with autoconsent's rules and accepts,
+ * rejects or leaves them (`--consent`). What happened goes into the watch's record and into page
+ * events. Banners its rules do not know are left to `answerUnknownBanner`.
  */
 export async function installConsent(
   context: BrowserContext,
   mode: ConsentMode,
   record: ConsentRecord,
   events: PageEvent[],
-): Promise<void> {
+): Promise<ConsentWatch> {
+  const watch = new ConsentWatch(mode, record);
   const note = (detail: string) =>
     events.push({ kind: "consent", detail: detail.slice(0, 500), at: Date.now() });
   const reply = (frame: Frame, message: string) =>
@@ -125,10 +157,19 @@ export async function installConsent(
         record.cmp ??= String(message.cmp ?? "unknown").slice(0, 100);
         note(`detected ${record.cmp}`);
         break;
-      case "popupFound":
+      case "popupFound": {
         record.promptAt ??= Date.now();
+        const page = watch.page;
+        // The heuristic may have found the same banner first: it keeps the page's record.
+        if (page.detectedBy === null) {
+          page.shown = true;
+          page.detectedBy = "autoconsent";
+          page.where = String(message.cmp ?? record.cmp ?? "unknown").slice(0, 100);
+        }
+        if (watch.autoconsent === "none") watch.autoconsent = "found";
         note(`banner shown by ${String(message.cmp ?? record.cmp ?? "unknown").slice(0, 100)}`);
         break;
+      }
       case "optInResult":
       case "optOutResult": {
         // Date the choice by autoconsent's last click in the page, not by this message: the
@@ -138,10 +179,15 @@ export async function installConsent(
           STEP_MS,
           null,
         );
+        const succeeded = message.result === true;
+        watch.autoconsent = succeeded ? "answered" : "failed";
+        if (succeeded) watch.choiceOnPage ??= typeof clicked === "number" ? clicked : Date.now();
+        note(`${message.type === "optInResult" ? "accept" : "reject"} ${succeeded ? "succeeded" : "failed"}`);
+        // A choice the heuristic made on this page stands; autoconsent's own failure does not undo it.
+        if (watch.page.detectedBy === "heuristic" && watch.page.control !== null) break;
         record.choiceAt ??= typeof clicked === "number" ? clicked : Date.now();
         record.action = message.type === "optInResult" ? "accept" : "reject";
-        record.succeeded = message.result === true;
-        note(`${record.action} ${record.succeeded ? "succeeded" : "failed"}`);
+        record.succeeded = succeeded;
         break;
       }
       case "autoconsentError":
@@ -151,4 +197,5 @@ export async function installConsent(
   });
   await context.addInitScript(CLICK_CLOCK);
   await context.addInitScript(initScript(mode));
+  return watch;
 }

@@ -96,6 +96,8 @@ function inConsentDialog(control: Locator): Promise<boolean> {
       let node: Node | null = el;
       for (let depth = 0; node && depth < 30; depth++) {
         if (node instanceof Element) {
+          // Marked by the banner finder (src/crawl/banner.ts).
+          if (node.hasAttribute("data-earshot-banner")) return true;
           const style = getComputedStyle(node);
           const role = node.getAttribute("role");
           const overlay =
@@ -121,8 +123,9 @@ function inConsentDialog(control: Locator): Promise<boolean> {
  */
 async function consentGuard(control: Locator, label: string, consent: ConsentMode): Promise<string | null> {
   if (consent === "accept") return null;
+  // "Save" and "Close" answer a consent question only inside its dialog (checked below).
   const answer = consentAnswer(label);
-  if (answer)
+  if (answer === "grant" || answer === "refuse" || answer === "settings")
     return `its label ${answer === "grant" ? "grants" : answer === "refuse" ? "refuses" : "opens the settings of"} consent`;
   const inDialog = await withTimeout(inConsentDialog(control), ACTION_TIMEOUT_MS, true);
   return inDialog ? "it is in a consent dialog" : null;

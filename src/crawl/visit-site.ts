@@ -14,8 +14,10 @@ import { mayNeedEvidence } from "../store/evidence.ts";
 import { clip } from "../util/bound.ts";
 import { LIMITS } from "../util/limits.ts";
 import { sleep, withTimeout } from "../util/time.ts";
+import { answerUnknownBanner } from "./answer-banner.ts";
 import type { BrowserProcess } from "./browser.ts";
-import { type ConsentMode, installConsent } from "./consent.ts";
+import { type ConsentMode, type ConsentWatch, installConsent } from "./consent.ts";
+import { readConsentApis } from "./consent-apis.ts";
 import { classifyNavigationError, errorDetail } from "./errors.ts";
 import type { Identity } from "./identity.ts";
 import { interact } from "./interact.ts";
@@ -54,6 +56,9 @@ const UNANSWERED = Symbol("unanswered");
 const EVIDENCE_TIMEOUT_MS = 5000;
 /** How long to wait for autoconsent to finish accepting or rejecting a banner it found. */
 const CONSENT_WAIT_MS = 8000;
+/** When the heuristic first looks for a banner autoconsent did not find, after load, and how often after. */
+const BANNER_FIRST_LOOK_MS = 1000;
+const BANNER_LOOK_EVERY_MS = 500;
 /**
  * Reading the page (title, links) answers at once on a healthy page; the bound is for pages that
  * busy-loop. It is generous because a loaded machine can take seconds to answer, and a missed link
@@ -148,7 +153,7 @@ export async function visitSite(
       action: null,
       succeeded: null,
     };
-    await installConsent(context, options.consent, consent, events);
+    const watch = await installConsent(context, options.consent, consent, events);
     const tabs = watchContext(context, events);
     const page = await tabs.open();
     const session = await context.newCDPSession(page);
@@ -162,7 +167,7 @@ export async function visitSite(
 
     const visited = new Set<string>();
     await options.beforePage?.();
-    const home = await visitPage(page, capture, site.inputUrl, 0, options, events, consent);
+    const home = await visitPage(page, capture, site.inputUrl, 0, options, events, watch);
     progress.pages.push(home.capture);
     visited.add(pageKey(site.inputUrl));
     visited.add(pageKey(home.capture.finalUrl));
@@ -175,7 +180,7 @@ export async function visitSite(
         if (browser.dead) break;
         if (current.isClosed()) current = await tabs.open();
         await options.beforePage?.();
-        const sub = await visitPage(current, capture, url, 1, options, events, consent);
+        const sub = await visitPage(current, capture, url, 1, options, events, watch);
         progress.pages.push(sub.capture);
         visited.add(pageKey(sub.capture.finalUrl));
       }
@@ -290,10 +295,12 @@ async function visitPage(
   depth: number,
   options: VisitOptions,
   events: PageEvent[],
-  consent: ConsentRecord,
+  watch: ConsentWatch,
 ): Promise<PageVisit> {
   const startedAt = Date.now();
+  const consent = watch.record;
   events.length = 0;
+  watch.newPage();
   capture.rendererCrashed = false;
   let status: PageCapture["status"] = "ok";
   let error: string | null = null;
@@ -334,14 +341,8 @@ async function visitPage(
   // A page whose document never answered has nothing to dwell on or read.
   const nothingLoaded = status === "timeout" && httpStatus === null;
   if (status !== "failed" && status !== "crashed" && !nothingLoaded && !page.isClosed()) {
-    if (options.dwellMs > 0) await sleep(options.dwellMs);
-    // A banner was shown and we were asked to answer it: let the answer finish, then give the
-    // trackers it releases the same time to fire.
-    if (options.consent !== "ignore" && consent.promptAt !== null && consent.choiceAt === null) {
-      const until = Date.now() + CONSENT_WAIT_MS;
-      while (consent.choiceAt === null && Date.now() < until) await sleep(200);
-      if (consent.choiceAt !== null) await sleep(Math.max(options.dwellMs, 1000));
-    }
+    await noteApis(page, watch);
+    await dwell(page, options, watch, events);
     // A rejection (the page navigated away meanwhile) is an answer; only silence is unresponsive.
     const read = await withTimeout(
       page.title().catch(() => null),
@@ -424,6 +425,8 @@ async function visitPage(
     events: [],
     evidence,
   };
+  if (!unresponsive && !nothingLoaded && status !== "failed" && status !== "crashed")
+    await noteApis(page, watch);
   await capture.beforeLeave(pageCapture);
   // Leave the page before closing its record, so beacons sent on pagehide/unload belong to it.
   // Chromium does not report requests sent by a document it is already unloading, so the page is
@@ -443,6 +446,42 @@ async function visitPage(
   pageCapture.events.push(...events);
   pageCapture.endedAt = Date.now();
   return { capture: pageCapture, links };
+}
+
+/**
+ * Stays on the page for the dwell, looking for a consent banner autoconsent's rules did not find
+ * (from a second after load, then twice a second) and answering it. Once a banner was answered,
+ * by either, the trackers the answer releases get the dwell again (at least a second) to fire.
+ */
+async function dwell(
+  page: Page,
+  options: VisitOptions,
+  watch: ConsentWatch,
+  events: PageEvent[],
+): Promise<void> {
+  const note = (detail: string, at = Date.now()) => {
+    if (events.length < LIMITS.eventsPerPage)
+      events.push({ kind: "consent", detail: clip(detail, 500) ?? "", at });
+  };
+  const until = Date.now() + options.dwellMs;
+  await sleep(Math.min(BANNER_FIRST_LOOK_MS, options.dwellMs));
+  while (!page.isClosed() && !(await answerUnknownBanner(page, watch, note)) && Date.now() < until)
+    await sleep(Math.min(BANNER_LOOK_EVERY_MS, Math.max(0, until - Date.now())));
+  await sleep(Math.max(0, until - Date.now()));
+  // autoconsent found a banner and is still answering it: let it finish.
+  if (options.consent !== "ignore" && watch.autoconsent === "found") {
+    const deadline = Date.now() + CONSENT_WAIT_MS;
+    while (watch.autoconsent === "found" && Date.now() < deadline) await sleep(200);
+  }
+  if (watch.choiceOnPage !== null)
+    await sleep(Math.max(0, watch.choiceOnPage + Math.max(options.dwellMs, 1000) - Date.now()));
+}
+
+/** Reads the page's consent APIs into its record, when it has any. */
+async function noteApis(page: Page, watch: ConsentWatch): Promise<void> {
+  const read = await readConsentApis(page);
+  if (!read) return;
+  watch.record.apis = [...(watch.record.apis ?? []), read];
 }
 
 /**

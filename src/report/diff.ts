@@ -4,7 +4,9 @@
  * that appeared or went, data newly shared or no longer shared. Also the two runs of each site in a
  * `--compare-consent` crawl, compared the same way.
  */
+import { refusingRecords } from "../classify/consent-state.ts";
 import type { CrawlStore } from "../store/crawl-store.ts";
+import { clip } from "../util/bound.ts";
 import { parseStringArray } from "../util/json.ts";
 
 /** What one crawl says about one site: each tracker there and what it received. */
@@ -13,6 +15,17 @@ interface SiteView {
   trackers: Map<string, { entity: string; tracker: string; data: Set<string> }>;
   /** Sensitive pages (by address) and the trackers that received data from each. */
   sensitive: Map<string, { categories: string[]; trackers: Set<string> }>;
+  /** Pages (by address) whose own consent record says the visitor refused: what it says, and who still received data. */
+  refused: Map<string, { records: string; companies: Set<string> }>;
+}
+
+/** A site whose own consent record says the visitor refused (or sent GPC) while trackers still received data. */
+export interface RefusedSite {
+  site: string;
+  pages: number;
+  /** What the record says: `usp: opt-out of sale: Y; tcf: purposes none consented`. */
+  records: string;
+  companies: string[];
 }
 
 export interface TrackerRef {
@@ -59,6 +72,8 @@ export interface CrawlDiff {
   companies: CompanyChange[];
   sites: SiteChange[];
   sensitivePages: SensitivePageChange[];
+  /** In each crawl: sites whose own consent record says the visitor refused, yet trackers received data. */
+  refusedYetTracked: { before: RefusedSite[]; after: RefusedSite[] };
 }
 
 const key = (entity: string, tracker: string) => `${entity}\u0000${tracker}`;
@@ -92,7 +107,17 @@ export async function loadSiteViews(
   for await (const s of store.sql.iterate<{ site: string; status: string }>(
     "SELECT site, status FROM sites",
   )) {
-    sites.set(s.site, { status: s.status, trackers: new Map(), sensitive: new Map() });
+    sites.set(s.site, { status: s.status, trackers: new Map(), sensitive: new Map(), refused: new Map() });
+  }
+  for await (const p of store.sql.iterate<{ site: string; url: string; consent_state: string }>(
+    `SELECT s.site, p.url, p.consent_state FROM pages p JOIN sites s ON s.id = p.site_id
+     WHERE p.consent_state LIKE '%"verdict":"refused"%' AND ${variantClause}`,
+    params,
+  )) {
+    const records = refusingRecords(p.consent_state);
+    sites
+      .get(p.site)
+      ?.refused.set(pageKey(p.url), { records: clip(records, 300) ?? "", companies: new Set() });
   }
   for await (const p of store.sql.iterate<{ site: string; url: string; sensitive: string }>(
     `SELECT s.site, p.url, p.sensitive FROM pages p JOIN sites s ON s.id = p.site_id WHERE p.sensitive != '[]' AND ${variantClause}`,
@@ -120,8 +145,25 @@ export async function loadSiteViews(
     for (const d of parseStringArray(f.data_shared)) entry.data.add(d);
     site.trackers.set(k, entry);
     site.sensitive.get(pageKey(f.url))?.trackers.add(k);
+    site.refused.get(pageKey(f.url))?.companies.add(f.entity);
   }
   return sites;
+}
+
+/** The sites of one crawl whose own consent record refused while trackers still received data. */
+function refusedSites(views: Map<string, SiteView>): RefusedSite[] {
+  const out: RefusedSite[] = [];
+  for (const [site, view] of [...views].sort(([a], [b]) => a.localeCompare(b))) {
+    const pages = [...view.refused.values()].filter((p) => p.companies.size > 0);
+    if (pages.length === 0) continue;
+    out.push({
+      site,
+      pages: pages.length,
+      records: pages[0]?.records ?? "",
+      companies: [...new Set(pages.flatMap((p) => [...p.companies]))].sort(),
+    });
+  }
+  return out;
 }
 
 /** The changes from `before` to `after`, over the sites both crawled successfully. */
@@ -241,6 +283,7 @@ export function diffCrawls(
       ),
     sites: siteChanges,
     sensitivePages: pageChanges,
+    refusedYetTracked: { before: refusedSites(before), after: refusedSites(after) },
   };
 }
 

@@ -5,6 +5,7 @@
  */
 
 import type { ConsentRecord } from "../capture/types.ts";
+import { refusingRecords } from "../classify/consent-state.ts";
 import { decodeRequest, decoderInput } from "../decode/index.ts";
 import type { Identifier } from "../decode/types.ts";
 import type { CrawlStore } from "../store/crawl-store.ts";
@@ -93,13 +94,7 @@ async function refusedYetTracked(
     if (!companies || companies.size === 0) continue;
     total++;
     if (rows.length >= MAX_LIST_ROWS) continue;
-    const state = parseJson<{
-      records?: Array<{ framework?: string; detail?: string; advertising?: boolean | null }>;
-    }>(p.consent_state, {});
-    const records = (state.records ?? [])
-      .filter((r) => r.advertising === false)
-      .map((r) => `${String(r.framework)}: ${String(r.detail ?? "")}`)
-      .join("; ");
+    const records = refusingRecords(p.consent_state);
     rows.push({
       site: p.site,
       url: p.url,
@@ -520,6 +515,9 @@ export async function loadSiteDetail(
             action: consent.action,
             succeeded: consent.succeeded,
             prompted: consent.promptAt !== null,
+            foundBy: consent.page?.shown ? consent.page.detectedBy : null,
+            control: clip(consent.page?.control ?? null, 100),
+            bannerGone: consent.page?.bannerGone ?? null,
           }
         : null,
       evidence: parseJson<{ screenshot: string | null; html: string | null } | null>(p.evidence, null),

@@ -183,7 +183,16 @@ export interface PageDetail {
   status: string;
   sensitive: string[];
   sensitiveEvidence: string;
-  consent: { cmp: string | null; action: string | null; succeeded: boolean | null; prompted: boolean } | null;
+  consent: {
+    cmp: string | null;
+    action: string | null;
+    succeeded: boolean | null;
+    prompted: boolean;
+    /** This page's banner: who found it, what the crawler clicked, whether it went away. */
+    foundBy: string | null;
+    control: string | null;
+    bannerGone: boolean | null;
+  } | null;
   /** What the crawler did on the page (scrolled, filled a form, clicked "…"). */
   actions: string[];
   companies: CompanyOnPage[];

@@ -143,9 +143,13 @@ function findingView(f: FindingView): HTMLElement {
 
 function pageView(page: PageDetail, index: number): HTMLElement {
   const headingId = `page-${index}`;
-  const consent = page.consent
-    ? page.consent.prompted
-      ? `Consent banner${page.consent.cmp ? ` (${page.consent.cmp})` : ""}: ${page.consent.action ? `${page.consent.action}${page.consent.succeeded ? "ed" : " failed"}` : "left alone"}.`
+  const c = page.consent;
+  const onPage = c?.foundBy
+    ? ` On this page: found by ${c.foundBy === "heuristic" ? "the banner heuristic" : "autoconsent's rule"}${c.control ? `, clicked "${c.control}"` : ""}${c.bannerGone === null ? "" : c.bannerGone ? ", banner gone" : ", banner still shown"}.`
+    : "";
+  const consent = c
+    ? c.prompted
+      ? `Consent banner${c.cmp ? ` (${c.cmp})` : ""}: ${c.action ? `${c.action}${c.succeeded ? "ed" : " failed"}` : "left alone"}.${onPage}`
       : "No consent banner seen."
     : null;
   return h(
