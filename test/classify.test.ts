@@ -21,7 +21,8 @@ describe("sensitive-page classifier", () => {
     const result = classifyPage(
       page("https://gov.example/domestic-violence", "Domestic violence resources", "Get help"),
     );
-    expect(result.evidence).toBe('domestic_violence: url "domestic violence", title "domestic violence"');
+    // The decisive phrases, heaviest first (a title counts twice a URL).
+    expect(result.evidence).toBe('domestic_violence: title "domestic violence", url "domestic violence"');
   });
 
   it("reads only the main text: a menu saying Mental health does not make a home page about it", () => {

@@ -1,6 +1,6 @@
 import type { PageCapture, SiteResult } from "../capture/types.ts";
 import { consentStateOf } from "../classify/consent-state.ts";
-import { classifyPage } from "../classify/sensitive.ts";
+import { classifyPage, classifySite } from "../classify/sensitive.ts";
 import { type AnalysisOptions, findingsForPage, type PageForAnalysis } from "../decode/findings.ts";
 import type { PageAnalysis } from "../store/crawl-store.ts";
 import { addFingerprintingFindings } from "./fingerprinting.ts";
@@ -9,6 +9,7 @@ import { addFingerprintingFindings } from "./fingerprinting.ts";
 export function pageForAnalysis(p: PageCapture): PageForAnalysis {
   return {
     pageUrl: p.finalUrl,
+    isHome: p.depth === 0,
     formSubmittedAt: p.events.find((e) => e.kind === "form_submitted")?.at ?? null,
     consent: p.consent,
     title: p.title,
@@ -39,6 +40,19 @@ export function analysePage(page: PageForAnalysis, options: AnalysisOptions = {}
       headings: page.content.headings,
       description: page.content.description,
       text: page.content.text,
+      siteName: page.content.siteName ?? null,
+      lang: page.content.lang ?? null,
     }),
+    ...(page.isHome
+      ? {
+          site: classifySite({
+            name: page.content.siteName ?? null,
+            title: page.title,
+            description: page.content.description,
+            headings: page.content.headings,
+            text: page.content.text,
+          }),
+        }
+      : {}),
   };
 }

@@ -170,6 +170,10 @@ export interface PageText {
   headings: string[];
   description: string | null;
   text: string;
+  /** The site's name as the page gives it (og:site_name, application-name); absent in older crawls. */
+  siteName?: string | null;
+  /** The language the page declares (`<html lang>`). */
+  lang?: string | null;
 }
 
 export interface PageCapture {

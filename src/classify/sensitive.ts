@@ -1,4 +1,7 @@
 /** The contract's sensitive categories. */
+import { detectLanguage } from "./language.ts";
+import { DISCLAIMERS, ELSEWHERE, TERMS } from "./sensitive-terms.ts";
+
 export const SENSITIVE_CATEGORIES = [
   "health",
   "reproductive_health",
@@ -23,6 +26,10 @@ export interface PageContent {
   description: string | null;
   /** Visible main text, navigation, header, footer and asides removed (bounded). */
   text: string;
+  /** The site's name as the page gives it (og:site_name), to read the title without it. */
+  siteName?: string | null;
+  /** The language the page declares (`<html lang>`). */
+  lang?: string | null;
 }
 
 export interface Classification {
@@ -31,342 +38,222 @@ export interface Classification {
   evidence: string;
 }
 
-/**
- * Terms per category. `strong` terms are specific enough to decide from the URL, title or main
- * heading alone; `weak` ones (ambiguous words such as "snap" or "pride") only count in the URL and
- * headings, never in running text.
- */
-const TERMS: Record<SensitiveCategory, { strong: string[]; weak?: string[] }> = {
-  health: {
-    strong: [
-      "health",
-      "medical",
-      "clinics?",
-      "hospitals?",
-      "doctors?",
-      "physician",
-      "patient",
-      "disease",
-      "symptoms?",
-      "diagnos\\w*",
-      "cancer",
-      "diabetes",
-      "hiv",
-      "aids",
-      "hepatitis",
-      "covid",
-      "vaccin\\w*",
-      "pharmacy",
-      "prescriptions?",
-      "weight loss",
-      "obesity",
-      "urgent care",
-      "cardiology",
-      "oncology",
-      "dermatology",
-    ],
-    weak: ["care", "wellness", "treatment"],
-  },
-  reproductive_health: {
-    strong: [
-      "abortion",
-      "contracepti\\w*",
-      "birth control",
-      "pregnan\\w*",
-      "fertility",
-      "ivf",
-      "reproductive",
-      "planned parenthood",
-      "miscarriage",
-      "prenatal",
-      "std testing",
-      "sti testing",
-      "emergency contraception",
-      "morning after",
-    ],
-    weak: ["std", "sti"],
-  },
-  mental_health: {
-    strong: [
-      "mental health",
-      "mental-health",
-      "depression",
-      "anxiety",
-      "suicid\\w*",
-      "therapy",
-      "therapist",
-      "counseling",
-      "counselling",
-      "psychiatr\\w*",
-      "psycholog\\w*",
-      "ptsd",
-      "bipolar",
-      "schizophrenia",
-      "eating disorders?",
-      "crisis line",
-      "self-harm",
-    ],
-  },
-  substance_use: {
-    strong: [
-      "addiction",
-      "substance use",
-      "substance abuse",
-      "alcoholism",
-      "opioids?",
-      "overdose",
-      "rehab",
-      "naloxone",
-      "narcan",
-      "sobriety",
-      "drug treatment",
-      "detox",
-      "recovery program",
-    ],
-    weak: ["recovery", "alcohol"],
-  },
-  religion: {
-    strong: [
-      "church",
-      "worship",
-      "sermons?",
-      "prayers?",
-      "bible",
-      "ministry",
-      "ministries",
-      "mosque",
-      "synagogue",
-      "parish",
-      "congregation",
-      "gospel",
-      "islam\\w*",
-      "jewish",
-      "christian",
-      "catholic",
-      "baptist",
-      "lutheran",
-      "methodist",
-      "mass times",
-    ],
-    weak: ["faith", "pray", "temple"],
-  },
-  domestic_violence: {
-    strong: [
-      "domestic violence",
-      "domestic-violence",
-      "domestic abuse",
-      "intimate partner",
-      "sexual assault",
-      "rape crisis",
-      "stalking",
-      "protective order",
-      "restraining order",
-      "battered",
-      "family violence",
-      "abusive relationship",
-    ],
-    weak: ["abuse", "shelter", "violence"],
-  },
-  public_assistance: {
-    strong: [
-      "food stamps",
-      "food assistance",
-      "ebt",
-      "wic",
-      "medicaid",
-      "tanf",
-      "welfare",
-      "public assistance",
-      "snap benefits",
-      "unemployment benefits",
-      "unemployment insurance",
-      "housing assistance",
-      "section 8",
-      "liheap",
-      "ssi",
-      "disability benefits",
-      "cash assistance",
-    ],
-    weak: ["snap", "benefits", "assistance"],
-  },
-  financial_hardship: {
-    strong: [
-      "debt relief",
-      "bankruptcy",
-      "foreclosure",
-      "eviction",
-      "payday loans?",
-      "debt collection",
-      "credit repair",
-      "financial hardship",
-      "debt consolidation",
-      "loan forgiveness",
-    ],
-    weak: ["debt", "hardship"],
-  },
-  lgbtq: {
-    strong: [
-      "lgbt\\w*",
-      "gay",
-      "lesbian",
-      "bisexual",
-      "transgender",
-      "queer",
-      "non-?binary",
-      "coming out",
-      "gender identity",
-      "gender-affirming",
-      "gender affirming",
-    ],
-    weak: ["pride", "trans"],
-  },
-  immigration: {
-    strong: [
-      "immigration",
-      "immigrants?",
-      "asylum",
-      "refugees?",
-      "green card",
-      "citizenship",
-      "naturali[sz]ation",
-      "daca",
-      "deportation",
-      "undocumented",
-      "uscis",
-      "work permit",
-    ],
-    weak: ["visa", "visas"],
-  },
-  children: {
-    strong: [
-      "children",
-      "child care",
-      "childcare",
-      "kids",
-      "pediatric\\w*",
-      "foster care",
-      "adoption",
-      "daycare",
-      "parenting",
-    ],
-    weak: ["child", "youth", "teens?"],
-  },
-};
-
-interface Compiled {
-  category: SensitiveCategory;
-  strong: RegExp;
-  any: RegExp;
+interface CompiledTerm {
+  weight: 1 | 2 | 3;
+  re: RegExp;
 }
 
-const COMPILED: Compiled[] = SENSITIVE_CATEGORIES.map((category) => {
-  const { strong, weak = [] } = TERMS[category];
-  const group = (terms: string[]) => new RegExp(`(?<![a-z0-9])(?:${terms.join("|")})(?![a-z0-9])`, "gi");
-  return { category, strong: group(strong), any: group([...strong, ...weak]) };
-});
+const COMPILED: Array<{ category: SensitiveCategory; terms: CompiledTerm[] }> = SENSITIVE_CATEGORIES.map(
+  (category) => ({
+    category,
+    terms: ([3, 2, 1] as const).map((weight) => ({
+      weight,
+      re: new RegExp(`(?<![\\p{L}\\p{N}])(?:${TERMS[category][weight].join("|")})(?![\\p{L}\\p{N}])`, "gu"),
+    })),
+  }),
+);
+const ELSEWHERE_RE = new RegExp(`(?<![\\p{L}])(?:${ELSEWHERE.join("|")})(?![\\p{L}])`, "gu");
+const DISCLAIMER_RE = new RegExp(`(?:${DISCLAIMERS.join("|")})`, "u");
+/** Longer text than any page's stored excerpt is not read further. */
+const MAX_TEXT = 200_000;
+
+/** Lowercased, without accents, the phrases that mean something else masked, disclaimers dropped. */
+export function normaliseText(text: string): string {
+  return text
+    .slice(0, MAX_TEXT)
+    .normalize("NFD")
+    .replace(/\p{M}/gu, "")
+    .toLowerCase()
+    .replace(/[’‘`´]/g, "'")
+    .replace(/\s+/g, " ")
+    .split(/(?<=[.!?]) /)
+    .filter((sentence) => !DISCLAIMER_RE.test(sentence))
+    .join(" ")
+    .replace(ELSEWHERE_RE, " ");
+}
 
 function pathWords(url: string): string {
   try {
     const u = new URL(url);
-    return decodeURIComponent(`${u.pathname} ${u.search}`)
-      .replace(/[-_/+.=&?]+/g, " ")
-      .toLowerCase();
+    return normaliseText(decodeURIComponent(`${u.pathname} ${u.search}`).replace(/[-_/+.=&?]+/g, " "));
   } catch {
     return "";
   }
 }
 
-function firstMatch(re: RegExp, text: string): string | null {
-  re.lastIndex = 0;
-  const m = re.exec(text);
-  return m ? m[0].toLowerCase() : null;
-}
-
-function countMatches(re: RegExp, text: string): { count: number; first: string | null } {
-  re.lastIndex = 0;
-  let count = 0;
-  let first: string | null = null;
-  for (let m = re.exec(text); m && count < 50; m = re.exec(text)) {
-    count++;
-    first ??= m[0].toLowerCase();
+/** The phrases of one category found in a text: each once, with its weight, and how often it recurs. */
+function hitsIn(
+  terms: CompiledTerm[],
+  text: string,
+): Array<{ phrase: string; weight: number; count: number }> {
+  const found = new Map<string, { phrase: string; weight: number; count: number }>();
+  if (!text) return [];
+  // Heavier phrases first, each blanked once found: "violence" inside "domestic violence" is not a second hit.
+  let rest = text;
+  for (const { weight, re } of terms) {
+    re.lastIndex = 0;
+    let n = 0;
+    for (let m = re.exec(rest); m && n < 200; m = re.exec(rest), n++) {
+      const phrase = m[0];
+      const known = found.get(phrase);
+      if (known) known.count++;
+      else found.set(phrase, { phrase, weight, count: 1 });
+    }
+    if (found.size > 0) rest = rest.replace(re, (m) => " ".repeat(m.length));
   }
-  return { count, first };
+  return [...found.values()];
 }
 
-/** Minimum score for a category; a strong hit in the URL, title or main heading alone reaches it. */
-const THRESHOLD = 3;
+/** A page's fields, and how much a phrase in each counts. */
+interface Field {
+  name: string;
+  text: string;
+  factor: number;
+  /** Repeats count (running text): a subject a page keeps coming back to is its subject. */
+  repeats: boolean;
+}
+
+/** Minimum score for a page; a weight-3 phrase in the title or main heading alone reaches it. */
+const PAGE_THRESHOLD = 4;
+/** A site is what its name, description and main heading say it is, more than what its home page mentions. */
+const SITE_THRESHOLD = 6;
+/**
+ * Health is the broad parent of these (gender-affirming care and HIV testing at an LGBTQ+ centre
+ * included): a page about them is not also "health" unless health stands out on its own.
+ */
+const HEALTH_CHILDREN: SensitiveCategory[] = [
+  "reproductive_health",
+  "mental_health",
+  "substance_use",
+  "lgbtq",
+];
+
+/** Each category's score over the fields, with the phrases that made it. */
+function score(
+  fields: Field[],
+): Array<{ category: SensitiveCategory; score: number; decisive: boolean; evidence: string[] }> {
+  return COMPILED.map(({ category, terms }) => {
+    let total = 0;
+    const evidence: Array<{ text: string; points: number }> = [];
+    const telling = new Set<string>();
+    let decisive = false;
+    for (const field of fields) {
+      for (const hit of hitsIn(terms, field.text)) {
+        if (hit.weight === 3) decisive = true;
+        if (hit.weight === 2) telling.add(hit.phrase);
+        const extra = field.repeats ? Math.min(hit.count - 1, 2) * 0.5 : 0;
+        const points = hit.weight * field.factor * (1 + extra);
+        total += points;
+        evidence.push({
+          text: `${field.name} "${hit.phrase}"${hit.count > 1 ? `×${hit.count}` : ""}`,
+          points,
+        });
+      }
+    }
+    evidence.sort((a, b) => b.points - a.points);
+    // Words that only help never decide: a phrase that could, or two telling ones, must be there.
+    return {
+      category,
+      score: total,
+      decisive: decisive || telling.size >= 2,
+      evidence: evidence.slice(0, 4).map((e) => e.text),
+    };
+  });
+}
+
+function decide(
+  scored: ReturnType<typeof score>,
+  threshold: number,
+  prefix = "",
+): Classification & { lang?: string | null } {
+  const kept = scored.filter((s) => s.decisive && s.score >= threshold);
+  const specific = kept.some((s) => HEALTH_CHILDREN.includes(s.category));
+  const categories = kept
+    .filter((s) => s.category !== "health" || !specific || s.score >= threshold * 3)
+    .map((s) => s.category);
+  const evidence = kept
+    .filter((s) => categories.includes(s.category))
+    .map((s) => `${prefix}${s.category}: ${s.evidence.join(", ")}`)
+    .join("; ");
+  return { categories, evidence: evidence.slice(0, 1000) };
+}
+
+/** A title without the site's name: "Car park notice | St. Mark's Parish" is about a car park. */
+export function ownTitle(title: string | null, siteName: string | null | undefined): string {
+  const t = (title ?? "").trim();
+  if (!siteName) return t;
+  const parts = t.split(/\s+[|–—·:-]\s+/);
+  const own = parts.filter((p) => p.trim().toLowerCase() !== siteName.trim().toLowerCase());
+  return (own.length > 0 ? own : parts).join(" - ");
+}
 
 /**
- * Decides which sensitive categories a page is about, from its URL, title, headings and main text,
- * with the evidence. Navigation is not read, so a hospital's home page whose menu says "Mental
- * health" is not a mental-health page; a page whose address, title or main heading says so is, and
- * so is one whose main text keeps coming back to it.
+ * Decides which sensitive categories a page is about, from its own content: its URL, its title
+ * (without the site's name), its headings and main text. Phrases are weighed (a phrase that decides
+ * alone in a title counts once in running text), repeats in running text add up, words used for
+ * something else ("health insurance") and disclaimers carry nothing. A site's menu is not read.
  */
-export function classifyPage(page: PageContent): Classification {
-  const path = pathWords(page.url);
-  const title = (page.title ?? "").toLowerCase();
-  const h1 = page.headings
-    .filter((h) => h.startsWith("h1:"))
-    .map((h) => h.slice(3))
-    .join(" | ")
-    .toLowerCase();
-  const subheads = page.headings
-    .filter((h) => !h.startsWith("h1:"))
-    .map((h) => h.slice(3))
-    .join(" | ")
-    .toLowerCase();
-  const description = (page.description ?? "").toLowerCase();
-  const text = page.text.toLowerCase();
-  const categories: SensitiveCategory[] = [];
-  const evidence: string[] = [];
-  for (const { category, strong, any } of COMPILED) {
-    const hits: string[] = [];
-    let score = 0;
-    const inPath = firstMatch(any, path);
-    if (inPath) {
-      score += firstMatch(strong, path) ? 3 : 2;
-      hits.push(`url "${inPath}"`);
-    }
-    const inTitle = firstMatch(strong, title);
-    if (inTitle) {
-      score += 3;
-      hits.push(`title "${inTitle}"`);
-    }
-    const inH1 = firstMatch(strong, h1) ?? firstMatch(any, h1);
-    if (inH1) {
-      score += firstMatch(strong, h1) ? 3 : 1;
-      hits.push(`heading "${inH1}"`);
-    }
-    const sub = countMatches(strong, subheads);
-    if (sub.count) {
-      score += Math.min(sub.count, 2);
-      hits.push(`subheading "${sub.first}"`);
-    }
-    if (firstMatch(strong, description)) {
-      score += 1;
-      hits.push(`description "${firstMatch(strong, description)}"`);
-    }
-    const body = countMatches(strong, text);
-    if (body.count) {
-      score += Math.min(body.count, 4);
-      hits.push(`text "${body.first}"×${body.count}`);
-    }
-    if (score >= THRESHOLD) {
-      categories.push(category);
-      evidence.push(`${category}: ${hits.slice(0, 3).join(", ")}`);
-    }
-  }
-  return { categories, evidence: evidence.join("; ").slice(0, 1000) };
+export function classifyPage(page: PageContent): Classification & { lang: string | null } {
+  const h = (level: string) =>
+    page.headings
+      .filter((x) => x.startsWith(`${level}:`))
+      .map((x) => x.slice(level.length + 1))
+      .join(" | ");
+  const sub = page.headings
+    .filter((x) => !x.startsWith("h1:"))
+    .map((x) => x.slice(3))
+    .join(" | ");
+  const fields: Field[] = [
+    { name: "url", text: pathWords(page.url), factor: 1, repeats: false },
+    { name: "title", text: normaliseText(ownTitle(page.title, page.siteName)), factor: 2, repeats: false },
+    { name: "heading", text: normaliseText(h("h1")), factor: 2, repeats: false },
+    { name: "subheading", text: normaliseText(sub), factor: 1, repeats: false },
+    { name: "description", text: normaliseText(page.description ?? ""), factor: 1, repeats: false },
+    { name: "text", text: normaliseText(page.text), factor: 1, repeats: true },
+  ];
+  return {
+    ...decide(score(fields), PAGE_THRESHOLD),
+    lang: detectLanguage(`${page.title ?? ""}. ${page.text}`, page.lang ?? null),
+  };
+}
+
+/** What a site is, from its home page: its name, description and main heading first, then its text. */
+export interface SiteContent {
+  /** The site's name (og:site_name, or its home page's title). */
+  name: string | null;
+  title: string | null;
+  description: string | null;
+  headings: string[];
+  text: string;
+}
+
+/**
+ * The sensitive nature of a site (a shelter, a clinic, a church, a school, a payday lender), judged
+ * from its home page: what it calls itself counts three times, its description and main heading
+ * twice, its home page's text once. Evidence starts with `site:`.
+ */
+export function classifySite(site: SiteContent): Classification {
+  const h1 = site.headings.filter((x) => x.startsWith("h1:")).map((x) => x.slice(3));
+  const name = [...new Set([site.name ?? "", site.title ?? ""].map((x) => x.trim()).filter(Boolean))].join(
+    " | ",
+  );
+  const fields: Field[] = [
+    { name: "name", text: normaliseText(name), factor: 3, repeats: false },
+    { name: "description", text: normaliseText(site.description ?? ""), factor: 2, repeats: false },
+    { name: "heading", text: normaliseText(h1.join(" | ")), factor: 2, repeats: false },
+    { name: "home page", text: normaliseText(site.text), factor: 1, repeats: true },
+  ];
+  return decide(score(fields), SITE_THRESHOLD, "site ");
 }
 
 /** How sensitive a link looks from its URL and text, to choose which subpages to visit first. */
 export function linkSensitivity(url: string, text: string): number {
   const path = pathWords(url);
-  const label = text.toLowerCase();
-  let score = 0;
-  for (const { strong, any } of COMPILED) {
-    if (firstMatch(strong, path) || firstMatch(strong, label)) score += 3;
-    else if (firstMatch(any, path) || firstMatch(any, label)) score += 1;
+  const label = normaliseText(text);
+  let total = 0;
+  for (const { terms } of COMPILED) {
+    const best = Math.max(0, ...[...hitsIn(terms, path), ...hitsIn(terms, label)].map((h) => h.weight));
+    total += best >= 3 ? 3 : best > 0 ? 1 : 0;
   }
-  return score;
+  return total;
 }

@@ -7,6 +7,8 @@ import type { ConsentAnswer } from "./consent-words.ts";
 
 /** Time for a banner to react to a click (close, or open its settings). */
 const SETTLE_MS = 700;
+/** How long after load a platform autoconsent recognised is left to its rule. */
+const RULE_GRACE_MS = 3000;
 
 export type Note = (detail: string, at?: number) => void;
 
@@ -16,9 +18,16 @@ export type Note = (detail: string, at?: number) => void;
  * and refuses there (or saves with every toggle off); ignore touches nothing. Returns whether a banner
  * was found and dealt with, or autoconsent's rule dealt with it (nothing more to look for on this page).
  */
-export async function answerUnknownBanner(page: Page, watch: ConsentWatch, note: Note): Promise<boolean> {
+export async function answerUnknownBanner(
+  page: Page,
+  watch: ConsentWatch,
+  note: Note,
+  sinceLoadMs: number,
+): Promise<boolean> {
   // autoconsent's rule is answering: wait for it (an ignore has nothing to wait for).
   if (watch.autoconsent === "found") return watch.mode === "ignore";
+  // A rule recognised the platform: give it time to find the banner itself (a loaded machine is slow).
+  if (watch.autoconsent === "detected" && sinceLoadMs < RULE_GRACE_MS) return false;
   const banner = (await findBanners(page)).find(asksConsent);
   // A rule that answered, or failed, leaves nothing to do unless a banner is still there.
   if (!banner) return watch.autoconsent !== "none";

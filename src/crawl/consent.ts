@@ -91,8 +91,11 @@ const STEP_MS = 5000;
 // (--interact) are trusted. Recording the time of the last untrusted click dates the choice.
 const CLICK_CLOCK = `addEventListener("click", (e) => { if (!e.isTrusted) window.__earshotConsentClick = Date.now(); }, true);`;
 
-/** What autoconsent did on the current page: its rule found the banner, then answered it (or failed). */
-export type AutoconsentOnPage = "none" | "found" | "answered" | "failed";
+/**
+ * What autoconsent did on the current page: a rule recognised the platform, found its banner, then
+ * answered it (or failed).
+ */
+export type AutoconsentOnPage = "none" | "detected" | "found" | "answered" | "failed";
 
 /**
  * The site's consent record, shared by its pages (a choice persists), and what happened on the page
@@ -155,6 +158,7 @@ export async function installConsent(
       }
       case "cmpDetected":
         record.cmp ??= String(message.cmp ?? "unknown").slice(0, 100);
+        if (watch.autoconsent === "none") watch.autoconsent = "detected";
         note(`detected ${record.cmp}`);
         break;
       case "popupFound": {

@@ -22,6 +22,7 @@ import { classifyNavigationError, errorDetail } from "./errors.ts";
 import type { Identity } from "./identity.ts";
 import { interact } from "./interact.ts";
 import { type PageLink, pageKey, pickSubpages } from "./links.ts";
+import { readContent } from "./read-content.ts";
 
 export interface VisitOptions {
   /** The home page plus up to N-1 subpages. */
@@ -74,37 +75,6 @@ const UNLOAD_QUIET_MS = 80;
  */
 const LEAVE_FOLLOW_UP_QUIET_MS = 600;
 const LEAVE_FOLLOW_UP_MAX_MS = 2000;
-
-// Headings and main text, without navigation, header, footer and asides: a menu item that says
-// "Mental health" must not make a home page a mental-health page. Bounded in the page.
-const READ_TEXT = `(() => {
-  const clean = (s) => String(s || "").replace(/\\s+/g, " ").trim();
-  const root = document.querySelector("main, [role=main], article") || document.body;
-  if (!root) return null;
-  const copy = root.cloneNode(true);
-  copy.querySelectorAll("nav, header, footer, aside, script, style, noscript, template, [role=navigation], [role=banner], [role=contentinfo], [aria-hidden=true]").forEach((e) => e.remove());
-  const headings = Array.from(copy.querySelectorAll("h1, h2, h3")).slice(0, ${LIMITS.headings})
-    .map((h) => h.tagName.toLowerCase() + ":" + clean(h.textContent).slice(0, ${LIMITS.headingText}))
-    .filter((h) => h.length > 3);
-  const meta = document.querySelector('meta[name="description"]');
-  return { headings, description: meta ? clean(meta.getAttribute("content")).slice(0, 500) : null, text: clean(copy.textContent).slice(0, ${LIMITS.pageText}) };
-})()`;
-
-/** The page's answer is as hostile as the page: keep only well-formed, bounded strings. */
-function sanitiseText(value: unknown): PageText {
-  const v = (value ?? {}) as { headings?: unknown; description?: unknown; text?: unknown };
-  const headings = Array.isArray(v.headings)
-    ? v.headings
-        .filter((h): h is string => typeof h === "string")
-        .slice(0, LIMITS.headings)
-        .map((h) => clip(h, LIMITS.headingText + 4) ?? "")
-    : [];
-  return {
-    headings,
-    description: typeof v.description === "string" ? clip(v.description, 500) : null,
-    text: typeof v.text === "string" ? (clip(v.text, LIMITS.pageText) ?? "") : "",
-  };
-}
 
 const GPC_SCRIPT = `Object.defineProperty(Navigator.prototype, "globalPrivacyControl", { get: () => true, configurable: true });`;
 
@@ -362,7 +332,7 @@ async function visitPage(
     } else title = clip(read, LIMITS.title);
   }
   if (!unresponsive && status !== "failed" && status !== "crashed" && !nothingLoaded && !page.isClosed()) {
-    content = sanitiseText(await withTimeout(page.evaluate(READ_TEXT), READ_TIMEOUT_MS, null));
+    content = await readContent(page, READ_TIMEOUT_MS);
     finalUrl = page.url();
     if (depth === 0 && options.pagesPerSite > 1) {
       links = await withTimeout(
@@ -463,9 +433,14 @@ async function dwell(
     if (events.length < LIMITS.eventsPerPage)
       events.push({ kind: "consent", detail: clip(detail, 500) ?? "", at });
   };
-  const until = Date.now() + options.dwellMs;
+  const loadedAt = Date.now();
+  const until = loadedAt + options.dwellMs;
   await sleep(Math.min(BANNER_FIRST_LOOK_MS, options.dwellMs));
-  while (!page.isClosed() && !(await answerUnknownBanner(page, watch, note)) && Date.now() < until)
+  while (
+    !page.isClosed() &&
+    !(await answerUnknownBanner(page, watch, note, Date.now() - loadedAt)) &&
+    Date.now() < until
+  )
     await sleep(Math.min(BANNER_LOOK_EVERY_MS, Math.max(0, until - Date.now())));
   await sleep(Math.max(0, until - Date.now()));
   // autoconsent found a banner and is still answering it: let it finish.

@@ -17,6 +17,8 @@ import type { Beacon, DataShared, Identifier, RawIdentifier } from "./types.ts";
 /** One page's capture, as analysis needs it (from a crawl in memory or from the database). */
 export interface PageForAnalysis {
   pageUrl: string;
+  /** The site's home page (depth 0): what the site is is judged from it. */
+  isHome?: boolean;
   /** When the crawler submitted the first form it filled (ms), if it did. */
   formSubmittedAt?: number | null;
   /** The site's consent banner as of the end of this page; absent or null when none was handled. */

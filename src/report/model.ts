@@ -116,7 +116,8 @@ export async function loadOverview(store: CrawlStore): Promise<{ overview: Overv
     status: string;
     error: string | null;
     pages: number;
-  }>("SELECT id, site, list, rank, status, error, pages FROM sites ORDER BY position");
+    sensitive: string;
+  }>("SELECT id, site, list, rank, status, error, pages, sensitive FROM sites ORDER BY position");
   for await (const s of siteRows) {
     byId.set(s.id, {
       row: {
@@ -132,7 +133,8 @@ export async function loadOverview(store: CrawlStore): Promise<{ overview: Overv
         beforeConsent: 0,
       },
       companies: new Set(),
-      categories: new Set(),
+      // What the site is counts as much as what its pages are about.
+      categories: new Set(parseStringArray(s.sensitive)),
     });
   }
 
@@ -407,10 +409,13 @@ export async function loadSiteDetail(
   options: DetailOptions,
 ): Promise<SiteDetail | null> {
   const sql = store.sql;
-  const site = await sql.get<{ id: number; input_url: string; final_url: string | null }>(
-    "SELECT id, input_url, final_url FROM sites WHERE site = ?",
-    [siteName],
-  );
+  const site = await sql.get<{
+    id: number;
+    input_url: string;
+    final_url: string | null;
+    sensitive: string;
+    sensitive_evidence: string;
+  }>("SELECT id, input_url, final_url, sensitive, sensitive_evidence FROM sites WHERE site = ?", [siteName]);
   if (!site) return null;
   const pages = await sql.all<{
     id: number;
@@ -532,6 +537,10 @@ export async function loadSiteDetail(
     site: row,
     inputUrl: site.input_url,
     finalUrl: site.final_url,
+    nature: {
+      categories: parseStringArray(site.sensitive),
+      evidence: clip(site.sensitive_evidence, 500) ?? "",
+    },
     pages: details,
     complete: true,
   };

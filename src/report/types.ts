@@ -204,6 +204,8 @@ export interface SiteDetail {
   site: SiteRow;
   inputUrl: string;
   finalUrl: string | null;
+  /** What the site is (a shelter, a clinic, a church), from its home page: every page of it tells of that. */
+  nature: { categories: string[]; evidence: string };
   pages: PageDetail[];
   /** False when the report left this site's page details out to stay small (see `earshot serve`). */
   complete: boolean;

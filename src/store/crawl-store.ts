@@ -19,7 +19,9 @@ import { parseJson } from "../util/json.ts";
 /** What analysis derived from one page: its findings and its sensitive categories. */
 export interface PageAnalysis {
   findings: Finding[];
-  sensitive: Classification;
+  sensitive: Classification & { lang?: string | null };
+  /** What the site is, judged from this page: set on the home page's analysis only. */
+  site?: Classification;
   /** What the site's own consent records say the visitor chose (absent: not derived). */
   consentState?: ConsentState;
 }
@@ -357,14 +359,16 @@ export class CrawlStore {
       for (const page of pages) {
         const result = analyse(await loadPageFrom(tx, page.id, page.url));
         await tx.run(
-          "UPDATE pages SET sensitive = ?, sensitive_evidence = ?, consent_state = ? WHERE id = ?",
+          "UPDATE pages SET sensitive = ?, sensitive_evidence = ?, consent_state = ?, lang = ? WHERE id = ?",
           [
             JSON.stringify(result.sensitive.categories),
             result.sensitive.evidence,
             result.consentState ? JSON.stringify(result.consentState) : null,
+            result.sensitive.lang ?? null,
             page.id,
           ],
         );
+        if (result.site) await writeSiteNature(tx, page.siteId, result.site);
         const requestIds = (
           await tx.all<{ id: number }>("SELECT id FROM requests WHERE page_id = ? ORDER BY id", [page.id])
         ).map((r) => r.id);
@@ -434,6 +438,15 @@ export class CrawlStore {
 
 type Db = Pick<Sql, "all" | "get" | "run">;
 
+/** What a site is (its sensitive categories, from its home page). */
+async function writeSiteNature(tx: Db, siteId: number, site: Classification): Promise<void> {
+  await tx.run("UPDATE sites SET sensitive = ?, sensitive_evidence = ? WHERE id = ?", [
+    JSON.stringify(site.categories),
+    site.evidence,
+    siteId,
+  ]);
+}
+
 async function writeSiteIn(
   tx: Db,
   siteId: number,
@@ -454,8 +467,9 @@ async function writeSiteIn(
     const derived = analysis[index];
     const pageRow = await tx.get<{ id: number }>(
       `INSERT INTO pages (site_id, depth, requested_url, url, title, status, http_status, error, started_at, ended_at,
-         headings, description, text_excerpt, sensitive, sensitive_evidence, consent, variant, evidence, consent_state)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+         headings, description, text_excerpt, sensitive, sensitive_evidence, consent, variant, evidence, consent_state,
+         lang, site_name)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
       [
         siteId,
         page.depth,
@@ -476,8 +490,11 @@ async function writeSiteIn(
         page.variant ?? null,
         page.evidenceFiles ? JSON.stringify(page.evidenceFiles) : null,
         derived?.consentState ? JSON.stringify(derived.consentState) : null,
+        derived?.sensitive.lang ?? null,
+        page.content.siteName ?? null,
       ],
     );
+    if (derived?.site) await writeSiteNature(tx, siteId, derived.site);
     const pageId = Number(pageRow?.id);
     const requestIds: number[] = [];
     for (const r of page.requests) {
@@ -711,20 +728,30 @@ async function loadPageFrom(db: Db, pageId: number, pageUrl: string): Promise<Pa
     description: string | null;
     text_excerpt: string;
     consent: string | null;
-  }>("SELECT title, headings, description, text_excerpt, consent FROM pages WHERE id = ?", [pageId]);
+    site_name: string | null;
+    depth: number;
+  }>("SELECT title, headings, description, text_excerpt, consent, site_name, depth FROM pages WHERE id = ?", [
+    pageId,
+  ]);
   let headings: string[] = [];
   try {
     headings = JSON.parse(row?.headings ?? "[]") as string[];
   } catch {
     // A damaged value reads as no headings.
   }
-  const content = { headings, description: row?.description ?? null, text: row?.text_excerpt ?? "" };
+  const content = {
+    headings,
+    description: row?.description ?? null,
+    text: row?.text_excerpt ?? "",
+    siteName: row?.site_name ?? null,
+  };
   const submitted = await db.get<{ at: number | null }>(
     "SELECT MIN(at) AS at FROM page_events WHERE page_id = ? AND kind = 'form_submitted'",
     [pageId],
   );
   return {
     pageUrl,
+    isHome: row?.depth === 0,
     formSubmittedAt: submitted?.at ?? null,
     consent: row?.consent ? (JSON.parse(row.consent) as ConsentRecord) : null,
     title: row?.title ?? null,

@@ -42,8 +42,8 @@ export async function* exportRecords(
     case "sites": {
       const rows = sql.iterate<
         Record<string, string | number | null>
-      >(`SELECT site, input_url, final_url, status, error, error_detail, pages, rank, attempts, started_at, finished_at
-           FROM sites ORDER BY position`);
+      >(`SELECT site, input_url, final_url, status, error, error_detail, pages, rank, attempts, started_at, finished_at,
+             sensitive, sensitive_evidence FROM sites ORDER BY position`);
       for await (const r of rows) {
         yield {
           site: r.site,
@@ -57,6 +57,9 @@ export async function* exportRecords(
           attempts: r.attempts,
           startedAt: r.started_at,
           finishedAt: r.finished_at,
+          // What the site is (a shelter, a clinic, a church…), from its home page.
+          sensitive: parseJson(r.sensitive as string, []),
+          sensitiveEvidence: r.sensitive_evidence,
         };
       }
       return;
@@ -65,7 +68,8 @@ export async function* exportRecords(
       const rows = sql.iterate<
         Record<string, string | number | null>
       >(`SELECT s.site, p.url, p.title, p.depth, p.status, p.http_status, p.requested_url, p.error, p.sensitive,
-             p.sensitive_evidence, p.consent, p.variant, p.consent_state
+             p.sensitive_evidence, p.consent, p.variant, p.consent_state, p.lang,
+             s.sensitive AS site_sensitive, s.sensitive_evidence AS site_sensitive_evidence
            FROM pages p JOIN sites s ON s.id = p.site_id ORDER BY s.position, p.id`);
       for await (const r of rows) {
         yield {
@@ -83,6 +87,10 @@ export async function* exportRecords(
           variant: r.variant,
           // What the site's own consent records say (TCF, US Privacy, OneTrust, Cookiebot, …).
           consentState: parseJson<unknown>(r.consent_state as string | null, null),
+          // The page's detected language, and what its site is (every page of a shelter tells of it).
+          lang: r.lang,
+          siteSensitive: parseJson(r.site_sensitive as string, []),
+          siteSensitiveEvidence: r.site_sensitive_evidence,
         };
       }
       return;
@@ -157,7 +165,7 @@ export async function* exportRecords(
     case "findings": {
       const rows = sql.iterate<
         Record<string, string | number | null>
-      >(`SELECT s.site, p.url AS page_url, p.sensitive AS page_sensitive, p.variant, f.* FROM findings f JOIN pages p ON p.id = f.page_id
+      >(`SELECT s.site, p.url AS page_url, p.sensitive AS page_sensitive, p.variant, s.sensitive AS site_sensitive, f.* FROM findings f JOIN pages p ON p.id = f.page_id
            JOIN sites s ON s.id = f.site_id ORDER BY s.position, f.id`);
       for await (const r of rows) {
         yield {
@@ -180,6 +188,7 @@ export async function* exportRecords(
           variant: r.variant,
           // Added after the contract's fields, so that CSV columns keep their places.
           kind: r.kind,
+          siteSensitive: parseJson(r.site_sensitive as string, []),
         };
       }
       return;

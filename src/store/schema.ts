@@ -222,6 +222,14 @@ export const MIGRATIONS: string[] = [
   `
   ALTER TABLE pages ADD COLUMN consent_state TEXT;
   `,
+  // 13: what a site is (a shelter, a clinic, a church: its sensitive categories and evidence, from its
+  // home page), and each page's detected language and the site name it gives.
+  `
+  ALTER TABLE sites ADD COLUMN sensitive TEXT NOT NULL DEFAULT '[]';
+  ALTER TABLE sites ADD COLUMN sensitive_evidence TEXT NOT NULL DEFAULT '';
+  ALTER TABLE pages ADD COLUMN lang TEXT;
+  ALTER TABLE pages ADD COLUMN site_name TEXT;
+  `,
 ];
 
 /** Request bodies longer than this are kept in `bodies`, once each, instead of in their request row. */

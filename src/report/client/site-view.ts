@@ -245,6 +245,16 @@ export function siteView(name: string, answer: SiteAnswer, mode: "report" | "ser
         ? [", landed on ", h("span", { class: "url" }, detail.finalUrl)]
         : null,
     ),
+    detail.nature.categories.length
+      ? h(
+          "p",
+          { class: "nature" },
+          "What this site is: ",
+          categoryBadges(detail.nature.categories),
+          " — every page of it tells a tracker so. ",
+          h("span", { class: "evidence" }, detail.nature.evidence),
+        )
+      : null,
     rowSummary(detail.site),
     detail.pages.map(pageView),
   );
