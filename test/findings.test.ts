@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { writeFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEFAULT_IDENTITY } from "../src/crawl/identity.ts";
@@ -321,6 +321,12 @@ describe("findings on a fixture web with each vendor", () => {
       .split("\n")
       .find((l) => l.includes("ads.tracker-network.test"));
     expect(JSON.parse(hit ?? "{}").entity).toBe("Tracker Network");
+    // The recorded checksum is checked: a list changed since under the same name is refused, by name.
+    writeFileSync(file, `${readFileSync(file, "utf8")}\n`);
+    const changed = await runEarshot(["export", out, "--table", "requests"]);
+    expect(changed.code).toBe(2);
+    expect(changed.stderr).toContain(`the crawl's tracker database ${file} has changed since the crawl`);
+    expect((await runEarshot(["export", out, "--table", "requests", "--tracker-db", file])).code).toBe(0);
     const bad = join(tempDir(), "bad.json");
     writeFileSync(bad, '{"nope": 1}');
     const r = await runEarshot(["analyze", out, "--tracker-db", bad]);

@@ -74,8 +74,10 @@ export function browserProcesses(marker: string): number[] {
   try {
     const out = execFileSync("pgrep", ["-f", `user-data-dir=${marker}`], { encoding: "utf8" });
     return out.split("\n").filter(Boolean).map(Number);
-  } catch {
-    return [];
+  } catch (error) {
+    // pgrep exits 1 when nothing matches; a missing pgrep must not pass for "no stray browser".
+    if ((error as { status?: number }).status === 1) return [];
+    throw new Error(`cannot look for browser processes: ${String(error)}`);
   }
 }
 

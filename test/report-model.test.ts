@@ -90,8 +90,9 @@ describe("report model over a synthetic 400-site crawl", () => {
       (s) => kept.has(s.site) && !(s.categories.length > 0 && s.companies.length > 0),
     );
     // Sites without tracked sensitive pages only get details once every site with them has.
-    if (plainKept.length > 0) expect(telling.every((s) => kept.has(s.site))).toBe(true);
-    else expect([...kept].every((site) => telling.some((s) => s.site === site))).toBe(true);
+    expect(plainKept.length === 0 || telling.every((s) => kept.has(s.site))).toBe(true);
+    // And the budget went to telling sites first: some of them are kept.
+    expect(telling.filter((s) => kept.has(s.site)).length).toBeGreaterThan(0);
   });
 
   it("renders data that survives embedding byte for byte", async () => {

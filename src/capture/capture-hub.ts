@@ -1,5 +1,5 @@
-import type { CdpEvent, CdpPipe } from "../crawl/cdp.ts";
 import { sleep, withTimeout } from "../util/time.ts";
+import type { CdpEvent, CdpPipe } from "./cdp.ts";
 import type { Collector, PageContext, TargetRef, TargetSetup } from "./collector.ts";
 import { CookieCollector } from "./cookies.ts";
 import { FingerprintCollector, fingerprintSetup } from "./fingerprinting.ts";

@@ -1,4 +1,4 @@
-import type { CdpEvent } from "../crawl/cdp.ts";
+import type { CdpEvent } from "./cdp.ts";
 import type { PageCapture, TargetKind } from "./types.ts";
 
 /** The browser target (page, frame, worker) an event came from. */

@@ -3,9 +3,9 @@
  * runs, and gathers what each script did with the fingerprintable APIs, page by page.
  */
 import { randomBytes } from "node:crypto";
-import type { CdpEvent } from "../crawl/cdp.ts";
 import { clip } from "../util/bound.ts";
 import { LIMITS } from "../util/limits.ts";
+import type { CdpEvent } from "./cdp.ts";
 import type { Collector, TargetSetup } from "./collector.ts";
 import { type FactsMessage, fingerprintScript, type ScriptFacts } from "./fingerprint-script.ts";
 import type { PageCapture, PageScriptFacts } from "./types.ts";

@@ -1,8 +1,8 @@
-import type { CdpEvent } from "../crawl/cdp.ts";
 import { requestBodyText } from "../util/body.ts";
 import { bound, boundHeaders, clip } from "../util/bound.ts";
 import { LIMITS } from "../util/limits.ts";
 import { withTimeout } from "../util/time.ts";
+import type { CdpEvent } from "./cdp.ts";
 import type { Collector, PageContext, TargetRef, TargetSetup } from "./collector.ts";
 import { newCapturedRequest } from "./request.ts";
 import type { CapturedRequest, CapturedWebSocket, PageCapture } from "./types.ts";

@@ -246,3 +246,26 @@ export interface EvidenceFiles {
   screenshot: string | null;
   html: string | null;
 }
+
+/** The synthetic identity the crawler types into forms, and looks for in what trackers receive. */
+export interface Identity {
+  email: string;
+  /** E.164, e.g. +12025550143. */
+  phone: string;
+  firstName: string;
+  lastName: string;
+  address: string;
+}
+
+/** One site of a crawl's list. */
+export interface SiteEntry {
+  /** Host as listed: lowercased, punycode. The key a site is known by everywhere. */
+  site: string;
+  /** Where the crawl starts: the URL given, or https://site/ for a bare domain. */
+  inputUrl: string;
+  /** Rank in a ranked list (Tranco), when it had one. */
+  rank: number | null;
+}
+
+/** Screenshots and HTML of every page (`all`), of pages with findings that need them (`evidence`), or none. */
+export type ScreenshotMode = "all" | "evidence" | "none";

@@ -1,8 +1,8 @@
 import { parseArgs } from "node:util";
 import { analysePage } from "../analyze/analyze-page.ts";
 import type { Identity } from "../crawl/identity.ts";
+import { recordTrackerDb, trackerDbFor } from "../store/tracker-db-choice.ts";
 import { openCrawl } from "./export-command.ts";
-import { recordTrackerDb, trackerDbFor } from "./tracker-db-option.ts";
 import { UsageError } from "./usage.ts";
 
 /** `earshot analyze DIR`: recomputes every finding from the stored capture (after decoders improve). */

@@ -14,8 +14,8 @@ import { enqueueSites, runWorker } from "../fleet/worker.ts";
 import { type ListProvenance, readProvenance } from "../lists/lists.ts";
 import { CrawlStore, redact } from "../store/crawl-store.ts";
 import { isPostgresUrl } from "../store/sql.ts";
+import { loadTrackerDbOption, recordTrackerDb } from "../store/tracker-db-choice.ts";
 import { sha256Hex } from "../util/bound.ts";
-import { loadTrackerDbOption, recordTrackerDb } from "./tracker-db-option.ts";
 import { UsageError } from "./usage.ts";
 
 /** A site and the list it came from. */

@@ -5,8 +5,8 @@ import { CrawlStore, DB_FILE } from "../store/crawl-store.ts";
 import { EXPORT_TABLES, type ExportTable, writeExport } from "../store/export.ts";
 import { writeHarFiles } from "../store/har.ts";
 import { isPostgresUrl } from "../store/sql.ts";
+import { trackerDbFor } from "../store/tracker-db-choice.ts";
 import { TOOL_VERSION } from "./crawl-command.ts";
-import { trackerDbFor } from "./tracker-db-option.ts";
 import { UsageError } from "./usage.ts";
 
 /**

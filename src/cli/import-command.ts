@@ -6,8 +6,8 @@ import type { SiteResult } from "../capture/types.ts";
 import { DEFAULT_IDENTITY, type Identity, loadIdentity } from "../crawl/identity.ts";
 import type { AnalysisOptions } from "../decode/findings.ts";
 import { CrawlStore } from "../store/crawl-store.ts";
+import { loadTrackerDbOption, recordTrackerDb } from "../store/tracker-db-choice.ts";
 import { TOOL_VERSION } from "./crawl-command.ts";
-import { loadTrackerDbOption, recordTrackerDb } from "./tracker-db-option.ts";
 import { UsageError } from "./usage.ts";
 
 /** What one imported file became, as recorded in the crawl's metadata. */

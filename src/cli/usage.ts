@@ -1,5 +1,6 @@
-/** A mistake in how the command was called or in its input: exit status 2, one line. */
-export class UsageError extends Error {}
+import { UsageError } from "../util/usage-error.ts";
+
+export { UsageError };
 
 export const USAGE = `usage:
   earshot crawl SITES... [--list FILE] --out DIR [options]

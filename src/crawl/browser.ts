@@ -4,8 +4,8 @@ import { tmpdir } from "node:os";
 import { delimiter, join } from "node:path";
 import type { Readable, Writable } from "node:stream";
 import { type Browser, chromium } from "playwright-core";
+import { CdpPipe } from "../capture/cdp.ts";
 import { withTimeout } from "../util/time.ts";
-import { CdpPipe } from "./cdp.ts";
 
 export class BrowserNotFoundError extends Error {
   constructor() {

@@ -1,8 +1,9 @@
+import type { PageAnalysis } from "../analyze/analyze-page.ts";
 import { analyseSite } from "../analyze/analyze-page.ts";
 import type { TrackerDb } from "../attribute/tracker-db.ts";
 import { CaptureHub } from "../capture/capture-hub.ts";
 import type { FailureReason, SiteResult } from "../capture/types.ts";
-import { type CrawlStore, type PageAnalysis, type SiteRow, StoreWriteError } from "../store/crawl-store.ts";
+import { type CrawlStore, type SiteRow, StoreWriteError } from "../store/crawl-store.ts";
 import { writeEvidence } from "../store/evidence.ts";
 import { BrowserProcess, removeStaleProfiles } from "./browser.ts";
 import { siteDeadlineSec } from "./config.ts";

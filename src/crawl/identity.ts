@@ -1,14 +1,9 @@
 import { readFileSync } from "node:fs";
 
 /** The synthetic person whose details fill forms and are searched for in requests. */
-export interface Identity {
-  email: string;
-  /** E.164, e.g. +12025550143. */
-  phone: string;
-  firstName: string;
-  lastName: string;
-  address: string;
-}
+import type { Identity } from "../capture/types.ts";
+
+export type { Identity };
 
 /** The built-in identity: a reserved example domain and a fictional 555 number, so it leaks no real person. */
 export const DEFAULT_IDENTITY: Identity = {

@@ -2,14 +2,9 @@ import { isIP } from "node:net";
 import { domainToASCII, domainToUnicode } from "node:url";
 
 /** One site to crawl, as the list named it. */
-export interface SiteEntry {
-  /** Host as listed: lowercased, punycode. The key a site is known by everywhere. */
-  site: string;
-  /** Where the crawl starts: the URL given, or https://site/ for a bare domain. */
-  inputUrl: string;
-  /** Rank in a ranked list (Tranco), when it had one. */
-  rank: number | null;
-}
+import type { SiteEntry } from "../capture/types.ts";
+
+export type { SiteEntry };
 
 export interface BadLine {
   line: number;

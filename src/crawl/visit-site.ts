@@ -7,6 +7,7 @@ import type {
   PageEvent,
   PageEvidence,
   PageText,
+  ScreenshotMode,
   SiteResult,
 } from "../capture/types.ts";
 import { type BotWallInput, botWallOf } from "../classify/bot-wall.ts";
@@ -45,7 +46,7 @@ export interface VisitOptions {
   screenshots?: ScreenshotMode;
 }
 
-export type ScreenshotMode = "all" | "evidence" | "none";
+export type { ScreenshotMode };
 
 /** A site's pages as they are finished, readable by the crawler if the visit has to be abandoned. */
 export interface VisitProgress {

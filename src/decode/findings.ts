@@ -5,11 +5,11 @@ import type {
   CapturedCookie,
   CapturedRequest,
   ConsentRecord,
+  Identity,
   PageScriptFacts,
   PageText,
   StorageItem,
 } from "../capture/types.ts";
-import type { Identity } from "../crawl/identity.ts";
 import { decodeRequest, decoderInput } from "./index.ts";
 import { findLeaks, identityNeedles, type LeakMatch, leakShares } from "./leaks.ts";
 import type { Beacon, DataShared, Identifier, RawIdentifier } from "./types.ts";

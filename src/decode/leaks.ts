@@ -1,6 +1,5 @@
 import { createHash } from "node:crypto";
-import type { CapturedRequest } from "../capture/types.ts";
-import type { Identity } from "../crawl/identity.ts";
+import type { CapturedRequest, Identity } from "../capture/types.ts";
 import type { DataShared } from "./types.ts";
 
 export type LeakField = "email" | "phone" | "firstName" | "lastName" | "address";

@@ -6,13 +6,13 @@
 import pg from "pg";
 import { registrableDomain } from "../attribute/party.ts";
 import type { SiteResult } from "../capture/types.ts";
-import { trackerDbFor } from "../cli/tracker-db-option.ts";
 import { findChromium } from "../crawl/browser.ts";
 import { type CrawlConfig, crawlOptionsFromConfig, siteDeadlineSec } from "../crawl/config.ts";
 import { type CrawlOutcome, runCrawl, type SiteSource } from "../crawl/crawler.ts";
 import { DEFAULT_IDENTITY, type Identity } from "../crawl/identity.ts";
 import { Progress } from "../crawl/progress.ts";
 import { CrawlStore, type SiteRow } from "../store/crawl-store.ts";
+import { trackerDbFor } from "../store/tracker-db-choice.ts";
 import { CrawlQueue, type SiteJob } from "./queue.ts";
 
 const POLL_MS = 1000;

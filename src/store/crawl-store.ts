@@ -1,33 +1,22 @@
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import Database from "better-sqlite3";
+import type { PageAnalysis } from "../analyze/analyze-page.ts";
 import type { ScriptFacts } from "../capture/fingerprint-script.ts";
 import type {
   CapturedCookie,
   CapturedRequest,
   ConsentRecord,
   PageScriptFacts,
+  SiteEntry,
   SiteResult,
   StorageItem,
   TargetKind,
 } from "../capture/types.ts";
 import type { Classification } from "../classify/sensitive.ts";
-import type { SiteEntry } from "../crawl/site-list.ts";
 import type { Finding, PageForAnalysis } from "../decode/findings.ts";
-import { parseJson } from "../util/json.ts";
-
-/** What analysis derived from one page: its findings and its sensitive categories. */
-export interface PageAnalysis {
-  findings: Finding[];
-  sensitive: Classification & { lang?: string | null };
-  /** What the site is, judged from this page: set on the home page's analysis only. */
-  site?: Classification;
-  /** What the site's own consent records say the visitor chose (absent: not derived). */
-  consentState?: ConsentState;
-}
-
-import type { ConsentState } from "../classify/consent-state.ts";
 import { sha256Hex } from "../util/bound.ts";
+import { parseJson } from "../util/json.ts";
 import { INLINE_BODY_LIMIT, MIGRATIONS, postDataSql, toPostgresDdl } from "./schema.ts";
 import { isPostgresUrl, PostgresSql, type Sql, SqliteSql, type SqlTransaction } from "./sql.ts";
 

@@ -5,11 +5,10 @@
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import type { ConsentRecord, PageCapture, PageText } from "../capture/types.ts";
+import type { PageAnalysis } from "../analyze/analyze-page.ts";
+import type { ConsentRecord, PageCapture, PageText, ScreenshotMode } from "../capture/types.ts";
 import { classifyPage } from "../classify/sensitive.ts";
-import type { ScreenshotMode } from "../crawl/visit-site.ts";
 import { pageFileName, safeFileName } from "../util/file-names.ts";
-import type { PageAnalysis } from "./crawl-store.ts";
 
 /**
  * Before a page is left, whether it could turn out to need evidence: only a sensitive page or one

@@ -1,9 +1,9 @@
 import { existsSync, readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { TrackerDb } from "../attribute/tracker-db.ts";
-import type { CrawlStore } from "../store/crawl-store.ts";
 import { sha256Hex } from "../util/bound.ts";
-import { UsageError } from "./usage.ts";
+import { UsageError } from "../util/usage-error.ts";
+import type { CrawlStore } from "./crawl-store.ts";
 
 /** Loads `--tracker-db FILE`, turning a bad file into a usage error. */
 export function loadTrackerDbOption(path: string | undefined): TrackerDb | null {
@@ -34,10 +34,15 @@ export async function trackerDbFor(store: CrawlStore, path: string | undefined):
   if (path !== undefined) return loadTrackerDbOption(path);
   const recorded = await store.getMeta("tracker_db");
   if (!recorded) return null;
-  const { path: saved } = JSON.parse(recorded) as { path: string };
+  const { path: saved, sha256 } = JSON.parse(recorded) as { path: string; sha256?: string };
   if (!existsSync(saved)) {
     process.stderr.write(`earshot: the crawl's tracker database ${saved} is gone; using the built-in one\n`);
     return null;
   }
+  // Another list under the same name would silently change every attribution.
+  if (sha256 && sha256Hex(readFileSync(saved)) !== sha256)
+    throw new UsageError(
+      `the crawl's tracker database ${saved} has changed since the crawl; give it with --tracker-db to use it as it is now`,
+    );
   return loadTrackerDbOption(saved);
 }

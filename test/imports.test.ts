@@ -1,0 +1,61 @@
+import { readdirSync, readFileSync, statSync } from "node:fs";
+import { dirname, join, relative, resolve } from "node:path";
+import { describe, expect, it } from "vitest";
+import { ROOT } from "./helpers.ts";
+
+/**
+ * The stages' folders, lowest first: a folder may import its own and the ones below it, never one
+ * above. Shared data types live in `capture/types.ts` (the bottom with `util`); `cli` is the top.
+ */
+const LAYERS: string[][] = [
+  ["util"],
+  ["capture", "fixture-web", "lists"],
+  ["attribute", "decode", "classify"],
+  ["crawl", "analyze"],
+  ["store"],
+  ["report", "fleet"],
+  ["cli"],
+];
+
+/** Arrows that still run the wrong way, each to be removed (issue 21): the crawl loop analyses and stores itself. */
+const KNOWN_EXCEPTIONS = new Set([
+  "crawl/crawler.ts -> analyze/analyze-page.ts",
+  "crawl/crawler.ts -> store/crawl-store.ts",
+  "crawl/crawler.ts -> store/evidence.ts",
+  "crawl/visit-site.ts -> store/evidence.ts",
+]);
+
+function sources(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name);
+    return statSync(path).isDirectory() ? sources(path) : path.endsWith(".ts") ? [path] : [];
+  });
+}
+
+function arrows(): string[] {
+  const src = join(ROOT, "src");
+  return sources(src).flatMap((file) =>
+    [...readFileSync(file, "utf8").matchAll(/(?:^|\n)\s*(?:import|export)[^;]*?from\s+"(\.[^"]+)"/g)].map(
+      (m) => `${relative(src, file)} -> ${relative(src, resolve(dirname(file), m[1] ?? ""))}`,
+    ),
+  );
+}
+
+const layerOf = (path: string) => LAYERS.findIndex((l) => l.includes(path.split("/")[0] ?? ""));
+
+describe("imports run one way", () => {
+  it("no folder imports one above it, beyond the known exceptions", () => {
+    const wrong = arrows().filter((a) => {
+      const [from, to] = a.split(" -> ") as [string, string];
+      return layerOf(to) > layerOf(from) && !KNOWN_EXCEPTIONS.has(a);
+    });
+    expect(wrong).toEqual([]);
+  });
+
+  it("every folder has a layer, and every known exception still exists (remove it once fixed)", () => {
+    const all = arrows();
+    for (const a of all)
+      for (const side of a.split(" -> ")) expect(layerOf(side), side).toBeGreaterThanOrEqual(0);
+    for (const e of KNOWN_EXCEPTIONS) expect(all, e).toContain(e);
+  });
+});
