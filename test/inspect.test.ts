@@ -32,7 +32,9 @@ describe("earshot inspect", () => {
     expect(book).toMatch(
       /Meta Pixel · ID 1234567890123456 · events PageView, (Lead, Schedule|Schedule, Lead)/,
     );
-    expect(out).toContain("Sensitive: health, mental_health");
+    // The mental-health page is about mental health (not also "health"); the clinic is a health site.
+    expect(out).toContain("Sensitive: mental_health");
+    expect(out).toMatch(/What this site is: health \(site health: name "clinic"/);
     // The temporary crawl is removed.
     const { readdirSync } = await import("node:fs");
     expect(readdirSync(tmp).filter((f) => f.startsWith("earshot-inspect-"))).toEqual([]);

@@ -71,6 +71,7 @@ export const TERMS: Record<SensitiveCategory, WeighedTerms> = {
       "patients?",
       "surgery",
       "medical cent(?:er|re)",
+      "clinics?",
       "medication",
       "prescriptions?",
       "vaccin\\w*",
@@ -85,17 +86,7 @@ export const TERMS: Record<SensitiveCategory, WeighedTerms> = {
       "krankenhaus",
       "klinik",
     ],
-    1: [
-      "health",
-      "clinic",
-      "care team",
-      "treat(?:s|ment)?",
-      "salud",
-      "sante",
-      "saude",
-      "gesundheit",
-      "recovery",
-    ],
+    1: ["health", "care team", "treat(?:s|ment)?", "salud", "sante", "saude", "gesundheit", "recovery"],
   },
   reproductive_health: {
     3: [

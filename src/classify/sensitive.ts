@@ -131,6 +131,8 @@ const HEALTH_CHILDREN: SensitiveCategory[] = [
 /** Each category's score over the fields, with the phrases that made it. */
 function score(
   fields: Field[],
+  /** A field in which one telling phrase decides (what a site calls itself: "Riverside Clinic"). */
+  naming?: string,
 ): Array<{ category: SensitiveCategory; score: number; decisive: boolean; evidence: string[] }> {
   return COMPILED.map(({ category, terms }) => {
     let total = 0;
@@ -139,7 +141,7 @@ function score(
     let decisive = false;
     for (const field of fields) {
       for (const hit of hitsIn(terms, field.text)) {
-        if (hit.weight === 3) decisive = true;
+        if (hit.weight === 3 || (hit.weight === 2 && field.name === naming)) decisive = true;
         if (hit.weight === 2) telling.add(hit.phrase);
         const extra = field.repeats ? Math.min(hit.count - 1, 2) * 0.5 : 0;
         const points = hit.weight * field.factor * (1 + extra);
@@ -204,7 +206,8 @@ export function classifyPage(page: PageContent): Classification & { lang: string
     .map((x) => x.slice(3))
     .join(" | ");
   const fields: Field[] = [
-    { name: "url", text: pathWords(page.url), factor: 1, repeats: false },
+    // An address that says "domestic-violence" says what the page is about.
+    { name: "url", text: pathWords(page.url), factor: 1.5, repeats: false },
     { name: "title", text: normaliseText(ownTitle(page.title, page.siteName)), factor: 2, repeats: false },
     { name: "heading", text: normaliseText(h("h1")), factor: 2, repeats: false },
     { name: "subheading", text: normaliseText(sub), factor: 1, repeats: false },
@@ -243,7 +246,7 @@ export function classifySite(site: SiteContent): Classification {
     { name: "heading", text: normaliseText(h1.join(" | ")), factor: 2, repeats: false },
     { name: "home page", text: normaliseText(site.text), factor: 1, repeats: true },
   ];
-  return decide(score(fields), SITE_THRESHOLD, "site ");
+  return decide(score(fields, "name"), SITE_THRESHOLD, "site ");
 }
 
 /** How sensitive a link looks from its URL and text, to choose which subpages to visit first. */

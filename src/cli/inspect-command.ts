@@ -45,6 +45,12 @@ export function formatInspection(detail: SiteDetail, p: Paint): string {
   if (row.status === "failed") lines.push(p.warn(`The site could not be crawled: ${safe(row.error)}`));
   if (row.companies.length)
     lines.push(`Companies: ${row.companies.map((c) => p.company(companyLabel(c))).join(", ")}`);
+  if (detail.nature.categories.length)
+    lines.push(
+      p.warn(
+        `What this site is: ${detail.nature.categories.join(", ")} (${safe(detail.nature.evidence, 160)}): every page of it tells a tracker so`,
+      ),
+    );
   for (const page of detail.pages) {
     lines.push("", p.bold(`${page.depth === 0 ? "Home page" : "Subpage"}: ${safe(page.url, 300)}`));
     if (page.title) lines.push(`  Title: ${safe(page.title)}`);
