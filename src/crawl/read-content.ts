@@ -31,7 +31,9 @@ function readScript(): string {
     const module = { exports: null };
     ${readabilitySource()}
     const Reader = module.exports || Readability;
-    article = new Reader(document.cloneNode(true), { charThreshold: 80, maxElemsToParse: 5000 }).parse();
+    // Counted before cloning: a huge document is not copied only to be refused.
+    if (document.getElementsByTagName("*").length <= 5000)
+      article = new Reader(document.cloneNode(true), { charThreshold: 80, maxElemsToParse: 5000 }).parse();
   } catch (e) { article = null; }
   const root = document.querySelector("main, [role=main], article") || document.body;
   if (!root) return null;
