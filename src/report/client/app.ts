@@ -70,6 +70,9 @@ async function start(): Promise<void> {
     if (heading instanceof HTMLElement && renders > 1) heading.focus();
   };
   window.addEventListener("hashchange", () => void route());
+  // Going back through history also announces itself as popstate; routing twice is harmless (the
+  // last render wins), missing one leaves the old view up.
+  window.addEventListener("popstate", () => void route());
   await route();
   document.body.dataset.ready = "1";
 }
