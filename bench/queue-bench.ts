@@ -19,9 +19,9 @@ import type { CrawlConfig } from "../src/crawl/config.ts";
 import { demoSiteList, demoSites } from "../src/fixture-web/demo-web.ts";
 import { generatedSiteList, generatedSites } from "../src/fixture-web/generated-web.ts";
 import { FixtureWeb } from "../src/fixture-web/server.ts";
-import { CrawlQueue } from "../src/fleet/queue.ts";
 import { enqueueSites, topUpQueue } from "../src/fleet/worker.ts";
 import { CrawlStore } from "../src/store/crawl-store.ts";
+import { CrawlQueue } from "../src/store/queue.ts";
 
 const { values } = parseArgs({
   options: {

@@ -74,7 +74,10 @@ describe("--consent", () => {
     );
     // Before the choice TikTok's script loads and, unless the click beat it, sends its page view.
     const beforeEvents = (before?.events ?? []) as string[];
-    expect(beforeEvents.every((e) => e === "Pageview"), beforeEvents.join()).toBe(true);
+    expect(
+      beforeEvents.every((e) => e === "Pageview"),
+      beforeEvents.join(),
+    ).toBe(true);
     expect([...beforeEvents, ...events]).toContain("Pageview");
   });
 

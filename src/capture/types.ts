@@ -269,3 +269,15 @@ export interface SiteEntry {
 
 /** Screenshots and HTML of every page (`all`), of pages with findings that need them (`evidence`), or none. */
 export type ScreenshotMode = "all" | "evidence" | "none";
+
+export type SiteStatus = "pending" | "running" | "ok" | "failed";
+
+/** A site of a crawl's list as the crawler takes it: its row in the store and how far it got. */
+export interface SiteRow {
+  id: number;
+  site: string;
+  inputUrl: string;
+  rank: number | null;
+  status: SiteStatus;
+  attempts: number;
+}

@@ -1,4 +1,18 @@
-import type { SensitiveCategory } from "./sensitive.ts";
+/** The contract's sensitive categories. */
+export const SENSITIVE_CATEGORIES = [
+  "health",
+  "reproductive_health",
+  "mental_health",
+  "substance_use",
+  "religion",
+  "domestic_violence",
+  "public_assistance",
+  "financial_hardship",
+  "lgbtq",
+  "immigration",
+  "children",
+] as const;
+export type SensitiveCategory = (typeof SENSITIVE_CATEGORIES)[number];
 
 /**
  * What each sensitive category is said with, in English, Spanish, French, German and Portuguese:

@@ -1,21 +1,13 @@
-/** The contract's sensitive categories. */
 import { detectLanguage } from "./language.ts";
-import { DISCLAIMERS, ELSEWHERE, TERMS } from "./sensitive-terms.ts";
+import {
+  DISCLAIMERS,
+  ELSEWHERE,
+  SENSITIVE_CATEGORIES,
+  type SensitiveCategory,
+  TERMS,
+} from "./sensitive-terms.ts";
 
-export const SENSITIVE_CATEGORIES = [
-  "health",
-  "reproductive_health",
-  "mental_health",
-  "substance_use",
-  "religion",
-  "domestic_violence",
-  "public_assistance",
-  "financial_hardship",
-  "lgbtq",
-  "immigration",
-  "children",
-] as const;
-export type SensitiveCategory = (typeof SENSITIVE_CATEGORIES)[number];
+export { SENSITIVE_CATEGORIES, type SensitiveCategory };
 
 /** What the classifier reads of a page (all of it stored with the page). */
 export interface PageContent {

@@ -1,6 +1,6 @@
 import { parseArgs } from "node:util";
 import { analysePage } from "../analyze/analyze-page.ts";
-import type { Identity } from "../crawl/identity.ts";
+import { readMeta } from "../store/meta.ts";
 import { recordTrackerDb, trackerDbFor } from "../store/tracker-db-choice.ts";
 import { openCrawl } from "./export-command.ts";
 import { UsageError } from "./usage.ts";
@@ -17,7 +17,7 @@ export async function analyzeCommand(argv: string[]): Promise<number> {
   try {
     const trackerDb = await trackerDbFor(store, values["tracker-db"]);
     if (trackerDb && values["tracker-db"]) await recordTrackerDb(store, values["tracker-db"], trackerDb);
-    const identity = JSON.parse((await store.getMeta("identity")) ?? "null") as Identity | null;
+    const identity = await readMeta(store, "identity");
     const { pages, findings } = await store.reanalyse((page) => analysePage(page, { trackerDb, identity }));
     process.stderr.write(`earshot: ${findings} findings on ${pages} pages in ${store.path}\n`);
   } finally {

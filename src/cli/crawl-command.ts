@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import { availableParallelism, freemem } from "node:os";
 import { basename, dirname } from "node:path";
 import { parseArgs } from "node:util";
+import type { TrackerDb } from "../attribute/tracker-db.ts";
 import { browserVersion, crawlUserAgent, findChromium } from "../crawl/browser.ts";
 import { type CrawlConfig, siteDeadlineSec } from "../crawl/config.ts";
 import type { ConsentMode } from "../crawl/consent.ts";
@@ -11,8 +12,10 @@ import { Progress } from "../crawl/progress.ts";
 import { normaliseSite, type ParsedList, parseSiteList, type SiteEntry } from "../crawl/site-list.ts";
 import type { ScreenshotMode } from "../crawl/visit-site.ts";
 import { enqueueSites, runWorker } from "../fleet/worker.ts";
-import { type ListProvenance, readProvenance } from "../lists/lists.ts";
+import { readProvenance } from "../lists/lists.ts";
 import { CrawlStore, redact } from "../store/crawl-store.ts";
+import { appendMeta, type ListRecord, readMeta, writeMeta } from "../store/meta.ts";
+import { pendingSites } from "../store/site-sink.ts";
 import { isPostgresUrl } from "../store/sql.ts";
 import { loadTrackerDbOption, recordTrackerDb } from "../store/tracker-db-choice.ts";
 import { sha256Hex } from "../util/bound.ts";
@@ -86,13 +89,53 @@ export interface CrawlCommandResult {
   exitCode: number;
 }
 
+/** The crawl command's options as parsed (what `inspect` and `demo` hand it too). */
+export type CrawlValues = ReturnType<typeof parseCrawlArgs>["values"];
+
+function parseCrawlArgs(argv: string[]) {
+  return parseArgs({ args: argv, options: CRAWL_OPTIONS, allowPositionals: true, strict: true });
+}
+
+/** Everything a crawl needs, checked: one-line errors for bad options before anything is touched. */
+interface CrawlPlan {
+  values: CrawlValues;
+  options: CrawlOptions;
+  /** The options recorded with the crawl (what a fleet's workers crawl with). */
+  config: CrawlConfig;
+  identity: Identity;
+  trackerDb: TrackerDb | null;
+  sites: ListedSite[];
+  listText: string;
+  lists: Array<Omit<ListRecord, "at">>;
+}
+
 export async function crawlCommand(argv: string[], signal: AbortSignal): Promise<CrawlCommandResult> {
-  const { values, positionals } = parseArgs({
-    args: argv,
-    options: CRAWL_OPTIONS,
-    allowPositionals: true,
-    strict: true,
-  });
+  const { values, positionals } = parseCrawlArgs(argv);
+  return crawlWith(values, positionals, signal);
+}
+
+/** Crawls `sites` (names or URLs) with already-parsed options. */
+export async function crawlWith(
+  values: CrawlValues,
+  sites: string[],
+  signal: AbortSignal,
+): Promise<CrawlCommandResult> {
+  checkTarget(values);
+  const plan = planCrawl(values, sites);
+  plan.options.executable = findChromium();
+  const store = await openTarget(plan);
+  try {
+    const added = await store.addSites(plan.sites);
+    await recordCrawl(store, plan, added);
+    if (store.postgres) return await crawlAsFleet(store, plan, added, signal);
+    return await crawlHere(store, plan, signal);
+  } finally {
+    // A database that refused writes may refuse closing too; the first error is the one to report.
+    await store.close().catch(() => {});
+  }
+}
+
+function checkTarget(values: CrawlValues): void {
   if (values.db && values.out)
     throw new UsageError("use either --out DIR (SQLite) or --db postgres://… (a fleet)");
   if (!values.out && !values.db)
@@ -104,29 +147,33 @@ export async function crawlCommand(argv: string[], signal: AbortSignal): Promise
     if (!values.db && values[name] !== undefined)
       throw new UsageError(`--${name} is for fleet crawls (--db postgres://…)`);
   }
+}
+
+function checkChoices(values: CrawlValues): void {
   const consent = values.consent ?? "ignore";
-  if (!["accept", "reject", "ignore"].includes(consent)) {
+  if (!["accept", "reject", "ignore"].includes(consent))
     throw new UsageError(`--consent must be accept, reject or ignore, not "${consent}"`);
-  }
-  if (values.proxy && !/^(https?|socks5?):\/\/[^\s/]+/.test(values.proxy)) {
+  if (values.proxy && !/^(https?|socks5?):\/\/[^\s/]+/.test(values.proxy))
     throw new UsageError(`--proxy must be a URL like http://host:port, not "${values.proxy}"`);
-  }
   if (values["compare-consent"] && values["compare-gpc"])
     throw new UsageError("--compare-consent and --compare-gpc each crawl every site twice: choose one");
   if (values["compare-consent"] && values.consent !== undefined)
     throw new UsageError("--compare-consent rejects then accepts on every site: leave out --consent");
   if (values["compare-gpc"] && values.gpc)
     throw new UsageError("--compare-gpc crawls with GPC off then on: leave out --gpc");
-  const compare = values["compare-consent"] ? "consent" : values["compare-gpc"] ? "gpc" : null;
   const screenshots = values.screenshots ?? "evidence";
   if (!["all", "evidence", "none"].includes(screenshots))
     throw new UsageError(`--screenshots must be all, evidence or none, not "${screenshots}"`);
+}
+
+function planCrawl(values: CrawlValues, positionals: string[]): CrawlPlan {
+  checkChoices(values);
+  const consent = (values.consent ?? "ignore") as ConsentMode;
+  const compare = values["compare-consent"] ? "consent" : values["compare-gpc"] ? "gpc" : null;
   const identity: Identity = values.identity
     ? wrapUsage(() => loadIdentity(values.identity as string))
     : DEFAULT_IDENTITY;
-  const quiet = values.quiet ?? false;
-  const warn = (text: string) => process.stderr.write(`earshot: ${text}\n`);
-
+  const trackerDb = loadTrackerDbOption(values["tracker-db"]);
   const options: CrawlOptions = {
     executable: "",
     concurrency: number("concurrency", values.concurrency, defaultConcurrency(), 1, true),
@@ -139,14 +186,30 @@ export async function crawlCommand(argv: string[], signal: AbortSignal): Promise
     userAgent: values["user-agent"] ?? null,
     retryFailed: values["retry-failed"] ?? false,
     sitesPerBrowser: number("sites-per-browser", values["sites-per-browser"], 200, 1, true),
-    trackerDb: loadTrackerDbOption(values["tracker-db"]),
     identity,
     interact: values.interact ?? false,
-    consent: consent as ConsentMode,
+    consent,
     compare,
     // Evidence files live beside a SQLite crawl; a PostgreSQL crawl has no directory to keep them in.
-    screenshots: values.db ? "none" : (screenshots as ScreenshotMode),
+    screenshots: values.db ? "none" : ((values.screenshots ?? "evidence") as ScreenshotMode),
   };
+  const config = configOf(values, options);
+  const { sites, listText, lists } = readSites(
+    values.list ?? [],
+    positionals,
+    values["allow-private"] ?? false,
+    warn,
+    values["list-name"],
+  );
+  return { values, options, config, identity, trackerDb, sites, listText, lists };
+}
+
+function warn(text: string): void {
+  process.stderr.write(`earshot: ${text}\n`);
+}
+
+/** The options recorded with the crawl; a fleet crawl's also say how the fleet shares the work. */
+function configOf(values: CrawlValues, options: CrawlOptions): CrawlConfig {
   const config: CrawlConfig = {
     concurrency: options.concurrency,
     pagesPerSite: options.pagesPerSite,
@@ -155,123 +218,131 @@ export async function crawlCommand(argv: string[], signal: AbortSignal): Promise
     proxy: options.proxy,
     ignoreHttpsErrors: options.ignoreHttpsErrors,
     gpc: options.gpc,
-    consent,
-    interact: values.interact ?? false,
+    consent: options.consent,
+    interact: options.interact,
     userAgent: options.userAgent,
-    compare,
+    compare: options.compare ?? null,
   };
-  if (values.db) {
-    config.jobTimeoutSec = number(
-      "job-timeout",
-      values["job-timeout"],
-      siteDeadlineSec(config) + 60,
-      5,
-      true,
+  if (!values.db) return config;
+  const deadline = siteDeadlineSec(config) + 60;
+  config.jobTimeoutSec = number("job-timeout", values["job-timeout"], deadline, 5, true);
+  config.perHost = number("per-host", values["per-host"], 1, 1, true);
+  config.pagesPerMinute = values.rate === undefined ? null : number("rate", values.rate, 0, 1, false);
+  config.maxAttempts = number("max-attempts", values["max-attempts"], 3, 1, true);
+  return config;
+}
+
+async function openTarget(plan: CrawlPlan): Promise<CrawlStore> {
+  const { values, config } = plan;
+  if (!values.db) return CrawlStore.open(values.out as string);
+  const url = values.db;
+  // Rerunning the same command (same list, same options) resumes the same crawl.
+  const fingerprint = sha256Hex(`${plan.listText}\n${JSON.stringify({ ...config, concurrency: null })}`);
+  const crawlId = values.crawl === undefined ? null : number("crawl", values.crawl, 1, 1, true);
+  return CrawlStore.openPostgres(url, { crawlId, fingerprint, create: crawlId === null }).catch(
+    (error: unknown) => {
+      throw new UsageError(`cannot open ${redact(url)}: ${error instanceof Error ? error.message : error}`);
+    },
+  );
+}
+
+/** What the crawl was asked to do, with what: recorded before the first site is visited. */
+async function recordCrawl(store: CrawlStore, plan: CrawlPlan, added: number): Promise<void> {
+  const { options } = plan;
+  const now = Date.now();
+  if ((await readMeta(store, "created_at")) === null) await writeMeta(store, "created_at", now);
+  await writeMeta(store, "config", plan.config);
+  await writeMeta(store, "identity", plan.identity);
+  await writeMeta(store, "tool_version", TOOL_VERSION);
+  await writeMeta(store, "browser", {
+    executable: options.executable,
+    version: browserVersion(options.executable),
+    userAgent: crawlUserAgent(options.executable, options.userAgent),
+  });
+  await writeMeta(store, "vantage", { proxy: options.proxy });
+  const trackerDbPath = plan.values["tracker-db"];
+  if (plan.trackerDb && trackerDbPath) await recordTrackerDb(store, trackerDbPath, plan.trackerDb);
+  const lists: ListRecord[] = plan.lists.map((list) => ({ ...list, at: now }));
+  const last = lists[lists.length - 1];
+  if (last) last.added = added;
+  if (lists.length > 0) await appendMeta(store, "lists", ...lists);
+}
+
+/** A PostgreSQL crawl: its sites queued, then crawled by this machine as one of the fleet's workers. */
+async function crawlAsFleet(
+  store: CrawlStore,
+  plan: CrawlPlan,
+  added: number,
+  signal: AbortSignal,
+): Promise<CrawlCommandResult> {
+  const { values, options } = plan;
+  const quiet = values.quiet ?? false;
+  const toGo = await enqueueSites(store, plan.config, options.retryFailed);
+  const crawlId = store.postgres?.id as number;
+  if (!quiet)
+    warn(`crawl ${crawlId} in ${store.path}: ${toGo} sites to crawl (${added} new), queued for workers`);
+  if (values["enqueue-only"]) {
+    process.stdout.write(`${crawlId}\n`);
+    return { exitCode: 0 };
+  }
+  await store.close();
+  const outcome = await runWorker(
+    values.db as string,
+    crawlId,
+    { concurrency: options.concurrency, quiet, executable: options.executable },
+    signal,
+  );
+  return { exitCode: outcome.interrupted ? 130 : 0 };
+}
+
+/** A SQLite crawl on this machine: pending sites crawled, each kept as it finishes, the run recorded. */
+async function crawlHere(
+  store: CrawlStore,
+  plan: CrawlPlan,
+  signal: AbortSignal,
+): Promise<CrawlCommandResult> {
+  const { options } = plan;
+  const quiet = plan.values.quiet ?? false;
+  const version = browserVersion(options.executable);
+  const toCrawl = (await store.sitesToCrawl({ retryFailed: options.retryFailed })).length;
+  if (!quiet) {
+    const resumed = (await store.counts()).total - toCrawl;
+    warn(
+      `crawling ${toCrawl} sites into ${store.path}` +
+        (resumed > 0 ? ` (${resumed} already done, skipped)` : "") +
+        ` with ${version}, concurrency ${options.concurrency}`,
     );
-    config.perHost = number("per-host", values["per-host"], 1, 1, true);
-    config.pagesPerMinute = values.rate === undefined ? null : number("rate", values.rate, 0, 1, false);
-    config.maxAttempts = number("max-attempts", values["max-attempts"], 3, 1, true);
   }
-
-  const {
-    sites,
-    listText,
-    lists: listRecords,
-  } = readSites(values.list ?? [], positionals, values["allow-private"] ?? false, warn, values["list-name"]);
-  options.executable = findChromium();
-
-  let store: CrawlStore;
-  if (values.db) {
-    // Rerunning the same command (same list, same options) resumes the same crawl.
-    const fingerprint = sha256Hex(`${listText}\n${JSON.stringify({ ...config, concurrency: null })}`);
-    const crawlId = values.crawl === undefined ? null : number("crawl", values.crawl, 1, 1, true);
-    store = await CrawlStore.openPostgres(values.db, {
-      crawlId,
-      fingerprint,
-      create: crawlId === null,
-    }).catch((error: unknown) => {
-      throw new UsageError(
-        `cannot open ${redact(values.db ?? "")}: ${error instanceof Error ? error.message : error}`,
-      );
-    });
-  } else {
-    store = await CrawlStore.open(values.out as string);
+  const progress = new Progress(
+    toCrawl,
+    process.stderr,
+    quiet ? "quiet" : process.stderr.isTTY ? "tty" : "lines",
+  );
+  const startedAt = Date.now();
+  const sites = await pendingSites(store, options.retryFailed, {
+    trackerDb: plan.trackerDb,
+    identity: plan.identity,
+    evidenceDir: dirname(store.path),
+    screenshots: options.screenshots ?? "none",
+  });
+  const outcome = await runCrawl(sites, options, progress, signal);
+  await appendMeta(store, "runs", {
+    startedAt,
+    endedAt: Date.now(),
+    crawled: outcome.crawled,
+    interrupted: outcome.interrupted,
+    config: plan.config,
+    browser: version,
+  });
+  const after = await store.counts();
+  if (!quiet || outcome.interrupted) {
+    warn(
+      `${outcome.interrupted ? "interrupted" : "done"}: ${after.ok} ok, ${after.failed} failed, ${after.pending} to go; ` +
+        `${after.pages} pages, ${after.requests} requests in ${store.path}` +
+        (outcome.interrupted ? " (rerun the same command to resume)" : ""),
+    );
   }
-  try {
-    const added = await store.addSites(sites);
-    const now = Date.now();
-    if (!(await store.getMeta("created_at"))) await store.setMeta("created_at", String(now));
-    const version = browserVersion(options.executable);
-    await store.setMeta("config", JSON.stringify(config));
-    await store.setMeta("identity", JSON.stringify(identity));
-    await store.setMeta("tool_version", TOOL_VERSION);
-    const userAgent = crawlUserAgent(options.executable, options.userAgent);
-    await store.setMeta("browser", JSON.stringify({ executable: options.executable, version, userAgent }));
-    await store.setMeta("vantage", JSON.stringify({ proxy: options.proxy }));
-    if (options.trackerDb && values["tracker-db"])
-      await recordTrackerDb(store, values["tracker-db"], options.trackerDb);
-    const lists = JSON.parse((await store.getMeta("lists")) ?? "[]") as unknown[];
-    for (const list of listRecords) lists.push({ ...list, at: now });
-    if (listRecords.length > 0) (lists[lists.length - 1] as { added?: number }).added = added;
-    await store.setMeta("lists", JSON.stringify(lists));
-
-    if (store.postgres) {
-      const toGo = await enqueueSites(store, config, options.retryFailed);
-      const crawlId = store.postgres.id;
-      if (!quiet)
-        warn(`crawl ${crawlId} in ${store.path}: ${toGo} sites to crawl (${added} new), queued for workers`);
-      if (values["enqueue-only"]) {
-        process.stdout.write(`${crawlId}\n`);
-        return { exitCode: 0 };
-      }
-      await store.close();
-      const outcome = await runWorker(
-        values.db as string,
-        crawlId,
-        { concurrency: options.concurrency, quiet, executable: options.executable },
-        signal,
-      );
-      return { exitCode: outcome.interrupted ? 130 : 0 };
-    }
-
-    const toCrawl = (await store.sitesToCrawl({ retryFailed: options.retryFailed })).length;
-    const counts = await store.counts();
-    if (!quiet) {
-      const resumed = counts.total - toCrawl;
-      warn(
-        `crawling ${toCrawl} sites into ${store.path}` +
-          (resumed > 0 ? ` (${resumed} already done, skipped)` : "") +
-          ` with ${version}, concurrency ${options.concurrency}`,
-      );
-    }
-    const mode = quiet ? "quiet" : process.stderr.isTTY ? "tty" : "lines";
-    const progress = new Progress(toCrawl, process.stderr, mode);
-    const runStarted = Date.now();
-    options.evidenceDir = dirname(store.path);
-    const outcome = await runCrawl(store, options, progress, signal);
-    const runs = JSON.parse((await store.getMeta("runs")) ?? "[]") as unknown[];
-    runs.push({
-      startedAt: runStarted,
-      endedAt: Date.now(),
-      crawled: outcome.crawled,
-      interrupted: outcome.interrupted,
-      config,
-      browser: version,
-    });
-    await store.setMeta("runs", JSON.stringify(runs));
-    const after = await store.counts();
-    if (!quiet || outcome.interrupted) {
-      warn(
-        `${outcome.interrupted ? "interrupted" : "done"}: ${after.ok} ok, ${after.failed} failed, ${after.pending} to go; ` +
-          `${after.pages} pages, ${after.requests} requests in ${store.path}` +
-          (outcome.interrupted ? " (rerun the same command to resume)" : ""),
-      );
-    }
-    return { exitCode: outcome.interrupted ? 130 : 0 };
-  } finally {
-    // A database that refused writes may refuse closing too; the first error is the one to report.
-    await store.close().catch(() => {});
-  }
+  return { exitCode: outcome.interrupted ? 130 : 0 };
 }
 
 function wrapUsage<T>(fn: () => T): T {
@@ -282,22 +353,13 @@ function wrapUsage<T>(fn: () => T): T {
   }
 }
 
-/** One list a crawl read: where from, its checksum, and the provenance line `earshot lists` wrote. */
-interface ListRecord {
-  source: string;
-  label: string;
-  sha256: string;
-  sites: number;
-  provenance: ListProvenance | null;
-}
-
 function readSites(
   listPaths: string[],
   positionals: string[],
   allowPrivate: boolean,
   warn: (text: string) => void,
   listName: string | undefined,
-): { sites: ListedSite[]; listText: string; lists: ListRecord[] } {
+): { sites: ListedSite[]; listText: string; lists: Array<Omit<ListRecord, "at">> } {
   if (listName !== undefined && !/^[\w .+-]{1,40}$/.test(listName)) {
     throw new UsageError(
       `--list-name must be 1-40 letters, digits, spaces or ._+-, not "${listName.slice(0, 60)}"`,
@@ -313,7 +375,7 @@ function readSites(
     sites.push({ ...entry, list: listName ?? list });
   };
   let listText = positionals.join("\n");
-  const lists: ListRecord[] = [];
+  const lists: Array<Omit<ListRecord, "at">> = [];
   for (const arg of positionals) {
     const entry = normaliseSite(arg, { allowPrivate });
     if (typeof entry === "string") throw new UsageError(`site "${arg.slice(0, 100)}": ${entry}`);

@@ -4,7 +4,7 @@ import { demoSiteList, demoSites } from "../fixture-web/demo-web.ts";
 import { FixtureWeb } from "../fixture-web/server.ts";
 import { CrawlStore } from "../store/crawl-store.ts";
 import { exportRecords } from "../store/export.ts";
-import { crawlCommand } from "./crawl-command.ts";
+import { crawlWith } from "./crawl-command.ts";
 import { writeReport } from "./report-command.ts";
 
 /**
@@ -20,24 +20,21 @@ export async function demoCommand(argv: string[], signal: AbortSignal): Promise<
   const web = new FixtureWeb(demoSites());
   await web.start();
   try {
-    const args = [
-      ...demoSiteList(),
-      "--out",
-      out,
-      "--proxy",
-      web.proxyUrl,
-      "--ignore-https-errors",
-      "--pages-per-site",
-      "3",
-      // Behave like a visitor: the clinic's booking form shows what a form hands to trackers.
-      "--interact",
-      "--dwell",
-      "1.5",
-      "--timeout",
-      "20",
-      ...(values.quiet ? ["--quiet"] : []),
-    ];
-    const { exitCode } = await crawlCommand(args, signal);
+    const { exitCode } = await crawlWith(
+      {
+        out,
+        proxy: web.proxyUrl,
+        "ignore-https-errors": true,
+        "pages-per-site": "3",
+        // Behave like a visitor: the clinic's booking form shows what a form hands to trackers.
+        interact: true,
+        dwell: "1.5",
+        timeout: "20",
+        quiet: values.quiet ?? false,
+      },
+      demoSiteList(),
+      signal,
+    );
     if (exitCode !== 0) return exitCode;
   } finally {
     await web.stop();

@@ -6,21 +6,12 @@ import type { SiteResult } from "../capture/types.ts";
 import { DEFAULT_IDENTITY, type Identity, loadIdentity } from "../crawl/identity.ts";
 import type { AnalysisOptions } from "../decode/findings.ts";
 import { CrawlStore } from "../store/crawl-store.ts";
+import { appendMeta, type ImportRecord, readMeta, writeMeta } from "../store/meta.ts";
 import { loadTrackerDbOption, recordTrackerDb } from "../store/tracker-db-choice.ts";
 import { TOOL_VERSION } from "./crawl-command.ts";
 import { UsageError } from "./usage.ts";
 
 /** What one imported file became, as recorded in the crawl's metadata. */
-interface ImportRecord {
-  file: string;
-  sha256: string;
-  creator: { name: string; version: string } | null;
-  pages: number;
-  requests: number;
-  sites: string[];
-  at: number;
-}
-
 /**
  * `earshot import FILE.har... --out DIR [--site NAME] [--identity FILE] [--tracker-db FILE]`: HAR
  * captures made anywhere (a browser's network panel, WebPageTest, Blacklight) become a crawl directory
@@ -55,11 +46,11 @@ export async function importCommand(argv: string[]): Promise<number> {
   const trackerDb = loadTrackerDbOption(values["tracker-db"]);
   const store = await CrawlStore.open(values.out);
   try {
-    await store.setMeta("identity", JSON.stringify(identity));
-    if (!(await store.getMeta("tool_version"))) await store.setMeta("tool_version", TOOL_VERSION);
-    if (!(await store.getMeta("created_at"))) await store.setMeta("created_at", String(Date.now()));
+    await writeMeta(store, "identity", identity);
+    if ((await readMeta(store, "tool_version")) === null)
+      await writeMeta(store, "tool_version", TOOL_VERSION);
+    if ((await readMeta(store, "created_at")) === null) await writeMeta(store, "created_at", Date.now());
     if (trackerDb && values["tracker-db"]) await recordTrackerDb(store, values["tracker-db"], trackerDb);
-    const records = JSON.parse((await store.getMeta("imports")) ?? "[]") as ImportRecord[];
     let imported = 0;
     for (const file of positionals) {
       const started = Date.now();
@@ -70,8 +61,7 @@ export async function importCommand(argv: string[]): Promise<number> {
       });
       if (!record) continue;
       imported++;
-      records.push(record);
-      await store.setMeta("imports", JSON.stringify(records));
+      await appendMeta(store, "imports", record);
       if (!values.quiet) {
         const seconds = Math.max(0.001, (Date.now() - started) / 1000);
         const by = record.creator

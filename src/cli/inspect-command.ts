@@ -7,7 +7,7 @@ import { companyLabel } from "../report/query.ts";
 import type { SiteDetail } from "../report/types.ts";
 import { CrawlStore } from "../store/crawl-store.ts";
 import { clip } from "../util/bound.ts";
-import { CRAWL_OPTIONS, crawlCommand } from "./crawl-command.ts";
+import { CRAWL_OPTIONS, type CrawlValues, crawlWith } from "./crawl-command.ts";
 import { UsageError } from "./usage.ts";
 
 const PHASES: Record<string, string> = {
@@ -99,17 +99,16 @@ export async function inspectCommand(argv: string[], signal: AbortSignal): Promi
   if (values.list) throw new UsageError("inspect takes one URL, not --list (use earshot crawl for lists)");
   const keep = values.out;
   const dir = keep ?? mkdtempSync(join(tmpdir(), "earshot-inspect-"));
-  const forwarded: string[] = [positionals[0] as string, "--out", dir];
-  if (!values.passive) forwarded.push("--interact");
-  if (!values["pages-per-site"]) forwarded.push("--pages-per-site", "3");
-  if (!values.verbose) forwarded.push("--quiet");
-  for (const [name, value] of Object.entries(values)) {
-    if (["json", "passive", "verbose", "out", "interact", "quiet", "list"].includes(name)) continue;
-    if (value === true) forwarded.push(`--${name}`);
-    else if (typeof value === "string") forwarded.push(`--${name}`, value);
-  }
+  const { json: _json, passive, verbose, ...crawlValues } = values;
+  const forwarded: CrawlValues = {
+    ...crawlValues,
+    out: dir,
+    interact: !passive,
+    "pages-per-site": values["pages-per-site"] ?? "3",
+    quiet: !verbose,
+  };
   try {
-    const { exitCode } = await crawlCommand(forwarded, signal);
+    const { exitCode } = await crawlWith(forwarded, [positionals[0] as string], signal);
     if (exitCode !== 0) return exitCode;
     const store = await CrawlStore.open(dir);
     let detail: SiteDetail | null = null;

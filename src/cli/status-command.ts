@@ -1,6 +1,7 @@
 import { parseArgs } from "node:util";
-import { CrawlQueue } from "../fleet/queue.ts";
-import { PostgresSql } from "../store/sql.ts";
+import { crawlIdsIn } from "../store/fleet-sites.ts";
+import { CrawlQueue } from "../store/queue.ts";
+import { sitesFinishedSince } from "../store/report-reads.ts";
 import { openCrawl } from "./export-command.ts";
 import { UsageError } from "./usage.ts";
 
@@ -19,9 +20,7 @@ export async function statusCommand(argv: string[]): Promise<number> {
     const counts = await store.counts();
     const running = counts.running;
     const since = Date.now() - 5 * 60_000;
-    const recent =
-      (await store.sql.get<{ n: number }>("SELECT COUNT(*) AS n FROM sites WHERE finished_at >= ?", [since]))
-        ?.n ?? 0;
+    const recent = await sitesFinishedSince(store, since);
     const perMinute = recent / 5;
     let queue = null;
     let crawls: number[] = [];
@@ -32,14 +31,7 @@ export async function statusCommand(argv: string[]): Promise<number> {
       } finally {
         await q.stop();
       }
-      const admin = new PostgresSql(store.postgres.url, null, 1);
-      try {
-        crawls = (await admin.all<{ id: number }>("SELECT id FROM earshot_crawls ORDER BY id")).map(
-          (r) => r.id,
-        );
-      } finally {
-        await admin.close();
-      }
+      crawls = await crawlIdsIn(store.postgres.url);
     }
     const status = {
       crawl: store.postgres?.id ?? null,

@@ -2,10 +2,24 @@
  * A crawl's options as recorded in its metadata, and the crawler's options rebuilt from them: every
  * worker of a fleet crawls with the options the crawl was created with.
  */
-import type { TrackerDb } from "../attribute/tracker-db.ts";
 import type { ConsentMode } from "./consent.ts";
-import type { CrawlOptions } from "./crawler.ts";
 import type { Identity } from "./identity.ts";
+import type { VisitOptions } from "./visit-site.ts";
+
+export interface CrawlOptions extends VisitOptions {
+  executable: string;
+  /** Sites (each one page at a time) in flight at once. */
+  concurrency: number;
+  proxy: string | null;
+  /** Crawl sites recorded as failed again. */
+  retryFailed: boolean;
+  /** A browser is replaced after this many sites, to keep memory flat. */
+  sitesPerBrowser: number;
+  /** The synthetic identity searched for in every request. */
+  identity: Identity;
+  /** Visit each site twice and keep both: consent refused then accepted, or GPC off then on. */
+  compare?: "consent" | "gpc" | null;
+}
 
 export interface CrawlConfig {
   concurrency: number;
@@ -33,7 +47,7 @@ export interface CrawlConfig {
 /** Options for crawling on this machine from a recorded config (a worker joining a fleet crawl). */
 export function crawlOptionsFromConfig(
   config: CrawlConfig,
-  extra: { executable: string; concurrency: number; identity: Identity; trackerDb: TrackerDb | null },
+  extra: { executable: string; concurrency: number; identity: Identity },
 ): CrawlOptions {
   return {
     executable: extra.executable,
@@ -47,7 +61,6 @@ export function crawlOptionsFromConfig(
     userAgent: config.userAgent,
     retryFailed: false,
     sitesPerBrowser: 200,
-    trackerDb: extra.trackerDb,
     identity: extra.identity,
     interact: config.interact,
     consent: config.consent as ConsentMode,

@@ -1,34 +1,11 @@
-import type { PageAnalysis } from "../analyze/analyze-page.ts";
-import { analyseSite } from "../analyze/analyze-page.ts";
-import type { TrackerDb } from "../attribute/tracker-db.ts";
 import { CaptureHub } from "../capture/capture-hub.ts";
-import type { FailureReason, SiteResult } from "../capture/types.ts";
-import { type CrawlStore, type SiteRow, StoreWriteError } from "../store/crawl-store.ts";
-import { writeEvidence } from "../store/evidence.ts";
+import type { FailureReason, SiteResult, SiteRow } from "../capture/types.ts";
 import { BrowserProcess, removeStaleProfiles } from "./browser.ts";
-import { siteDeadlineSec } from "./config.ts";
-import type { Identity } from "./identity.ts";
+import { type CrawlOptions, siteDeadlineSec } from "./config.ts";
 import type { Progress } from "./progress.ts";
 import { type VisitOptions, type VisitProgress, visitSite } from "./visit-site.ts";
 
-export interface CrawlOptions extends VisitOptions {
-  executable: string;
-  /** Sites (each one page at a time) in flight at once. */
-  concurrency: number;
-  proxy: string | null;
-  /** Crawl sites recorded as failed again. */
-  retryFailed: boolean;
-  /** A browser is replaced after this many sites, to keep memory flat. */
-  sitesPerBrowser: number;
-  /** A user-supplied tracker database, for the findings written as sites finish. */
-  trackerDb: TrackerDb | null;
-  /** The synthetic identity searched for in every request. */
-  identity: Identity;
-  /** Visit each site twice and keep both: consent refused then accepted, or GPC off then on. */
-  compare?: "consent" | "gpc" | null;
-  /** Where evidence files go (the crawl's directory); null keeps none (a PostgreSQL crawl). */
-  evidenceDir?: string | null;
-}
+export type { CrawlOptions };
 
 /** The runs of a site in a comparison crawl: each page is tagged with its run's name. */
 function variantsFor(
@@ -175,45 +152,38 @@ class SiteDeadline extends Error {}
 
 /**
  * Where the crawler gets its sites and leaves their results: the crawl's own list of pending sites
- * (one machine), or a job queue shared by a fleet (`src/fleet/`).
+ * (`src/store/site-sink.ts`, one machine), or a job queue shared by a fleet (`src/fleet/`). What
+ * happens to a finished site (analysis, evidence files, the write) is the source's business.
  */
 export interface SiteSource {
   /** The next site to crawl, or null when there is none (now). */
   next(): Promise<SiteRow | null>;
-  /** Records a finished site (with its job's completion, for a queue), in one transaction. */
-  finish(row: SiteRow, result: SiteResult, analysis: PageAnalysis[]): Promise<void>;
+  /** A visit of the site begins (each attempt). */
+  started(row: SiteRow): Promise<void>;
+  /** Keeps a finished site; a failure here stops the crawl (nothing more could be kept). */
+  finish(row: SiteRow, result: SiteResult): Promise<void>;
   /** The crawl stopped with the site in flight: it goes back to be crawled later. */
   release(row: SiteRow): Promise<void>;
 }
 
-/** The crawl's own pending sites, in list order. */
-export async function pendingSites(store: CrawlStore, retryFailed: boolean): Promise<SiteSource> {
-  const queue = await store.sitesToCrawl({ retryFailed });
-  return {
-    next: async () => queue.shift() ?? null,
-    finish: (row, result, analysis) => store.writeSite(row.id, result, analysis),
-    release: (row) => store.markPending(row.id),
-  };
-}
-
 /**
- * Crawls every site of the store not yet finished, `concurrency` at a time, writing each site's
- * result in one transaction as soon as it is done. Stops cleanly when `signal` aborts: sites in
- * flight go back to pending and are crawled by the next run.
+ * Crawls every site `sites` gives, `concurrency` at a time, handing each result back as soon as it
+ * is done. Stops cleanly when `signal` aborts: sites in flight go back to be crawled by the next run.
  */
 export async function runCrawl(
-  store: CrawlStore,
+  sites: SiteSource,
   options: CrawlOptions,
   progress: Progress,
   callerSignal: AbortSignal,
-  source?: SiteSource,
 ): Promise<CrawlOutcome> {
   removeStaleProfiles();
   // The caller's Ctrl-C, or a failure nothing can survive (the database refusing writes, no browser
   // starting): either way every worker stops and gives its site back.
   const halt = new AbortController();
   const signal = AbortSignal.any([callerSignal, halt.signal]);
-  const sites = source ?? (await pendingSites(store, options.retryFailed));
+  // What stopped the crawl (a site that could not be kept, no browser starting), rather than what
+  // that caused elsewhere.
+  let fatal: unknown;
   const outcome: CrawlOutcome = { crawled: 0, ok: 0, failed: 0, interrupted: false };
   const pool = new BrowserPool(options);
   const siteDeadlineMs =
@@ -236,7 +206,7 @@ export async function runCrawl(
     const startedAt = Date.now();
     for (let attempt = 1; attempt <= 2; attempt++) {
       if (signal.aborted) return null;
-      await store.markRunning(row.id);
+      await sites.started(row);
       let slot: BrowserSlot;
       try {
         slot = await pool.acquire();
@@ -310,6 +280,7 @@ export async function runCrawl(
         result = await Promise.race([crawlOne(row), stopped.then(() => null)]);
       } catch (error) {
         // The browser cannot start, or the database refuses writes: nothing else can work.
+        fatal ??= error;
         halt.abort();
         await giveBack(row);
         throw error;
@@ -318,19 +289,10 @@ export async function runCrawl(
         await giveBack(row);
         return;
       }
-      // Analysis is a pure function of the capture; running it here fills the findings table as
-      // the crawl goes, and `earshot analyze` can redo it later with better decoders.
-      const analysis = analyseSite(result, { trackerDb: options.trackerDb, identity: options.identity });
-      writeEvidence(
-        options.evidenceDir ?? null,
-        row.site,
-        result.pages,
-        analysis,
-        options.screenshots ?? "none",
-      );
       try {
-        await sites.finish(row, result, analysis);
+        await sites.finish(row, result);
       } catch (error) {
+        fatal ??= error;
         halt.abort();
         await giveBack(row);
         throw error;
@@ -345,9 +307,8 @@ export async function runCrawl(
   try {
     const workers = Array.from({ length: Math.max(1, options.concurrency) }, () => worker());
     const results = await Promise.allSettled(workers);
-    // The first failure that stopped the crawl (a StoreWriteError rather than what it caused elsewhere).
     const failures = results.flatMap((r) => (r.status === "rejected" ? [r.reason as unknown] : []));
-    const failure = failures.find((f) => f instanceof StoreWriteError) ?? failures[0];
+    const failure = fatal ?? failures[0];
     if (failure !== undefined && !callerSignal.aborted) throw failure;
   } finally {
     progress.stop();

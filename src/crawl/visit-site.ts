@@ -1,4 +1,5 @@
 import type { BrowserContext, Page } from "playwright-core";
+import { mayNeedEvidence } from "../analyze/evidence-policy.ts";
 import type { CaptureHub, SiteCapture } from "../capture/capture-hub.ts";
 import type {
   ConsentRecord,
@@ -11,7 +12,6 @@ import type {
   SiteResult,
 } from "../capture/types.ts";
 import { type BotWallInput, botWallOf } from "../classify/bot-wall.ts";
-import { mayNeedEvidence } from "../store/evidence.ts";
 import { clip } from "../util/bound.ts";
 import { LIMITS } from "../util/limits.ts";
 import { sleep, withTimeout } from "../util/time.ts";

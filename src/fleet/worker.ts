@@ -3,17 +3,20 @@
  * crawl was created with, and records each site together with its job's completion. Any number run
  * on any number of machines (`earshot worker --db …`); each stops when the queue is empty.
  */
-import pg from "pg";
 import { registrableDomain } from "../attribute/party.ts";
 import type { SiteResult } from "../capture/types.ts";
 import { findChromium } from "../crawl/browser.ts";
 import { type CrawlConfig, crawlOptionsFromConfig, siteDeadlineSec } from "../crawl/config.ts";
 import { type CrawlOutcome, runCrawl, type SiteSource } from "../crawl/crawler.ts";
-import { DEFAULT_IDENTITY, type Identity } from "../crawl/identity.ts";
+import { DEFAULT_IDENTITY } from "../crawl/identity.ts";
 import { Progress } from "../crawl/progress.ts";
 import { CrawlStore, type SiteRow } from "../store/crawl-store.ts";
+import { queueSites, retryFailedSites } from "../store/fleet-sites.ts";
+import { HostLimiter } from "../store/host-limiter.ts";
+import { readMeta } from "../store/meta.ts";
+import { CrawlQueue, type SiteJob } from "../store/queue.ts";
+import { type KeepOptions, keepSite } from "../store/site-sink.ts";
 import { trackerDbFor } from "../store/tracker-db-choice.ts";
-import { CrawlQueue, type SiteJob } from "./queue.ts";
 
 const POLL_MS = 1000;
 /** How often a worker checks that the queue holds enough waiting jobs. */
@@ -24,9 +27,9 @@ function sleep(ms: number): Promise<void> {
 }
 
 async function readConfig(store: CrawlStore): Promise<CrawlConfig> {
-  const text = await store.getMeta("config");
-  if (!text) throw new Error(`${store.path} has no crawl options recorded`);
-  return JSON.parse(text) as CrawlConfig;
+  const config = await readMeta(store, "config");
+  if (!config) throw new Error(`${store.path} has no crawl options recorded`);
+  return config;
 }
 
 /** Jobs kept waiting in the queue; the rest of the crawl waits in the sites table. */
@@ -44,31 +47,20 @@ function jobOptions(config: CrawlConfig): { expireInSeconds: number; retryLimit:
  * The sites are flagged `queued` in the same transaction as their jobs are inserted, under a lock,
  * so two workers topping up at once never enqueue a site twice. Returns how many were added.
  */
-export async function topUpQueue(store: CrawlStore, queue: CrawlQueue, config: CrawlConfig): Promise<number> {
-  const crawlId = store.postgres?.id;
-  if (crawlId === undefined) throw new Error("a queue needs a PostgreSQL crawl");
-  return store.sql.transaction(async (tx) => {
-    const executor = tx.executor;
-    if (!executor) throw new Error("a queue needs a PostgreSQL crawl");
-    await tx.run("SELECT pg_advisory_xact_lock(8410003, ?)", [crawlId]);
-    const waiting = await queue.queuedCount(executor);
-    if (waiting >= QUEUE_WINDOW / 2) return 0;
-    const sites = await tx.all<{ id: number; site: string }>(
-      "SELECT id, site FROM sites WHERE queued = 0 AND status IN ('pending', 'running') ORDER BY position LIMIT ?",
-      [QUEUE_WINDOW - waiting],
-    );
-    if (sites.length === 0) return 0;
-    await queue.enqueue(
-      sites.map((s) => ({ siteId: s.id, site: s.site })),
-      jobOptions(config),
-      executor,
-    );
-    for (let i = 0; i < sites.length; i += 1000) {
-      const ids = sites.slice(i, i + 1000).map((s) => s.id);
-      await tx.run(`UPDATE sites SET queued = 1 WHERE id IN (${ids.map(() => "?").join(", ")})`, ids);
-    }
-    return sites.length;
-  });
+export function topUpQueue(store: CrawlStore, queue: CrawlQueue, config: CrawlConfig): Promise<number> {
+  return queueSites(
+    store,
+    async (executor) => {
+      const waiting = await queue.queuedCount(executor);
+      return waiting >= QUEUE_WINDOW / 2 ? 0 : QUEUE_WINDOW - waiting;
+    },
+    (sites, executor) =>
+      queue.enqueue(
+        sites.map((s) => ({ siteId: s.id, site: s.site })),
+        jobOptions(config),
+        executor,
+      ),
+  );
 }
 
 /**
@@ -81,8 +73,7 @@ export async function enqueueSites(
   retryFailed: boolean,
 ): Promise<number> {
   if (!store.postgres) throw new Error("a queue needs a PostgreSQL crawl");
-  if (retryFailed)
-    await store.sql.run("UPDATE sites SET status = 'pending', queued = 0 WHERE status = 'failed'");
+  if (retryFailed) await retryFailedSites(store);
   const queue = await CrawlQueue.open(store.postgres.url, store.postgres.id, { supervise: false });
   try {
     await topUpQueue(store, queue, config);
@@ -100,54 +91,6 @@ export interface WorkerOptions {
   executable?: string;
 }
 
-/**
- * At most `perHost` sites of one registrable domain in flight across the fleet, held with
- * PostgreSQL advisory locks on one connection of this worker (released if the worker dies).
- */
-class HostLimiter {
-  private readonly held = new Map<number, { domain: string; slot: number }>();
-
-  constructor(
-    private readonly client: pg.Client,
-    private readonly perHost: number,
-  ) {}
-
-  private queue: Promise<unknown> = Promise.resolve();
-
-  /** One acquisition at a time: the crawler asks from several coroutines, and the session's locks are re-entrant. */
-  tryAcquire(siteId: number, domain: string): Promise<boolean> {
-    const attempt = this.queue.then(() => this.acquireNow(siteId, domain));
-    this.queue = attempt.catch(() => {});
-    return attempt;
-  }
-
-  private async acquireNow(siteId: number, domain: string): Promise<boolean> {
-    for (let slot = 0; slot < this.perHost; slot++) {
-      // Advisory locks are re-entrant within a session: a slot this worker holds is taken.
-      if ([...this.held.values()].some((h) => h.domain === domain && h.slot === slot)) continue;
-      const { rows } = await this.client.query<{ ok: boolean }>(
-        "SELECT pg_try_advisory_lock(hashtext($1), $2) AS ok",
-        [`earshot:${domain}`, slot],
-      );
-      if (rows[0]?.ok) {
-        this.held.set(siteId, { domain, slot });
-        return true;
-      }
-    }
-    return false;
-  }
-
-  async release(siteId: number): Promise<void> {
-    const lock = this.held.get(siteId);
-    if (!lock) return;
-    this.held.delete(siteId);
-    await this.client.query("SELECT pg_advisory_unlock(hashtext($1), $2)", [
-      `earshot:${lock.domain}`,
-      lock.slot,
-    ]);
-  }
-}
-
 export async function runWorker(
   url: string,
   crawlId: number | null,
@@ -157,13 +100,19 @@ export async function runWorker(
   const store = await CrawlStore.openPostgres(url, { crawlId, connections: (options.concurrency ?? 4) + 4 });
   const id = store.postgres?.id as number;
   const config = await readConfig(store);
-  const identity = JSON.parse((await store.getMeta("identity")) ?? "null") as Identity | null;
+  const identity = await readMeta(store, "identity");
   const crawlOptions = crawlOptionsFromConfig(config, {
     executable: options.executable ?? findChromium(),
     concurrency: options.concurrency ?? config.concurrency,
     identity: identity ?? DEFAULT_IDENTITY,
-    trackerDb: await trackerDbFor(store, undefined),
   });
+  // A fleet crawl keeps no evidence files: there is no crawl directory on every worker's machine.
+  const keep: KeepOptions = {
+    trackerDb: await trackerDbFor(store, undefined),
+    identity: crawlOptions.identity,
+    evidenceDir: null,
+    screenshots: "none",
+  };
   if (config.pagesPerMinute) {
     const interval = 60_000 / config.pagesPerMinute;
     crawlOptions.beforePage = async () => {
@@ -173,10 +122,7 @@ export async function runWorker(
     };
   }
   const queue = await CrawlQueue.open(url, id, { supervise: true, maintenanceSeconds: 5 });
-  const lockClient = new pg.Client({ connectionString: url });
-  lockClient.on("error", () => {});
-  await lockClient.connect();
-  const hosts = new HostLimiter(lockClient, config.perHost ?? 1);
+  const hosts = await HostLimiter.connect(url, config.perHost ?? 1);
   const jobs = new Map<number, SiteJob>();
   const maxAttempts = config.maxAttempts ?? 3;
   let lastTopUp = 0;
@@ -235,10 +181,11 @@ export async function runWorker(
         return row;
       }
     },
-    async finish(row, result, analysis) {
+    started: (row) => store.markRunning(row.id),
+    async finish(row, result) {
       const job = jobs.get(row.id);
       jobs.delete(row.id);
-      await store.writeSite(row.id, result, analysis, job ? (tx) => queue.complete(job.id, tx) : undefined);
+      await keepSite(store, row, result, keep, job ? (tx) => queue.complete(job.id, tx) : undefined);
       await hosts.release(row.id);
     },
     async release(row) {
@@ -259,11 +206,11 @@ export async function runWorker(
     );
   }
   try {
-    const outcome = await runCrawl(store, crawlOptions, progress, signal, source);
+    const outcome = await runCrawl(source, crawlOptions, progress, signal);
     return { ...outcome, crawlId: id };
   } finally {
     await queue.stop().catch(() => {});
-    await lockClient.end().catch(() => {});
+    await hosts.close();
     await store.close();
   }
 }

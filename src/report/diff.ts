@@ -6,8 +6,15 @@
  */
 import { refusingRecords } from "../classify/consent-state.ts";
 import type { CrawlStore } from "../store/crawl-store.ts";
+import {
+  dataFindings,
+  refusingPages,
+  sensitivePages,
+  siteSummaries,
+  trackersInVariant,
+  variantsOf,
+} from "../store/report-reads.ts";
 import { clip } from "../util/bound.ts";
-import { parseStringArray } from "../util/json.ts";
 
 /** What one crawl says about one site: each tracker there and what it received. */
 interface SiteView {
@@ -102,47 +109,24 @@ export async function loadSiteViews(
   variant: string | null = null,
 ): Promise<Map<string, SiteView>> {
   const sites = new Map<string, SiteView>();
-  const variantClause = variant === null ? "p.variant IS NULL" : "p.variant = ?";
-  const params = variant === null ? [] : [variant];
-  for await (const s of store.sql.iterate<{ site: string; status: string }>(
-    "SELECT site, status FROM sites",
-  )) {
+  for await (const s of siteSummaries(store)) {
     sites.set(s.site, { status: s.status, trackers: new Map(), sensitive: new Map(), refused: new Map() });
   }
-  for await (const p of store.sql.iterate<{ site: string; url: string; consent_state: string }>(
-    `SELECT s.site, p.url, p.consent_state FROM pages p JOIN sites s ON s.id = p.site_id
-     WHERE p.consent_state LIKE '%"verdict":"refused"%' AND ${variantClause}`,
-    params,
-  )) {
-    const records = refusingRecords(p.consent_state);
+  for await (const p of refusingPages(store, variant)) {
+    const records = refusingRecords(p.consentState);
     sites
       .get(p.site)
       ?.refused.set(pageKey(p.url), { records: clip(records, 300) ?? "", companies: new Set() });
   }
-  for await (const p of store.sql.iterate<{ site: string; url: string; sensitive: string }>(
-    `SELECT s.site, p.url, p.sensitive FROM pages p JOIN sites s ON s.id = p.site_id WHERE p.sensitive != '[]' AND ${variantClause}`,
-    params,
-  )) {
-    sites
-      .get(p.site)
-      ?.sensitive.set(pageKey(p.url), { categories: parseStringArray(p.sensitive), trackers: new Set() });
+  for await (const p of sensitivePages(store, variant)) {
+    sites.get(p.site)?.sensitive.set(pageKey(p.url), { categories: p.categories, trackers: new Set() });
   }
-  for await (const f of store.sql.iterate<{
-    site: string;
-    url: string;
-    entity: string;
-    tracker: string;
-    data_shared: string;
-  }>(
-    `SELECT s.site, p.url, f.entity, f.tracker, f.data_shared FROM findings f JOIN pages p ON p.id = f.page_id
-     JOIN sites s ON s.id = f.site_id WHERE f.kind = 'data' AND ${variantClause}`,
-    params,
-  )) {
+  for await (const f of dataFindings(store, variant)) {
     const site = sites.get(f.site);
     if (!site) continue;
     const k = key(f.entity, f.tracker);
     const entry = site.trackers.get(k) ?? { entity: f.entity, tracker: f.tracker, data: new Set<string>() };
-    for (const d of parseStringArray(f.data_shared)) entry.data.add(d);
+    for (const d of f.dataShared) entry.data.add(d);
     site.trackers.set(k, entry);
     site.sensitive.get(pageKey(f.url))?.trackers.add(k);
     site.refused.get(pageKey(f.url))?.companies.add(f.entity);
@@ -287,13 +271,7 @@ export function diffCrawls(
   };
 }
 
-/** The variants a `--compare-consent` crawl stored, in the order they were run; empty otherwise. */
-export async function variantsOf(store: CrawlStore): Promise<string[]> {
-  const rows = await store.sql.all<{ variant: string; first: number }>(
-    "SELECT variant, MIN(id) AS first FROM pages WHERE variant IS NOT NULL GROUP BY variant ORDER BY first",
-  );
-  return rows.map((r) => r.variant);
-}
+export { variantsOf };
 
 /** A `--compare-consent`/`--compare-gpc` crawl's first run against its second; null for a plain crawl. */
 export async function diffVariants(store: CrawlStore): Promise<CrawlDiff | null> {
@@ -311,11 +289,5 @@ export async function ignoringTrackers(
   store: CrawlStore,
   variant: "reject" | "gpc",
 ): Promise<Array<{ site: string; entity: string; tracker: string; pages: number }>> {
-  const condition = variant === "reject" ? "f.phase = 'after_consent'" : "1 = 1";
-  return store.sql.all(
-    `SELECT s.site, f.entity, f.tracker, COUNT(DISTINCT f.page_id) AS pages FROM findings f
-     JOIN pages p ON p.id = f.page_id JOIN sites s ON s.id = f.site_id
-     WHERE p.variant = ? AND f.kind = 'data' AND ${condition} GROUP BY s.site, f.entity, f.tracker ORDER BY s.site, f.entity, f.tracker`,
-    [variant],
-  );
+  return trackersInVariant(store, variant, variant === "reject");
 }

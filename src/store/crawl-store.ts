@@ -10,6 +10,7 @@ import type {
   PageScriptFacts,
   SiteEntry,
   SiteResult,
+  SiteRow,
   StorageItem,
   TargetKind,
 } from "../capture/types.ts";
@@ -22,16 +23,7 @@ import { isPostgresUrl, PostgresSql, type Sql, SqliteSql, type SqlTransaction } 
 
 export const DB_FILE = "earshot.sqlite";
 
-export type SiteStatus = "pending" | "running" | "ok" | "failed";
-
-export interface SiteRow {
-  id: number;
-  site: string;
-  inputUrl: string;
-  rank: number | null;
-  status: SiteStatus;
-  attempts: number;
-}
+export type { SiteRow, SiteStatus } from "../capture/types.ts";
 
 export interface CrawlCounts {
   total: number;

@@ -6,33 +6,9 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { PageAnalysis } from "../analyze/analyze-page.ts";
-import type { ConsentRecord, PageCapture, PageText, ScreenshotMode } from "../capture/types.ts";
-import { classifyPage } from "../classify/sensitive.ts";
+import { needsEvidence } from "../analyze/evidence-policy.ts";
+import type { PageCapture, ScreenshotMode } from "../capture/types.ts";
 import { pageFileName, safeFileName } from "../util/file-names.ts";
-
-/**
- * Before a page is left, whether it could turn out to need evidence: only a sensitive page or one
- * with a consent banner can (or one the crawler types into, which the caller knows). Screenshots of
- * the rest would be thrown away, so they are not taken (under `--screenshots evidence`).
- */
-export function mayNeedEvidence(
-  page: { url: string; title: string | null; content: PageText },
-  consent: ConsentRecord,
-): boolean {
-  if (consent.promptAt !== null) return true;
-  const { headings, description, text } = page.content;
-  return (
-    classifyPage({ url: page.url, title: page.title, headings, description, text }).categories.length > 0
-  );
-}
-
-/** Whether a page's analysis makes it one whose evidence is kept under `--screenshots evidence`. */
-export function needsEvidence(analysis: PageAnalysis | undefined): boolean {
-  if (!analysis) return false;
-  const findings = analysis.findings;
-  if (findings.some((f) => f.leaks.length > 0 || f.phase === "before_consent")) return true;
-  return analysis.sensitive.categories.length > 0 && findings.length > 0;
-}
 
 /**
  * Writes the evidence of the pages that need it (all pages under `all`) and records where, on each

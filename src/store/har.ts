@@ -13,6 +13,7 @@ import { phaseOf } from "../decode/findings.ts";
 import { decodeRequest, decoderInput } from "../decode/index.ts";
 import { parseJson } from "../util/json.ts";
 import type { CrawlStore } from "./crawl-store.ts";
+import { readMeta } from "./meta.ts";
 import { postDataSql } from "./schema.ts";
 
 interface NameValue {
@@ -251,7 +252,7 @@ export async function pageHar(
     });
   }
 
-  const browser = parseJson<{ version?: string }>(await store.getMeta("browser"), {});
+  const browser = (await readMeta(store, "browser")) ?? { version: null };
   return {
     log: {
       version: "1.2",

@@ -4,6 +4,7 @@ import { TrackerDb } from "../attribute/tracker-db.ts";
 import { sha256Hex } from "../util/bound.ts";
 import { UsageError } from "../util/usage-error.ts";
 import type { CrawlStore } from "./crawl-store.ts";
+import { readMeta, writeMeta } from "./meta.ts";
 
 /** Loads `--tracker-db FILE`, turning a bad file into a usage error. */
 export function loadTrackerDbOption(path: string | undefined): TrackerDb | null {
@@ -18,23 +19,20 @@ export function loadTrackerDbOption(path: string | undefined): TrackerDb | null 
 /** Records which tracker database a crawl used (path and checksum: the list itself is never copied). */
 export async function recordTrackerDb(store: CrawlStore, path: string, db: TrackerDb): Promise<void> {
   const absolute = resolve(path);
-  await store.setMeta(
-    "tracker_db",
-    JSON.stringify({
-      path: absolute,
-      sha256: sha256Hex(readFileSync(absolute)),
-      format: db.format,
-      domains: db.size,
-    }),
-  );
+  await writeMeta(store, "tracker_db", {
+    path: absolute,
+    sha256: sha256Hex(readFileSync(absolute)),
+    format: db.format,
+    domains: db.size,
+  });
 }
 
 /** The tracker database for reading a crawl: the one given, else the one the crawl used if still there. */
 export async function trackerDbFor(store: CrawlStore, path: string | undefined): Promise<TrackerDb | null> {
   if (path !== undefined) return loadTrackerDbOption(path);
-  const recorded = await store.getMeta("tracker_db");
+  const recorded = await readMeta(store, "tracker_db");
   if (!recorded) return null;
-  const { path: saved, sha256 } = JSON.parse(recorded) as { path: string; sha256?: string };
+  const { path: saved, sha256 } = recorded;
   if (!existsSync(saved)) {
     process.stderr.write(`earshot: the crawl's tracker database ${saved} is gone; using the built-in one\n`);
     return null;
