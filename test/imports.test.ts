@@ -1,5 +1,6 @@
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
+import ts from "typescript";
 import { describe, expect, it } from "vitest";
 import { ROOT } from "./helpers.ts";
 
@@ -86,5 +87,36 @@ describe("imports run one way", () => {
     expect(outside.map((f) => relative(src, f))).toEqual([]);
     // The check itself sees a statement where there is one.
     expect(sources(join(src, "store")).some((f) => statement.test(readFileSync(f, "utf8")))).toBe(true);
+  });
+
+  it("no function is longer than about 80 lines, beyond the in-page script and tables of data", () => {
+    // A script run in the page (written as one string) and the demo web's pages are data, not logic.
+    const DATA = new Set([
+      "capture/fingerprint-script.ts fingerprintScript",
+      "fixture-web/demo-web.ts demoSites",
+    ]);
+    const src = join(ROOT, "src");
+    const long: string[] = [];
+    for (const file of sources(src)) {
+      const sf = ts.createSourceFile(file, readFileSync(file, "utf8"), ts.ScriptTarget.Latest, true);
+      const visit = (node: ts.Node) => {
+        if (ts.isFunctionLike(node) && "body" in node && node.body) {
+          const lines =
+            sf.getLineAndCharacterOfPosition(node.getEnd()).line -
+            sf.getLineAndCharacterOfPosition(node.getStart()).line +
+            1;
+          const name =
+            node.name?.getText(sf) ??
+            (ts.isVariableDeclaration(node.parent) ? node.parent.name.getText(sf) : "(anonymous)");
+          const id = `${relative(src, file)} ${name}`;
+          if (lines > 85) long.push(`${id}: ${lines} lines`);
+        }
+        ts.forEachChild(node, visit);
+      };
+      visit(sf);
+    }
+    expect(long.filter((l) => !DATA.has(l.split(":")[0] ?? ""))).toEqual([]);
+    // The measure itself sees a long function where there is one.
+    expect(long.length).toBe(DATA.size);
   });
 });

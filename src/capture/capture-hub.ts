@@ -6,6 +6,7 @@ import { FingerprintCollector, fingerprintSetup } from "./fingerprinting.ts";
 import { NetworkCollector, networkSetup } from "./network.ts";
 import { StorageCollector } from "./storage.ts";
 import type { PageCapture, TargetKind } from "./types.ts";
+import { WebSocketCollector } from "./websockets.ts";
 
 /** Every kind of capture's per-target setup; a new collector that needs one adds it here. */
 const TARGET_SETUPS: TargetSetup[] = [networkSetup, fingerprintSetup];
@@ -156,6 +157,7 @@ export class SiteCapture {
       new CookieCollector(this.network),
       new StorageCollector(),
       new FingerprintCollector(),
+      new WebSocketCollector(),
     ];
   }
 

@@ -4,8 +4,9 @@ import { LIMITS } from "../util/limits.ts";
 import { withTimeout } from "../util/time.ts";
 import type { CdpEvent } from "./cdp.ts";
 import type { Collector, PageContext, TargetRef, TargetSetup } from "./collector.ts";
+import { type Initiator, initiatorUrlOf, topOfStack } from "./initiator.ts";
 import { newCapturedRequest } from "./request.ts";
-import type { CapturedRequest, CapturedWebSocket, PageCapture } from "./types.ts";
+import type { CapturedRequest, PageCapture } from "./types.ts";
 
 interface CdpRequest {
   url: string;
@@ -28,44 +29,18 @@ interface CdpResponse {
   fromPrefetchCache?: boolean;
 }
 
-interface CallFrame {
-  functionName: string;
-  url: string;
-  lineNumber: number;
-  columnNumber: number;
-}
-interface StackTrace {
-  callFrames: CallFrame[];
-  parent?: StackTrace;
-}
-interface Initiator {
-  type: string;
-  url?: string;
-  lineNumber?: number;
-  stack?: StackTrace;
-}
-
-function topOfStack(stack: StackTrace | undefined): CallFrame | null {
-  for (let s = stack; s; s = s.parent) {
-    const frame = s.callFrames.find((f) => f.url);
-    if (frame) return frame;
-  }
-  return null;
-}
-
 /** Network events must be on before a target runs. maxPostDataSize inlines bodies up to our limit. */
 export const networkSetup: TargetSetup = async (_target, send) => {
   await send("Network.enable", { maxPostDataSize: LIMITS.postBody });
 };
 
-/** Records every request, response, redirect hop, failure and WebSocket of a page, in every target. */
+/** Records every request, response, redirect hop and failure of a page (WebSocket handshakes too), in every target. */
 export class NetworkCollector implements Collector {
   readonly name = "network";
   private requests: CapturedRequest[] = [];
   /** Latest hop of each request id, keyed by session and id (ids are only unique per target). */
   private latest = new Map<string, CapturedRequest>();
   private extraRequestHeaders = new Map<string, Record<string, string>>();
-  private sockets = new Map<string, CapturedWebSocket>();
   private pendingBodies: Array<Promise<void>> = [];
   private dropped = 0;
   /** Cookie name → URL of the response whose Set-Cookie set it. */
@@ -74,113 +49,73 @@ export class NetworkCollector implements Collector {
   constructor(private readonly context: PageContext) {}
 
   onEvent(event: CdpEvent, target: TargetRef): void {
-    const p = event.params;
-    const key = `${target.sessionId}:${p.requestId as string}`;
-    switch (event.method) {
-      case "Network.requestWillBeSent":
-        this.onRequest(key, p, target);
-        break;
-      case "Network.requestWillBeSentExtraInfo": {
-        // Carries the headers actually sent, including Cookie, which requestWillBeSent lacks.
-        const headers = boundHeaders(
-          p.headers as Record<string, string>,
-          LIMITS.headersPerMessage,
-          LIMITS.headerValue,
-        );
-        const request = this.latest.get(key);
-        if (request) Object.assign(request.requestHeaders, headers);
-        else this.extraRequestHeaders.set(key, headers);
-        break;
-      }
-      case "Network.responseReceived": {
-        const request = this.latest.get(key);
-        if (request) applyResponse(request, p.response as CdpResponse);
-        break;
-      }
-      case "Network.responseReceivedExtraInfo": {
-        const headers = p.headers as Record<string, string>;
-        const request = this.latest.get(key);
-        if (request) {
-          request.responseHeaders = {
-            ...(request.responseHeaders ?? {}),
-            ...boundHeaders(headers, LIMITS.headersPerMessage, LIMITS.headerValue),
-          };
-          if (request.status === null && typeof p.statusCode === "number") request.status = p.statusCode;
-        }
-        this.noteSetCookies(headers, request?.url ?? null);
-        break;
-      }
-      case "Network.requestServedFromCache": {
-        const request = this.latest.get(key);
-        if (request) request.fromCache = true;
-        break;
-      }
-      case "Network.loadingFinished": {
-        const request = this.latest.get(key);
-        if (request && typeof p.encodedDataLength === "number") request.encodedSize = p.encodedDataLength;
-        break;
-      }
-      case "Network.loadingFailed": {
-        const request = this.latest.get(key);
-        if (request) {
-          const reason = (p.blockedReason as string | undefined) ?? (p.canceled ? "canceled" : undefined);
-          request.error = clip(
-            reason ? `${p.errorText as string} (${reason})` : (p.errorText as string),
-            LIMITS.errorText,
-          );
-        }
-        break;
-      }
-      case "Network.webSocketCreated":
-        this.onWebSocket(key, p, target);
-        break;
-      case "Network.webSocketHandshakeResponseReceived": {
-        const socket = this.sockets.get(key);
-        const response = p.response as { status?: number; headers?: Record<string, string> };
-        if (socket) socket.status = response.status ?? null;
-        const request = this.latest.get(key);
-        if (request) {
-          request.status = response.status ?? null;
-          request.responseHeaders = boundHeaders(
-            response.headers,
-            LIMITS.headersPerMessage,
-            LIMITS.headerValue,
-          );
-        }
-        break;
-      }
-      case "Network.webSocketWillSendHandshakeRequest": {
-        const request = this.latest.get(key);
-        const sent = p.request as { headers?: Record<string, string> };
-        if (request) Object.assign(request.requestHeaders, boundHeaders(sent.headers));
-        break;
-      }
-      case "Network.webSocketFrameSent":
-      case "Network.webSocketFrameReceived": {
-        const socket = this.sockets.get(key);
-        if (!socket) break;
-        if (socket.frames.length >= LIMITS.webSocketFramesPerSocket) {
-          socket.droppedFrames++;
-          break;
-        }
-        const response = p.response as { opcode: number; payloadData: string };
-        const payload = bound(response.payloadData ?? "", LIMITS.webSocketFramePayload);
-        socket.frames.push({
-          direction: event.method === "Network.webSocketFrameSent" ? "sent" : "received",
-          opcode: response.opcode,
-          payload: payload.text,
-          payloadLength: payload.length,
-          at: Date.now(),
-        });
-        break;
-      }
-      case "Network.webSocketFrameError": {
-        const socket = this.sockets.get(key);
-        if (socket) socket.error = clip(p.errorMessage as string, LIMITS.errorText);
-        break;
-      }
-    }
+    const key = `${target.sessionId}:${event.params.requestId as string}`;
+    this.handlers[event.method]?.(key, event.params, target);
   }
+
+  /** What each network event changes in the page's requests. */
+  private readonly handlers: Record<
+    string,
+    (key: string, p: Record<string, unknown>, target: TargetRef) => void
+  > = {
+    "Network.requestWillBeSent": (key, p, target) => this.onRequest(key, p, target),
+    "Network.requestWillBeSentExtraInfo": (key, p) => {
+      // Carries the headers actually sent, including Cookie, which requestWillBeSent lacks.
+      const headers = boundHeaders(
+        p.headers as Record<string, string>,
+        LIMITS.headersPerMessage,
+        LIMITS.headerValue,
+      );
+      const request = this.latest.get(key);
+      if (request) Object.assign(request.requestHeaders, headers);
+      else this.extraRequestHeaders.set(key, headers);
+    },
+    "Network.responseReceived": (key, p) => {
+      const request = this.latest.get(key);
+      if (request) applyResponse(request, p.response as CdpResponse);
+    },
+    "Network.responseReceivedExtraInfo": (key, p) => {
+      const headers = p.headers as Record<string, string>;
+      const request = this.latest.get(key);
+      if (request) {
+        request.responseHeaders = {
+          ...(request.responseHeaders ?? {}),
+          ...boundHeaders(headers, LIMITS.headersPerMessage, LIMITS.headerValue),
+        };
+        if (request.status === null && typeof p.statusCode === "number") request.status = p.statusCode;
+      }
+      this.noteSetCookies(headers, request?.url ?? null);
+    },
+    "Network.requestServedFromCache": (key) => {
+      const request = this.latest.get(key);
+      if (request) request.fromCache = true;
+    },
+    "Network.loadingFinished": (key, p) => {
+      const request = this.latest.get(key);
+      if (request && typeof p.encodedDataLength === "number") request.encodedSize = p.encodedDataLength;
+    },
+    "Network.loadingFailed": (key, p) => {
+      const request = this.latest.get(key);
+      if (!request) return;
+      const reason = (p.blockedReason as string | undefined) ?? (p.canceled ? "canceled" : undefined);
+      const text = p.errorText as string;
+      request.error = clip(reason ? `${text} (${reason})` : text, LIMITS.errorText);
+    },
+    // A WebSocket's handshake is a request like any other; its frames are `websockets.ts`'s.
+    "Network.webSocketCreated": (key, p, target) => this.onWebSocket(key, p, target),
+    "Network.webSocketWillSendHandshakeRequest": (key, p) => {
+      const request = this.latest.get(key);
+      const sent = p.request as { headers?: Record<string, string> };
+      if (request) Object.assign(request.requestHeaders, boundHeaders(sent.headers));
+    },
+    "Network.webSocketHandshakeResponseReceived": (key, p) => {
+      const request = this.latest.get(key);
+      const response = p.response as { status?: number; headers?: Record<string, string> };
+      if (!request) return;
+      request.status = response.status ?? null;
+      request.responseHeaders = boundHeaders(response.headers, LIMITS.headersPerMessage, LIMITS.headerValue);
+    },
+  };
 
   private onRequest(key: string, p: Record<string, unknown>, target: TargetRef): void {
     const cdpRequest = p.request as CdpRequest;
@@ -262,29 +197,18 @@ export class NetworkCollector implements Collector {
     request.postDataSha256 = kept.sha256;
   }
 
+  /** The handshake of a WebSocket, recorded as a request so it appears with everything else. */
   private onWebSocket(key: string, p: Record<string, unknown>, target: TargetRef): void {
     const initiator = p.initiator as Initiator | undefined;
-    const url = clip(p.url as string, LIMITS.url) ?? "";
-    const initiatorUrl = clip(initiator?.url ?? topOfStack(initiator?.stack)?.url ?? null, LIMITS.url);
-    this.sockets.set(key, {
-      requestId: p.requestId as string,
-      url,
-      initiatorUrl,
-      status: null,
-      frames: [],
-      droppedFrames: 0,
-      error: null,
-    });
-    // The handshake is a request too, so it appears in the request table with everything else.
     const request = newCapturedRequest({
       requestId: p.requestId as string,
       targetKind: target.kind,
       documentUrl: clip(target.url, LIMITS.url),
-      url,
+      url: clip(p.url as string, LIMITS.url) ?? "",
       method: "GET",
       resourceType: "websocket",
       initiatorType: initiator?.type ?? null,
-      initiatorUrl,
+      initiatorUrl: initiatorUrlOf(initiator),
     });
     this.requests.push(request);
     this.latest.set(key, request);
@@ -321,7 +245,6 @@ export class NetworkCollector implements Collector {
     // Bodies still being fetched get a short grace period; a dead target answers null at once.
     await withTimeout(Promise.allSettled(this.pendingBodies), 5000, null);
     page.requests.push(...this.requests);
-    page.webSockets.push(...this.sockets.values());
     if (this.dropped > 0) {
       page.events.push({
         kind: "limit_reached",
@@ -332,7 +255,6 @@ export class NetworkCollector implements Collector {
     this.requests = [];
     this.latest.clear();
     this.extraRequestHeaders.clear();
-    this.sockets.clear();
     this.pendingBodies = [];
     this.dropped = 0;
   }

@@ -62,7 +62,8 @@ export async function exportCommand(argv: string[]): Promise<number> {
     if (values.table) throw new UsageError("--har writes HAR files; use it without --table");
     const store = await openCrawl(dir, values.crawl);
     try {
-      const count = await writeHarFiles(store, values.har, TOOL_VERSION);
+      const trackerDb = await trackerDbFor(store, values["tracker-db"]);
+      const count = await writeHarFiles(store, values.har, TOOL_VERSION, trackerDb);
       process.stderr.write(
         `earshot: wrote ${count} HAR file${count === 1 ? "" : "s"} (one per page) to ${values.har}\n`,
       );

@@ -166,91 +166,98 @@ export interface SiteSource {
   release(row: SiteRow): Promise<void>;
 }
 
-/**
- * Crawls every site `sites` gives, `concurrency` at a time, handing each result back as soon as it
- * is done. Stops cleanly when `signal` aborts: sites in flight go back to be crawled by the next run.
- */
-export async function runCrawl(
-  sites: SiteSource,
-  options: CrawlOptions,
-  progress: Progress,
-  callerSignal: AbortSignal,
-): Promise<CrawlOutcome> {
-  removeStaleProfiles();
-  // The caller's Ctrl-C, or a failure nothing can survive (the database refusing writes, no browser
-  // starting): either way every worker stops and gives its site back.
-  const halt = new AbortController();
-  const signal = AbortSignal.any([callerSignal, halt.signal]);
-  // What stopped the crawl (a site that could not be kept, no browser starting), rather than what
-  // that caused elsewhere.
-  let fatal: unknown;
-  const outcome: CrawlOutcome = { crawled: 0, ok: 0, failed: 0, interrupted: false };
-  const pool = new BrowserPool(options);
-  const siteDeadlineMs =
-    siteDeadlineSec({
-      pagesPerSite: options.pagesPerSite,
-      timeoutSec: options.timeoutMs / 1000,
-      dwellSec: options.dwellMs / 1000,
-      compare: options.compare ?? null,
-    }) * 1000;
-  const stopped = new Promise<void>((resolve) => {
-    if (signal.aborted) resolve();
-    signal.addEventListener("abort", () => resolve(), { once: true });
-  });
-  signal.addEventListener("abort", () => void pool.closeAll(), { once: true });
-  progress.start();
+/** How one attempt at a site ended: a result, or why it must be tried again (or given up). */
+type Attempt = { result: SiteResult } | { retry: { reason: FailureReason; detail: string } } | null;
 
-  async function crawlOne(row: SiteRow): Promise<SiteResult | null> {
+/** One run of the crawl loop: its workers, its browsers, and what stops them. */
+class CrawlRun {
+  /** The caller's Ctrl-C, or a failure nothing can survive (the database refusing writes, no browser starting). */
+  private readonly halt = new AbortController();
+  private readonly signal: AbortSignal;
+  private readonly stopped: Promise<void>;
+  private readonly pool: BrowserPool;
+  private readonly siteDeadlineMs: number;
+  /** What stopped the crawl (a site that could not be kept, no browser starting), rather than what that caused elsewhere. */
+  fatal: unknown;
+  readonly outcome: CrawlOutcome = { crawled: 0, ok: 0, failed: 0, interrupted: false };
+
+  constructor(
+    private readonly sites: SiteSource,
+    private readonly options: CrawlOptions,
+    private readonly progress: Progress,
+    callerSignal: AbortSignal,
+  ) {
+    this.signal = AbortSignal.any([callerSignal, this.halt.signal]);
+    this.pool = new BrowserPool(options);
+    this.siteDeadlineMs =
+      siteDeadlineSec({
+        pagesPerSite: options.pagesPerSite,
+        timeoutSec: options.timeoutMs / 1000,
+        dwellSec: options.dwellMs / 1000,
+        compare: options.compare ?? null,
+      }) * 1000;
+    const signal = this.signal;
+    this.stopped = new Promise<void>((resolve) => {
+      if (signal.aborted) resolve();
+      signal.addEventListener("abort", () => resolve(), { once: true });
+    });
+    signal.addEventListener("abort", () => void this.pool.closeAll(), { once: true });
+  }
+
+  async run(): Promise<unknown[]> {
+    const workers = Array.from({ length: Math.max(1, this.options.concurrency) }, () => this.worker());
+    const results = await Promise.allSettled(workers);
+    return results.flatMap((r) => (r.status === "rejected" ? [r.reason as unknown] : []));
+  }
+
+  close(): Promise<void> {
+    return this.pool.closeAll();
+  }
+
+  private async worker(): Promise<void> {
+    for (;;) {
+      if (this.signal.aborted) return;
+      const row = await this.sites.next();
+      if (!row) return;
+      let result: SiteResult | null;
+      try {
+        result = await Promise.race([this.crawlOne(row), this.stopped.then(() => null)]);
+        if (!result) {
+          await this.giveBack(row);
+          return;
+        }
+        await this.sites.finish(row, result);
+      } catch (error) {
+        // The browser cannot start, or the database refuses writes: nothing else can work.
+        this.fatal ??= error;
+        this.halt.abort();
+        await this.giveBack(row);
+        throw error;
+      }
+      this.outcome.crawled++;
+      if (result.status === "ok") this.outcome.ok++;
+      else this.outcome.failed++;
+      this.progress.siteFinished(result.status === "ok", result.pages.length);
+    }
+  }
+
+  /** Returns a site in flight to be crawled later; a database that refuses this too keeps it `running`, which a rerun also picks up. */
+  private async giveBack(row: SiteRow): Promise<void> {
+    await this.sites.release(row).catch(() => {});
+  }
+
+  /** A site visited, tried twice when the browser or renderer crashed; null when the crawl stopped. */
+  private async crawlOne(row: SiteRow): Promise<SiteResult | null> {
     let lastError: { reason: FailureReason; detail: string } = { reason: "crash", detail: "" };
     let partial: VisitProgress = { pages: [] };
     const startedAt = Date.now();
     for (let attempt = 1; attempt <= 2; attempt++) {
-      if (signal.aborted) return null;
-      await sites.started(row);
-      let slot: BrowserSlot;
-      try {
-        slot = await pool.acquire();
-      } catch (error) {
-        if (signal.aborted) return null;
-        throw error;
-      }
+      if (this.signal.aborted) return null;
       partial = { pages: [] };
-      let timer: NodeJS.Timeout | undefined;
-      try {
-        const deadline = new Promise<never>((_, reject) => {
-          timer = setTimeout(() => reject(new SiteDeadline()), siteDeadlineMs);
-          // A visit abandoned by Ctrl-C must not keep the process alive until its deadline.
-          timer.unref();
-        });
-        const result = await Promise.race([
-          visitAllVariants(slot.browser, slot.hub, row, options, partial),
-          deadline,
-        ]);
-        // A renderer crash on the home page is worth one more try, like a browser crash.
-        if (result.error === "crash" && attempt === 1) {
-          lastError = { reason: "crash", detail: result.errorDetail ?? "renderer crashed" };
-          continue;
-        }
-        return result;
-      } catch (error) {
-        if (signal.aborted) return null;
-        if (error instanceof SiteDeadline) {
-          // The browser stopped answering for this site: replace it (other sites on it are retried too).
-          lastError = {
-            reason: "timeout",
-            detail: `site did not finish within ${Math.round(siteDeadlineMs / 1000)}s`,
-          };
-          await pool.kill(slot);
-        } else {
-          lastError = {
-            reason: "crash",
-            detail: error instanceof Error ? error.message.split("\n")[0]! : String(error),
-          };
-        }
-      } finally {
-        clearTimeout(timer);
-        pool.release(slot);
-      }
+      const outcome = await this.attempt(row, partial, attempt === 2);
+      if (outcome === null) return null;
+      if ("result" in outcome) return outcome.result;
+      lastError = outcome.retry;
     }
     return {
       site: row.site,
@@ -265,55 +272,75 @@ export async function runCrawl(
     };
   }
 
-  /** Returns a site in flight to be crawled later; a database that refuses this too keeps it `running`, which a rerun also picks up. */
-  async function giveBack(row: SiteRow): Promise<void> {
-    await sites.release(row).catch(() => {});
-  }
-
-  async function worker(): Promise<void> {
-    for (;;) {
-      if (signal.aborted) return;
-      const row = await sites.next();
-      if (!row) return;
-      let result: SiteResult | null;
-      try {
-        result = await Promise.race([crawlOne(row), stopped.then(() => null)]);
-      } catch (error) {
-        // The browser cannot start, or the database refuses writes: nothing else can work.
-        fatal ??= error;
-        halt.abort();
-        await giveBack(row);
-        throw error;
-      }
-      if (!result) {
-        await giveBack(row);
-        return;
-      }
-      try {
-        await sites.finish(row, result);
-      } catch (error) {
-        fatal ??= error;
-        halt.abort();
-        await giveBack(row);
-        throw error;
-      }
-      outcome.crawled++;
-      if (result.status === "ok") outcome.ok++;
-      else outcome.failed++;
-      progress.siteFinished(result.status === "ok", result.pages.length);
+  private async attempt(row: SiteRow, partial: VisitProgress, last: boolean): Promise<Attempt> {
+    await this.sites.started(row);
+    let slot: BrowserSlot;
+    try {
+      slot = await this.pool.acquire();
+    } catch (error) {
+      if (this.signal.aborted) return null;
+      throw error;
+    }
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      const deadline = new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new SiteDeadline()), this.siteDeadlineMs);
+        // A visit abandoned by Ctrl-C must not keep the process alive until its deadline.
+        timer.unref();
+      });
+      const result = await Promise.race([
+        visitAllVariants(slot.browser, slot.hub, row, this.options, partial),
+        deadline,
+      ]);
+      // A renderer crash on the home page is worth one more try, like a browser crash.
+      if (result.error === "crash" && !last)
+        return { retry: { reason: "crash", detail: result.errorDetail ?? "renderer crashed" } };
+      return { result };
+    } catch (error) {
+      if (this.signal.aborted) return null;
+      if (!(error instanceof SiteDeadline))
+        return {
+          retry: {
+            reason: "crash",
+            detail: error instanceof Error ? error.message.split("\n")[0]! : String(error),
+          },
+        };
+      // The browser stopped answering for this site: replace it (other sites on it are retried too).
+      await this.pool.kill(slot);
+      return {
+        retry: {
+          reason: "timeout",
+          detail: `site did not finish within ${Math.round(this.siteDeadlineMs / 1000)}s`,
+        },
+      };
+    } finally {
+      clearTimeout(timer);
+      this.pool.release(slot);
     }
   }
+}
 
+/**
+ * Crawls every site `sites` gives, `concurrency` at a time, handing each result back as soon as it
+ * is done. Stops cleanly when `signal` aborts: sites in flight go back to be crawled by the next run.
+ */
+export async function runCrawl(
+  sites: SiteSource,
+  options: CrawlOptions,
+  progress: Progress,
+  callerSignal: AbortSignal,
+): Promise<CrawlOutcome> {
+  removeStaleProfiles();
+  const run = new CrawlRun(sites, options, progress, callerSignal);
+  progress.start();
   try {
-    const workers = Array.from({ length: Math.max(1, options.concurrency) }, () => worker());
-    const results = await Promise.allSettled(workers);
-    const failures = results.flatMap((r) => (r.status === "rejected" ? [r.reason as unknown] : []));
-    const failure = fatal ?? failures[0];
+    const failures = await run.run();
+    const failure = run.fatal ?? failures[0];
     if (failure !== undefined && !callerSignal.aborted) throw failure;
   } finally {
     progress.stop();
-    await pool.closeAll();
+    await run.close();
   }
-  outcome.interrupted = callerSignal.aborted;
-  return outcome;
+  run.outcome.interrupted = callerSignal.aborted;
+  return run.outcome;
 }

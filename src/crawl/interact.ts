@@ -131,6 +131,27 @@ async function consentGuard(control: Locator, label: string, consent: ConsentMod
   return inDialog ? "it is in a consent dialog" : null;
 }
 
+/** What every step of an interaction needs: the page, the visitor, and where to note what it did. */
+interface Visit {
+  page: Page;
+  identity: Identity;
+  timeoutMs: number;
+  events: PageEvent[];
+  consent: ConsentMode;
+  note: (detail: string, at?: number) => void;
+  /** Undoes a navigation away from the site. */
+  stayOnSite: () => Promise<void>;
+}
+
+type FieldDescription = {
+  form: number;
+  index: number;
+  visible: boolean;
+  type: string;
+  autocomplete: string;
+  hints: string;
+};
+
 /**
  * Behaves like a visitor: scrolls to the bottom in steps, fills every visible form with the synthetic
  * identity (typing, so key loggers see keystrokes) and submits it, and clicks visible buttons that
@@ -158,8 +179,15 @@ export async function interact(
       await withTimeout(page.goBack({ timeout: timeoutMs }), timeoutMs + 500, null);
     }
   };
+  const visit: Visit = { page, identity, timeoutMs, events, consent, note, stayOnSite };
+  await scrollDown(visit);
+  // One form at a time: a submission may replace the page.
+  for (let f = 0; f < MAX_FORMS; f++) if (!(await fillForm(visit, f))) break;
+  await clickButtons(visit);
+}
 
-  // Scroll in steps, letting lazy content and scroll-depth trackers fire.
+/** Scrolls in steps, letting lazy content and scroll-depth trackers fire. */
+async function scrollDown({ page, note }: Visit): Promise<void> {
   let steps = 0;
   for (; steps < MAX_SCROLL_STEPS; steps++) {
     const atBottom = await withTimeout(
@@ -173,62 +201,62 @@ export async function interact(
     if (atBottom) break;
   }
   note(`scrolled ${steps + 1} steps`);
+}
 
-  // Fill and submit forms, one at a time (a submission may replace the page).
-  for (let f = 0; f < MAX_FORMS; f++) {
-    const forms = (await withTimeout(page.evaluate(DESCRIBE_FIELDS), ACTION_TIMEOUT_MS, [])) as Array<
-      Array<{
-        form: number;
-        index: number;
-        visible: boolean;
-        type: string;
-        autocomplete: string;
-        hints: string;
-      }>
-    >;
-    const fields = forms[f];
-    if (!fields) break;
-    const form = page.locator("form").nth(f);
-    // A consent banner built as a form is answered by submitting it: never, unless accepting.
-    const formGuard = await consentGuard(form, "", consent);
-    if (formGuard) {
-      note(`did not fill form ${f + 1}: ${formGuard}`);
-      continue;
-    }
-    let filled = 0;
-    for (const field of fields) {
-      const value = field.visible ? valueForField(field, identity) : null;
-      if (!value) continue;
-      const input = form.locator("input, textarea").nth(field.index);
-      await withTimeout(input.click({ timeout: ACTION_TIMEOUT_MS }), ACTION_TIMEOUT_MS + 200, null);
-      await withTimeout(input.pressSequentially(value, { delay: 15, timeout: 10_000 }), 10_500, null);
-      filled++;
-    }
-    if (filled === 0) continue;
-    note(`filled ${filled} fields of form ${f + 1}`);
-    // Time for key loggers and field-blur trackers to send what was typed, before the submit.
-    await sleep(800);
-    // Noted before the click: whatever leaves after this moment may be the submission itself.
-    events.push({ kind: "form_submitted", detail: `form ${f + 1}`, at: Date.now() });
-    const submit = form.locator('button[type="submit"], input[type="submit"], button:not([type])').first();
-    const clicked = await withTimeout(
-      submit.click({ timeout: ACTION_TIMEOUT_MS }).then(() => true),
-      ACTION_TIMEOUT_MS + 200,
-      false,
-    );
-    if (!clicked)
-      await withTimeout(
-        form.evaluate((el) => (el as HTMLFormElement).requestSubmit()),
-        ACTION_TIMEOUT_MS,
-        null,
-      );
-    note(`submitted form ${f + 1}`);
-    await withTimeout(page.waitForLoadState("load", { timeout: timeoutMs }), timeoutMs + 500, null);
-    await sleep(800);
-    await stayOnSite();
+/** Fills form `f` with the identity and submits it; false once there is no such form. */
+async function fillForm(visit: Visit, f: number): Promise<boolean> {
+  const { page, note, events } = visit;
+  const forms = (await withTimeout(
+    page.evaluate(DESCRIBE_FIELDS),
+    ACTION_TIMEOUT_MS,
+    [],
+  )) as FieldDescription[][];
+  const fields = forms[f];
+  if (!fields) return false;
+  const form = page.locator("form").nth(f);
+  // A consent banner built as a form is answered by submitting it: never, unless accepting.
+  const formGuard = await consentGuard(form, "", visit.consent);
+  if (formGuard) {
+    note(`did not fill form ${f + 1}: ${formGuard}`);
+    return true;
   }
+  let filled = 0;
+  for (const field of fields) {
+    const value = field.visible ? valueForField(field, visit.identity) : null;
+    if (!value) continue;
+    const input = form.locator("input, textarea").nth(field.index);
+    await withTimeout(input.click({ timeout: ACTION_TIMEOUT_MS }), ACTION_TIMEOUT_MS + 200, null);
+    await withTimeout(input.pressSequentially(value, { delay: 15, timeout: 10_000 }), 10_500, null);
+    filled++;
+  }
+  if (filled === 0) return true;
+  note(`filled ${filled} fields of form ${f + 1}`);
+  // Time for key loggers and field-blur trackers to send what was typed, before the submit.
+  await sleep(800);
+  // Noted before the click: whatever leaves after this moment may be the submission itself.
+  events.push({ kind: "form_submitted", detail: `form ${f + 1}`, at: Date.now() });
+  const submit = form.locator('button[type="submit"], input[type="submit"], button:not([type])').first();
+  const clicked = await withTimeout(
+    submit.click({ timeout: ACTION_TIMEOUT_MS }).then(() => true),
+    ACTION_TIMEOUT_MS + 200,
+    false,
+  );
+  if (!clicked)
+    await withTimeout(
+      form.evaluate((el) => (el as HTMLFormElement).requestSubmit()),
+      ACTION_TIMEOUT_MS,
+      null,
+    );
+  note(`submitted form ${f + 1}`);
+  await withTimeout(page.waitForLoadState("load", { timeout: visit.timeoutMs }), visit.timeoutMs + 500, null);
+  await sleep(800);
+  await visit.stayOnSite();
+  return true;
+}
 
-  // Click visible buttons outside forms (menus, accordions, "book appointment").
+/** Clicks visible buttons outside forms (menus, accordions, "book appointment"), never a consent answer. */
+async function clickButtons(visit: Visit): Promise<void> {
+  const { page, note } = visit;
   const buttons = page.locator("button:visible, [role=button]:visible");
   const count = Math.min(await withTimeout(buttons.count(), ACTION_TIMEOUT_MS, 0), MAX_CLICKS);
   for (let i = 0; i < count; i++) {
@@ -243,7 +271,7 @@ export async function interact(
       await withTimeout(button.innerText({ timeout: ACTION_TIMEOUT_MS }), ACTION_TIMEOUT_MS + 200, "")
     ).slice(0, 80);
     const where = await withTimeout(whereIs(button), ACTION_TIMEOUT_MS, "");
-    const guard = await consentGuard(button, label, consent);
+    const guard = await consentGuard(button, label, visit.consent);
     if (guard) {
       note(`did not click "${label}" (${String(where)}): ${guard}`);
       continue;
@@ -257,6 +285,6 @@ export async function interact(
     );
     if (ok) note(`clicked "${label}" (${String(where)})`, clickedAt);
     await sleep(300);
-    await stayOnSite();
+    await visit.stayOnSite();
   }
 }

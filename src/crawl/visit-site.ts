@@ -259,6 +259,151 @@ interface PageVisit {
   links: PageLink[];
 }
 
+/** How far a page got: its navigation's outcome, then what could be read of it. */
+interface PageState {
+  status: PageCapture["status"];
+  error: string | null;
+  httpStatus: number | null;
+  /** The document never answered: nothing to dwell on or read. */
+  nothingLoaded: boolean;
+  /** The page stopped answering reads (a busy loop, a dialog storm): the rest is skipped. */
+  unresponsive: boolean;
+  title: string | null;
+  content: PageText;
+  links: PageLink[];
+  finalUrl: string;
+}
+
+/** Whether the page is there to be read, screenshotted or left politely. */
+function answering(page: Page, state: PageState): boolean {
+  return (
+    !state.unresponsive &&
+    !state.nothingLoaded &&
+    state.status !== "failed" &&
+    state.status !== "crashed" &&
+    !page.isClosed()
+  );
+}
+
+async function navigate(
+  page: Page,
+  capture: SiteCapture,
+  url: string,
+  options: VisitOptions,
+  events: PageEvent[],
+): Promise<PageState> {
+  const state: PageState = {
+    status: "ok",
+    error: null,
+    httpStatus: null,
+    nothingLoaded: false,
+    unresponsive: false,
+    title: null,
+    content: { headings: [], description: null, text: "" },
+    links: [],
+    finalUrl: url,
+  };
+  try {
+    const response = await page.goto(url, { waitUntil: "load", timeout: options.timeoutMs });
+    state.httpStatus = response?.status() ?? null;
+  } catch (e) {
+    const message = e instanceof Error ? e.message : String(e);
+    state.error = errorDetail(message);
+    const reason = classifyNavigationError(message);
+    if (reason === "timeout") {
+      state.status = "timeout";
+      events.push({
+        kind: "navigation_timeout",
+        detail: `load did not finish in ${options.timeoutMs / 1000}s`,
+        at: Date.now(),
+      });
+    } else {
+      state.status = reason === "crash" || capture.rendererCrashed ? "crashed" : "failed";
+    }
+  }
+  // The document may have answered even when `load` never came: keep its status.
+  if (state.httpStatus === null) state.httpStatus = documentStatus(capture, url);
+  // Headers came but the body could not be used (bad encoding, wrong length): Chromium fails the
+  // document's request yet leaves the navigation waiting for a load that never comes.
+  const documentError = capture.network.pendingDocument(url)?.error ?? null;
+  if (state.status === "timeout" && documentError && /net::ERR_/.test(documentError)) {
+    state.status = "failed";
+    state.error = errorDetail(documentError);
+  }
+  state.nothingLoaded = state.status === "timeout" && state.httpStatus === null;
+  if (!page.isClosed()) state.finalUrl = page.url();
+  return state;
+}
+
+/** Dwells (answering a banner), then reads the title, the content and, on the home page, the links. */
+async function readPage(
+  page: Page,
+  state: PageState,
+  depth: number,
+  options: VisitOptions,
+  watch: ConsentWatch,
+  events: PageEvent[],
+): Promise<void> {
+  if (!answering(page, state)) return;
+  await noteApis(page, watch);
+  await dwell(page, options, watch, events);
+  // A rejection (the page navigated away meanwhile) is an answer; only silence is unresponsive.
+  const read = await withTimeout(
+    page.title().catch(() => null),
+    READ_TIMEOUT_MS,
+    UNANSWERED,
+  );
+  state.finalUrl = page.url();
+  if (read === UNANSWERED) {
+    // A page that does not answer a read would not answer the next ones either: skip them, and
+    // interaction, rather than wait for each in turn.
+    state.unresponsive = true;
+    events.push({
+      kind: "unresponsive",
+      detail: `page did not answer for ${READ_TIMEOUT_MS / 1000}s`,
+      at: Date.now(),
+    });
+    return;
+  }
+  state.title = clip(read, LIMITS.title);
+  if (!answering(page, state)) return;
+  state.content = await readContent(page, READ_TIMEOUT_MS);
+  state.finalUrl = page.url();
+  if (depth === 0 && options.pagesPerSite > 1) state.links = await readLinks(page);
+}
+
+function readLinks(page: Page): Promise<PageLink[]> {
+  return withTimeout(
+    page.$$eval(
+      "a[href]",
+      (anchors, max) =>
+        anchors.slice(0, max).map((a) => ({
+          href: (a as HTMLAnchorElement).href,
+          text: ((a as HTMLElement).innerText || a.getAttribute("aria-label") || "").slice(0, 200),
+        })),
+      LIMITS.linksConsidered,
+    ),
+    READ_TIMEOUT_MS,
+    [],
+  );
+}
+
+/**
+ * Leaves the page before its record is closed, so beacons sent on pagehide/unload belong to it.
+ * Chromium does not report requests sent by a document it is already unloading, so the page is
+ * first told it is hidden and being left, as a tab switch or close would, while it is still alive.
+ */
+async function leavePage(page: Page, capture: SiteCapture, unresponsive: boolean): Promise<void> {
+  if (page.isClosed()) return;
+  const leftAt = Date.now();
+  if (!unresponsive) await withTimeout(page.evaluate(SIMULATE_LEAVE), SMALL_STEP_MS, undefined);
+  await capture.settle(UNLOAD_QUIET_MS, UNLOAD_GRACE_MS);
+  // Only pages that answered the leave with a request pay for the longer wait.
+  if (capture.lastRequestAt >= leftAt) await capture.settle(LEAVE_FOLLOW_UP_QUIET_MS, LEAVE_FOLLOW_UP_MAX_MS);
+  await withTimeout(page.goto("about:blank", { timeout: SMALL_STEP_MS }), SMALL_STEP_MS + 500, null);
+  await capture.settle(UNLOAD_QUIET_MS, UNLOAD_GRACE_MS);
+}
+
 async function visitPage(
   page: Page,
   capture: SiteCapture,
@@ -273,110 +418,24 @@ async function visitPage(
   events.length = 0;
   watch.newPage();
   capture.rendererCrashed = false;
-  let status: PageCapture["status"] = "ok";
-  let error: string | null = null;
-  let httpStatus: number | null = null;
-  try {
-    const response = await page.goto(url, { waitUntil: "load", timeout: options.timeoutMs });
-    httpStatus = response?.status() ?? null;
-  } catch (e) {
-    const message = e instanceof Error ? e.message : String(e);
-    error = errorDetail(message);
-    const reason = classifyNavigationError(message);
-    if (reason === "timeout") {
-      status = "timeout";
-      events.push({
-        kind: "navigation_timeout",
-        detail: `load did not finish in ${options.timeoutMs / 1000}s`,
-        at: Date.now(),
-      });
-    } else {
-      status = reason === "crash" || capture.rendererCrashed ? "crashed" : "failed";
-    }
-  }
-  // The document may have answered even when `load` never came: keep its status.
-  if (httpStatus === null) httpStatus = documentStatus(capture, url);
-  // Headers came but the body could not be used (bad encoding, wrong length): Chromium fails the
-  // document's request yet leaves the navigation waiting for a load that never comes.
-  const documentError = capture.network.pendingDocument(url)?.error ?? null;
-  if (status === "timeout" && documentError && /net::ERR_/.test(documentError)) {
-    status = "failed";
-    error = errorDetail(documentError);
-  }
-
-  let title: string | null = null;
-  let unresponsive = false;
-  let content: PageText = { headings: [], description: null, text: "" };
-  let links: PageLink[] = [];
-  let finalUrl = page.isClosed() ? url : page.url();
-  // A page whose document never answered has nothing to dwell on or read.
-  const nothingLoaded = status === "timeout" && httpStatus === null;
-  if (status !== "failed" && status !== "crashed" && !nothingLoaded && !page.isClosed()) {
-    await noteApis(page, watch);
-    await dwell(page, options, watch, events);
-    // A rejection (the page navigated away meanwhile) is an answer; only silence is unresponsive.
-    const read = await withTimeout(
-      page.title().catch(() => null),
-      READ_TIMEOUT_MS,
-      UNANSWERED,
-    );
-    finalUrl = page.url();
-    if (read === UNANSWERED) {
-      // A page that does not answer a read (a busy loop, a dialog storm) would not answer the next
-      // ones either: skip them, and interaction, rather than wait for each in turn.
-      unresponsive = true;
-      events.push({
-        kind: "unresponsive",
-        detail: `page did not answer for ${READ_TIMEOUT_MS / 1000}s`,
-        at: Date.now(),
-      });
-    } else title = clip(read, LIMITS.title);
-  }
-  if (!unresponsive && status !== "failed" && status !== "crashed" && !nothingLoaded && !page.isClosed()) {
-    content = await readContent(page, READ_TIMEOUT_MS);
-    finalUrl = page.url();
-    if (depth === 0 && options.pagesPerSite > 1) {
-      links = await withTimeout(
-        page.$$eval(
-          "a[href]",
-          (anchors, max) =>
-            anchors.slice(0, max).map((a) => ({
-              href: (a as HTMLAnchorElement).href,
-              text: ((a as HTMLElement).innerText || a.getAttribute("aria-label") || "").slice(0, 200),
-            })),
-          LIMITS.linksConsidered,
-        ),
-        READ_TIMEOUT_MS,
-        [],
-      );
-    }
-  }
+  const state = await navigate(page, capture, url, options, events);
+  await readPage(page, state, depth, options, watch, events);
   // The page as the visitor saw it, before the crawler typed into it or submitted it away.
   const mode = options.screenshots ?? "none";
-  let evidence: PageEvidence | null = null;
-  if (
+  const { title, content } = state;
+  const evidence =
     mode !== "none" &&
-    !unresponsive &&
-    !nothingLoaded &&
-    status !== "failed" &&
-    status !== "crashed" &&
-    !page.isClosed() &&
-    (mode === "all" || options.interact || mayNeedEvidence({ url: finalUrl, title, content }, consent))
-  ) {
-    evidence = await takeEvidence(page);
-  }
-  if (
-    options.interact &&
-    !unresponsive &&
-    (status === "ok" || status === "timeout") &&
-    !nothingLoaded &&
-    !page.isClosed()
-  ) {
+    answering(page, state) &&
+    (mode === "all" || options.interact || mayNeedEvidence({ url: state.finalUrl, title, content }, consent))
+      ? await takeEvidence(page)
+      : null;
+  if (options.interact && answering(page, state) && (state.status === "ok" || state.status === "timeout"))
     await interact(page, options.identity, options.timeoutMs, events, options.consent);
-  }
   // A renderer that died after the navigation gave up waiting still means the page crashed.
-  if (capture.rendererCrashed && (status === "ok" || status === "timeout")) status = "crashed";
-  if (finalUrl === "about:blank" || !/^https?:/.test(finalUrl)) finalUrl = url;
+  if (capture.rendererCrashed && (state.status === "ok" || state.status === "timeout"))
+    state.status = "crashed";
+  const finalUrl =
+    state.finalUrl === "about:blank" || !/^https?:/.test(state.finalUrl) ? url : state.finalUrl;
   const pageCapture: PageCapture = {
     depth,
     requestedUrl: url,
@@ -384,9 +443,9 @@ async function visitPage(
     title,
     content,
     consent: null,
-    status,
-    httpStatus,
-    error,
+    status: state.status,
+    httpStatus: state.httpStatus,
+    error: state.error,
     startedAt,
     endedAt: 0,
     requests: [],
@@ -396,27 +455,15 @@ async function visitPage(
     events: [],
     evidence,
   };
-  if (!unresponsive && !nothingLoaded && status !== "failed" && status !== "crashed")
+  if (!state.unresponsive && !state.nothingLoaded && state.status !== "failed" && state.status !== "crashed")
     await noteApis(page, watch);
   await capture.beforeLeave(pageCapture);
-  // Leave the page before closing its record, so beacons sent on pagehide/unload belong to it.
-  // Chromium does not report requests sent by a document it is already unloading, so the page is
-  // first told it is hidden and being left, as a tab switch or close would, while it is still alive.
-  if (!page.isClosed()) {
-    const leftAt = Date.now();
-    if (!unresponsive) await withTimeout(page.evaluate(SIMULATE_LEAVE), SMALL_STEP_MS, undefined);
-    await capture.settle(UNLOAD_QUIET_MS, UNLOAD_GRACE_MS);
-    // Only pages that answered the leave with a request pay for the longer wait.
-    if (capture.lastRequestAt >= leftAt)
-      await capture.settle(LEAVE_FOLLOW_UP_QUIET_MS, LEAVE_FOLLOW_UP_MAX_MS);
-    await withTimeout(page.goto("about:blank", { timeout: SMALL_STEP_MS }), SMALL_STEP_MS + 500, null);
-    await capture.settle(UNLOAD_QUIET_MS, UNLOAD_GRACE_MS);
-  }
+  await leavePage(page, capture, state.unresponsive);
   await capture.finishPage(pageCapture);
   pageCapture.consent = { ...consent };
   pageCapture.events.push(...events);
   pageCapture.endedAt = Date.now();
-  return { capture: pageCapture, links };
+  return { capture: pageCapture, links: state.links };
 }
 
 /**

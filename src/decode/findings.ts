@@ -1,4 +1,3 @@
-import { attributeRequest } from "../attribute/attribute-request.ts";
 import { registrableDomain } from "../attribute/party.ts";
 import type { TrackerDb } from "../attribute/tracker-db.ts";
 import type {
@@ -10,7 +9,7 @@ import type {
   PageText,
   StorageItem,
 } from "../capture/types.ts";
-import { decodeRequest, decoderInput } from "./index.ts";
+import { attributeStored } from "./attribution.ts";
 import { findLeaks, identityNeedles, type LeakMatch, leakShares } from "./leaks.ts";
 import type { Beacon, DataShared, Identifier, RawIdentifier } from "./types.ts";
 
@@ -218,9 +217,8 @@ export function findingsForPage(page: PageForAnalysis, options: AnalysisOptions 
   const idCookies = page.cookies.filter((c) => c.value.length >= MIN_ID_LENGTH);
   page.requests.forEach((request, index) => {
     if (!/^(https?|wss?):/.test(request.url)) return;
-    const input = decoderInput(request.url, request.method, request.postData, request.requestHeaders);
-    const beacon: Beacon | null = input ? decodeRequest(input) : null;
-    const who = attributeRequest(request.url, page.pageUrl, beacon, options.trackerDb ?? null);
+    const who = attributeStored(request, page.pageUrl, options.trackerDb ?? null);
+    const beacon = who.beacon;
     if (who.party === "first" && !beacon) return;
     const identifiers: Identifier[] = (beacon?.identifiers ?? []).map((raw) => linkIdentifier(raw, page));
     // Third-party cookies sent along are identifiers too, whoever reads them.

@@ -16,6 +16,7 @@ import { HostLimiter } from "../store/host-limiter.ts";
 import { readMeta } from "../store/meta.ts";
 import { CrawlQueue, type SiteJob } from "../store/queue.ts";
 import { type KeepOptions, keepSite } from "../store/site-sink.ts";
+import type { SqlTransaction } from "../store/sql.ts";
 import { trackerDbFor } from "../store/tracker-db-choice.ts";
 
 const POLL_MS = 1000;
@@ -123,80 +124,7 @@ export async function runWorker(
   }
   const queue = await CrawlQueue.open(url, id, { supervise: true, maintenanceSeconds: 5 });
   const hosts = await HostLimiter.connect(url, config.perHost ?? 1);
-  const jobs = new Map<number, SiteJob>();
-  const maxAttempts = config.maxAttempts ?? 3;
-  let lastTopUp = 0;
-
-  const abandon = async (job: SiteJob, row: SiteRow) => {
-    // Taken `maxAttempts` times and never finished: the worker crawling it died each time.
-    const now = Date.now();
-    const result: SiteResult = {
-      site: row.site,
-      inputUrl: row.inputUrl,
-      finalUrl: null,
-      status: "failed",
-      error: "crash",
-      errorDetail: `abandoned after ${job.retryCount} interrupted attempt${job.retryCount === 1 ? "" : "s"}: the worker crawling it stopped each time`,
-      pages: [],
-      startedAt: now,
-      endedAt: now,
-    };
-    await store.writeSite(row.id, result, [], (tx) => queue.complete(job.id, tx));
-  };
-
-  const source: SiteSource = {
-    async next() {
-      for (;;) {
-        if (signal.aborted) return null;
-        if (Date.now() - lastTopUp > TOP_UP_MS) {
-          lastTopUp = Date.now();
-          await topUpQueue(store, queue, config);
-        }
-        const job = await queue.claim();
-        if (!job) {
-          if ((await topUpQueue(store, queue, config)) > 0) continue;
-          const counts = await queue.counts();
-          if (counts.queued + counts.active === 0) return null;
-          // Others' sites are in flight; their jobs come back here if those workers die.
-          await sleep(POLL_MS);
-          continue;
-        }
-        const row = await store.siteById(job.data.siteId);
-        if (!row || row.status === "ok" || row.status === "failed") {
-          await queue.complete(job.id);
-          continue;
-        }
-        if (job.retryCount >= maxAttempts - 1 && job.retryCount > 0 && row.status === "running") {
-          await abandon(job, row);
-          continue;
-        }
-        const domain = registrableDomain(row.inputUrl) ?? row.site;
-        if (!(await hosts.tryAcquire(row.id, domain))) {
-          // Enough of this host's sites are in flight elsewhere: back in the queue, a little later.
-          await sleep(POLL_MS);
-          await queue.release(job.id);
-          continue;
-        }
-        jobs.set(row.id, job);
-        return row;
-      }
-    },
-    started: (row) => store.markRunning(row.id),
-    async finish(row, result) {
-      const job = jobs.get(row.id);
-      jobs.delete(row.id);
-      await keepSite(store, row, result, keep, job ? (tx) => queue.complete(job.id, tx) : undefined);
-      await hosts.release(row.id);
-    },
-    async release(row) {
-      const job = jobs.get(row.id);
-      jobs.delete(row.id);
-      await store.markPending(row.id);
-      if (job) await queue.release(job.id);
-      await hosts.release(row.id);
-    },
-  };
-
+  const source = new QueueSource(store, queue, hosts, config, keep, signal);
   const counts = await store.counts();
   const mode = options.quiet ? "quiet" : process.stderr.isTTY ? "tty" : "lines";
   const progress = new Progress(counts.pending, process.stderr, mode);
@@ -212,5 +140,108 @@ export async function runWorker(
     await queue.stop().catch(() => {});
     await hosts.close();
     await store.close();
+  }
+}
+
+/**
+ * The sites of a fleet crawl as this worker takes them: claimed from the shared queue (topped up
+ * from the sites table), within the per-host limit, each kept with its job's completion in one
+ * transaction.
+ */
+class QueueSource implements SiteSource {
+  private readonly jobs = new Map<number, SiteJob>();
+  private readonly maxAttempts: number;
+  private lastTopUp = 0;
+
+  constructor(
+    private readonly store: CrawlStore,
+    private readonly queue: CrawlQueue,
+    private readonly hosts: HostLimiter,
+    private readonly config: CrawlConfig,
+    private readonly keep: KeepOptions,
+    private readonly signal: AbortSignal,
+  ) {
+    this.maxAttempts = config.maxAttempts ?? 3;
+  }
+
+  async next(): Promise<SiteRow | null> {
+    for (;;) {
+      if (this.signal.aborted) return null;
+      if (Date.now() - this.lastTopUp > TOP_UP_MS) {
+        this.lastTopUp = Date.now();
+        await topUpQueue(this.store, this.queue, this.config);
+      }
+      const job = await this.queue.claim();
+      if (!job) {
+        if ((await topUpQueue(this.store, this.queue, this.config)) > 0) continue;
+        const counts = await this.queue.counts();
+        if (counts.queued + counts.active === 0) return null;
+        // Others' sites are in flight; their jobs come back here if those workers die.
+        await sleep(POLL_MS);
+        continue;
+      }
+      const row = await this.take(job);
+      if (row) return row;
+    }
+  }
+
+  /** The job's site, if it is this worker's to crawl now. */
+  private async take(job: SiteJob): Promise<SiteRow | null> {
+    const row = await this.store.siteById(job.data.siteId);
+    if (!row || row.status === "ok" || row.status === "failed") {
+      await this.queue.complete(job.id);
+      return null;
+    }
+    if (job.retryCount >= this.maxAttempts - 1 && job.retryCount > 0 && row.status === "running") {
+      await this.abandon(job, row);
+      return null;
+    }
+    const domain = registrableDomain(row.inputUrl) ?? row.site;
+    if (!(await this.hosts.tryAcquire(row.id, domain))) {
+      // Enough of this host's sites are in flight elsewhere: back in the queue, a little later.
+      await sleep(POLL_MS);
+      await this.queue.release(job.id);
+      return null;
+    }
+    this.jobs.set(row.id, job);
+    return row;
+  }
+
+  /** Taken `maxAttempts` times and never finished: the worker crawling it died each time. */
+  private async abandon(job: SiteJob, row: SiteRow): Promise<void> {
+    const now = Date.now();
+    const attempts = `${job.retryCount} interrupted attempt${job.retryCount === 1 ? "" : "s"}`;
+    const result: SiteResult = {
+      site: row.site,
+      inputUrl: row.inputUrl,
+      finalUrl: null,
+      status: "failed",
+      error: "crash",
+      errorDetail: `abandoned after ${attempts}: the worker crawling it stopped each time`,
+      pages: [],
+      startedAt: now,
+      endedAt: now,
+    };
+    await this.store.writeSite(row.id, result, [], (tx) => this.queue.complete(job.id, tx));
+  }
+
+  started(row: SiteRow): Promise<void> {
+    return this.store.markRunning(row.id);
+  }
+
+  async finish(row: SiteRow, result: SiteResult): Promise<void> {
+    const job = this.jobs.get(row.id);
+    this.jobs.delete(row.id);
+    const complete = job ? (tx: SqlTransaction) => this.queue.complete(job.id, tx) : undefined;
+    await keepSite(this.store, row, result, this.keep, complete);
+    await this.hosts.release(row.id);
+  }
+
+  async release(row: SiteRow): Promise<void> {
+    const job = this.jobs.get(row.id);
+    this.jobs.delete(row.id);
+    await this.store.markPending(row.id);
+    if (job) await this.queue.release(job.id);
+    await this.hosts.release(row.id);
   }
 }

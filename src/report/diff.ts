@@ -151,6 +151,81 @@ function refusedSites(views: Map<string, SiteView>): RefusedSite[] {
 }
 
 /** The changes from `before` to `after`, over the sites both crawled successfully. */
+/** One site's trackers before against after: added, removed, and data newly or no longer shared. */
+function siteChange(site: string, a: SiteView, b: SiteView): SiteChange | null {
+  const change: SiteChange = { site, added: [], removed: [], newlyShared: [], noLongerShared: [] };
+  for (const [k, t] of b.trackers) {
+    const old = a.trackers.get(k);
+    if (!old) {
+      change.added.push({ entity: t.entity, tracker: t.tracker });
+      continue;
+    }
+    const gained = [...t.data].filter((d) => !old.data.has(d)).sort();
+    const lost = [...old.data].filter((d) => !t.data.has(d)).sort();
+    if (gained.length) change.newlyShared.push({ entity: t.entity, tracker: t.tracker, data: gained });
+    if (lost.length) change.noLongerShared.push({ entity: t.entity, tracker: t.tracker, data: lost });
+  }
+  for (const [k, t] of a.trackers)
+    if (!b.trackers.has(k)) change.removed.push({ entity: t.entity, tracker: t.tracker });
+  const changed =
+    change.added.length || change.removed.length || change.newlyShared.length || change.noLongerShared.length;
+  return changed ? change : null;
+}
+
+/** Per company on a site: the data types it received (across its trackers). */
+function dataByCompany(v: SiteView): Map<string, Set<string>> {
+  const m = new Map<string, Set<string>>();
+  for (const t of v.trackers.values()) {
+    const set = m.get(t.entity) ?? new Set<string>();
+    for (const d of t.data) set.add(d);
+    m.set(t.entity, set);
+  }
+  return m;
+}
+
+/** Counts a site into each company's change: present before/after, gained or lost, data types. */
+function addCompanyChanges(
+  site: string,
+  a: SiteView,
+  b: SiteView,
+  company: (entity: string) => CompanyChange,
+): void {
+  const ca = dataByCompany(a);
+  const cb = dataByCompany(b);
+  for (const [entity, data] of ca) {
+    const c = company(entity);
+    c.sitesBefore++;
+    if (!cb.has(entity)) c.lost.push(site);
+    else for (const d of data) if (!cb.get(entity)?.has(d)) addTo(c.noLongerShared, d, site);
+  }
+  for (const [entity, data] of cb) {
+    const c = company(entity);
+    c.sitesAfter++;
+    if (!ca.has(entity)) c.gained.push(site);
+    else for (const d of data) if (!ca.get(entity)?.has(d)) addTo(c.newlyShared, d, site);
+  }
+}
+
+/** Sensitive pages crawled both times whose trackers changed. */
+function pageChanges(site: string, a: SiteView, b: SiteView): SensitivePageChange[] {
+  const out: SensitivePageChange[] = [];
+  for (const [url, page] of b.sensitive) {
+    const old = a.sensitive.get(url);
+    if (!old) continue;
+    const added = [...page.trackers].filter((k) => !old.trackers.has(k)).map(ref);
+    const removed = [...old.trackers].filter((k) => !page.trackers.has(k)).map(ref);
+    if (added.length || removed.length) out.push({ site, url, categories: page.categories, added, removed });
+  }
+  return out;
+}
+
+const changed = (c: CompanyChange) =>
+  c.gained.length ||
+  c.lost.length ||
+  Object.keys(c.newlyShared).length ||
+  Object.keys(c.noLongerShared).length ||
+  c.sitesBefore !== c.sitesAfter;
+
 export function diffCrawls(
   before: Map<string, SiteView>,
   after: Map<string, SiteView>,
@@ -163,89 +238,28 @@ export function diffCrawls(
   const common = [...okBefore].filter((s) => okAfter.has(s)).sort();
   const companies = new Map<string, CompanyChange>();
   const company = (entity: string): CompanyChange => {
-    let c = companies.get(entity);
-    if (!c) {
-      c = {
-        entity,
-        sitesBefore: 0,
-        sitesAfter: 0,
-        gained: [],
-        lost: [],
-        newlyShared: {},
-        noLongerShared: {},
-      };
-      companies.set(entity, c);
-    }
+    const c = companies.get(entity) ?? {
+      entity,
+      sitesBefore: 0,
+      sitesAfter: 0,
+      gained: [],
+      lost: [],
+      newlyShared: {},
+      noLongerShared: {},
+    };
+    companies.set(entity, c);
     return c;
   };
-  const siteChanges: SiteChange[] = [];
-  const pageChanges: SensitivePageChange[] = [];
-
+  const sites: SiteChange[] = [];
+  const sensitivePages: SensitivePageChange[] = [];
   for (const site of common) {
     const a = before.get(site) as SiteView;
     const b = after.get(site) as SiteView;
-    const change: SiteChange = { site, added: [], removed: [], newlyShared: [], noLongerShared: [] };
-    for (const [k, t] of b.trackers) {
-      const old = a.trackers.get(k);
-      if (!old) {
-        change.added.push({ entity: t.entity, tracker: t.tracker });
-        continue;
-      }
-      const gained = [...t.data].filter((d) => !old.data.has(d)).sort();
-      const lost = [...old.data].filter((d) => !t.data.has(d)).sort();
-      if (gained.length) change.newlyShared.push({ entity: t.entity, tracker: t.tracker, data: gained });
-      if (lost.length) change.noLongerShared.push({ entity: t.entity, tracker: t.tracker, data: lost });
-    }
-    for (const [k, t] of a.trackers)
-      if (!b.trackers.has(k)) change.removed.push({ entity: t.entity, tracker: t.tracker });
-    if (
-      change.added.length ||
-      change.removed.length ||
-      change.newlyShared.length ||
-      change.noLongerShared.length
-    ) {
-      siteChanges.push(change);
-    }
-
-    // Per company: present before/after, and data types by company (across its trackers).
-    const byCompany = (v: SiteView) => {
-      const m = new Map<string, Set<string>>();
-      for (const t of v.trackers.values()) {
-        const set = m.get(t.entity) ?? new Set<string>();
-        for (const d of t.data) set.add(d);
-        m.set(t.entity, set);
-      }
-      return m;
-    };
-    const ca = byCompany(a);
-    const cb = byCompany(b);
-    for (const [entity, data] of ca) {
-      const c = company(entity);
-      c.sitesBefore++;
-      if (!cb.has(entity)) c.lost.push(site);
-      else {
-        for (const d of data) if (!cb.get(entity)?.has(d)) addTo(c.noLongerShared, d, site);
-      }
-    }
-    for (const [entity, data] of cb) {
-      const c = company(entity);
-      c.sitesAfter++;
-      if (!ca.has(entity)) c.gained.push(site);
-      else {
-        for (const d of data) if (!ca.get(entity)?.has(d)) addTo(c.newlyShared, d, site);
-      }
-    }
-
-    for (const [url, page] of b.sensitive) {
-      const old = a.sensitive.get(url);
-      if (!old) continue;
-      const added = [...page.trackers].filter((k) => !old.trackers.has(k)).map(ref);
-      const removed = [...old.trackers].filter((k) => !page.trackers.has(k)).map(ref);
-      if (added.length || removed.length)
-        pageChanges.push({ site, url, categories: page.categories, added, removed });
-    }
+    const change = siteChange(site, a, b);
+    if (change) sites.push(change);
+    addCompanyChanges(site, a, b, company);
+    sensitivePages.push(...pageChanges(site, a, b));
   }
-
   return {
     before: { label: labels.before, sites: before.size },
     after: { label: labels.after, sites: after.size },
@@ -253,20 +267,13 @@ export function diffCrawls(
     onlyBefore: [...okBefore].filter((s) => !okAfter.has(s)).length,
     onlyAfter: [...okAfter].filter((s) => !okBefore.has(s)).length,
     companies: [...companies.values()]
-      .filter(
-        (c) =>
-          c.gained.length ||
-          c.lost.length ||
-          Object.keys(c.newlyShared).length ||
-          Object.keys(c.noLongerShared).length ||
-          c.sitesBefore !== c.sitesAfter,
-      )
+      .filter(changed)
       .sort(
         (x, y) =>
           y.sitesAfter + y.sitesBefore - (x.sitesAfter + x.sitesBefore) || x.entity.localeCompare(y.entity),
       ),
-    sites: siteChanges,
-    sensitivePages: pageChanges,
+    sites,
+    sensitivePages,
     refusedYetTracked: { before: refusedSites(before), after: refusedSites(after) },
   };
 }

@@ -35,7 +35,26 @@ const SECURITY_HEADERS = {
   "x-frame-options": "DENY",
 };
 
-export async function serveCrawl(store: CrawlStore, options: ServeOptions): Promise<RunningServer> {
+const CSP = `${contentSecurityPolicy("'self'", "'self'", "'self'")}; frame-ancestors 'none'`;
+
+function send(res: ServerResponse, status: number, type: string, body: string): void {
+  res.writeHead(status, {
+    "content-type": type,
+    "content-security-policy": CSP,
+    "cache-control": "no-store",
+    ...SECURITY_HEADERS,
+  });
+  res.end(body);
+}
+
+function sendJson(res: ServerResponse, status: number, value: unknown): void {
+  send(res, status, "application/json; charset=utf-8", JSON.stringify(value));
+}
+
+type Routes = Record<string, (url: URL, res: ServerResponse) => Promise<void> | void>;
+
+/** The app's pages and its JSON API, over a crawl whose overview is read again every `REFRESH_MS`. */
+async function routesFor(store: CrawlStore): Promise<Routes> {
   const bundle = await clientBundle();
   let cache: { at: number; overview: Overview; sites: SiteRow[]; byName: Map<string, SiteRow> } | null = null;
   const data = async () => {
@@ -45,62 +64,51 @@ export async function serveCrawl(store: CrawlStore, options: ServeOptions): Prom
     }
     return cache;
   };
-  const csp = `${contentSecurityPolicy("'self'", "'self'", "'self'")}; frame-ancestors 'none'`;
   const page = htmlShell({
     csp: null,
     head: '<link rel="stylesheet" href="/app.css">',
     body: '<script src="/app.js" defer></script>',
   });
-  let allowedHosts = new Set<string>();
-
-  const send = (res: ServerResponse, status: number, type: string, body: string) => {
-    res.writeHead(status, {
-      "content-type": type,
-      "content-security-policy": csp,
-      "cache-control": "no-store",
-      ...SECURITY_HEADERS,
-    });
-    res.end(body);
+  return {
+    "/": (_url, res) => send(res, 200, "text/html; charset=utf-8", page),
+    "/app.js": (_url, res) => send(res, 200, "text/javascript; charset=utf-8", bundle.js),
+    "/app.css": (_url, res) => send(res, 200, "text/css; charset=utf-8", bundle.css),
+    "/api/overview": async (_url, res) => sendJson(res, 200, (await data()).overview),
+    "/api/sites": async (url, res) =>
+      sendJson(res, 200, querySites((await data()).sites, parseSiteQuery(url.searchParams))),
+    "/api/site": async (url, res) => {
+      const name = url.searchParams.get("name") ?? "";
+      const row = (await data()).byName.get(name);
+      const detail = row ? await loadSiteDetail(store, name, row, SERVE_DETAIL) : null;
+      if (detail) sendJson(res, 200, detail);
+      else sendJson(res, 404, { error: "no such site" });
+    },
   };
-  const sendJson = (res: ServerResponse, status: number, value: unknown) =>
-    send(res, status, "application/json; charset=utf-8", JSON.stringify(value));
+}
 
+/** On loopback only the names of loopback are accepted (against DNS rebinding); bound elsewhere, the user chose to expose it. */
+function allowedHostsFor(host: string, hostName: string, port: number): Set<string> {
+  if (!["127.0.0.1", "localhost", "::1"].includes(host)) return new Set();
+  return new Set([`${hostName}:${port}`, `localhost:${port}`, `127.0.0.1:${port}`, `[::1]:${port}`]);
+}
+
+export async function serveCrawl(store: CrawlStore, options: ServeOptions): Promise<RunningServer> {
+  const routes = await routesFor(store);
+  let allowedHosts = new Set<string>();
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
-    if (allowedHosts.size > 0 && !allowedHosts.has(String(req.headers.host ?? "").toLowerCase())) {
-      send(res, 421, "text/plain; charset=utf-8", "unknown host\n");
-      return;
-    }
-    if (req.method !== "GET" && req.method !== "HEAD") {
-      send(res, 405, "text/plain; charset=utf-8", "method not allowed\n");
-      return;
-    }
+    if (allowedHosts.size > 0 && !allowedHosts.has(String(req.headers.host ?? "").toLowerCase()))
+      return send(res, 421, "text/plain; charset=utf-8", "unknown host\n");
+    if (req.method !== "GET" && req.method !== "HEAD")
+      return send(res, 405, "text/plain; charset=utf-8", "method not allowed\n");
     const url = new URL(req.url ?? "/", "http://localhost");
+    const route = Object.hasOwn(routes, url.pathname) ? routes[url.pathname] : undefined;
+    if (!route) return send(res, 404, "text/plain; charset=utf-8", "not found\n");
     try {
-      switch (url.pathname) {
-        case "/":
-          return send(res, 200, "text/html; charset=utf-8", page);
-        case "/app.js":
-          return send(res, 200, "text/javascript; charset=utf-8", bundle.js);
-        case "/app.css":
-          return send(res, 200, "text/css; charset=utf-8", bundle.css);
-        case "/api/overview":
-          return sendJson(res, 200, (await data()).overview);
-        case "/api/sites":
-          return sendJson(res, 200, querySites((await data()).sites, parseSiteQuery(url.searchParams)));
-        case "/api/site": {
-          const name = url.searchParams.get("name") ?? "";
-          const row = (await data()).byName.get(name);
-          const detail = row ? await loadSiteDetail(store, name, row, SERVE_DETAIL) : null;
-          return detail ? sendJson(res, 200, detail) : sendJson(res, 404, { error: "no such site" });
-        }
-        default:
-          return send(res, 404, "text/plain; charset=utf-8", "not found\n");
-      }
+      await route(url, res);
     } catch (error) {
       sendJson(res, 500, { error: error instanceof Error ? error.message.split("\n")[0] : "error" });
     }
   };
-
   const server = createServer((req, res) => void handle(req, res));
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
@@ -108,14 +116,7 @@ export async function serveCrawl(store: CrawlStore, options: ServeOptions): Prom
   });
   const { port } = server.address() as AddressInfo;
   const hostName = options.host.includes(":") ? `[${options.host}]` : options.host;
-  // On loopback only the names of loopback are accepted; bound elsewhere, the user chose to expose it.
-  if (["127.0.0.1", "localhost", "::1"].includes(options.host))
-    allowedHosts = new Set([
-      `${hostName}:${port}`,
-      `localhost:${port}`,
-      `127.0.0.1:${port}`,
-      `[::1]:${port}`,
-    ]);
+  allowedHosts = allowedHostsFor(options.host, hostName, port);
   return {
     url: `http://${hostName}:${port}/`,
     server,

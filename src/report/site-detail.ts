@@ -2,7 +2,7 @@
  * One site's details as the report and the web UI show them, from the store's rows for the site
  * (`siteDetailRows`): pure, every request shown decoded again, every text bounded.
  */
-import { decodeRequest, decoderInput } from "../decode/index.ts";
+import { attributeStored } from "../decode/attribution.ts";
 import type {
   DetailAction,
   DetailCookie,
@@ -33,10 +33,9 @@ export interface DetailOptions {
 export const SERVE_DETAIL: DetailOptions = { evidencePerFinding: 20, textLimit: 20_000 };
 export const REPORT_DETAIL: DetailOptions = { evidencePerFinding: 2, textLimit: 1500 };
 
-function evidenceOf(row: DetailRequest, limit: number): EvidenceRequest {
+function evidenceOf(row: DetailRequest, pageUrl: string, limit: number): EvidenceRequest {
   const headers = row.requestHeaders;
-  const input = decoderInput(row.url, row.method, row.postData, headers);
-  const beacon = input ? decodeRequest(input) : null;
+  const beacon = attributeStored(row, pageUrl).beacon;
   const details: Record<string, string> = {};
   for (const [key, value] of Object.entries(beacon?.details ?? {}).slice(0, 30)) {
     details[shorten(key, 80)] = shorten(String(value), 300);
@@ -63,6 +62,7 @@ function evidenceOf(row: DetailRequest, limit: number): EvidenceRequest {
 }
 
 function findingView(
+  pageUrl: string,
   f: DetailFinding,
   cookies: DetailCookie[],
   requests: Map<number, DetailRequest>,
@@ -70,7 +70,7 @@ function findingView(
 ): FindingView {
   const evidence = f.evidence.slice(0, options.evidencePerFinding).flatMap((id) => {
     const request = requests.get(id);
-    return request ? [evidenceOf(request, options.textLimit)] : [];
+    return request ? [evidenceOf(request, pageUrl, options.textLimit)] : [];
   });
   const identifiers = f.identifiers.map((i) => {
     const cookie = i.source === "cookie" ? cookies.find((c) => c.name === i.name) : undefined;
@@ -105,7 +105,7 @@ function pageDetail(
 ): PageDetail {
   const byCompany = new Map<string, { findings: FindingView[]; sentAt: number[] }>();
   for (const f of byPage.findings) {
-    const view = findingView(f, byPage.cookies, rows.requests, options);
+    const view = findingView(p.url, f, byPage.cookies, rows.requests, options);
     const company = byCompany.get(view.entity) ?? { findings: [], sentAt: [] };
     company.findings.push(view);
     for (const id of f.evidence) {

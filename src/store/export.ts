@@ -1,9 +1,8 @@
-import { attributeRequest } from "../attribute/attribute-request.ts";
 import { partyOf } from "../attribute/party.ts";
 import type { TrackerDb } from "../attribute/tracker-db.ts";
 import type { ConsentRecord } from "../capture/types.ts";
+import { attributeStored } from "../decode/attribution.ts";
 import { phaseOf } from "../decode/findings.ts";
-import { decodeRequest, decoderInput } from "../decode/index.ts";
 import type { Identifier } from "../decode/types.ts";
 import { parseJson } from "../util/json.ts";
 import type { CrawlStore } from "./crawl-store.ts";
@@ -32,221 +31,213 @@ export interface ExportOptions {
   trackerDb?: TrackerDb | null;
 }
 
+type Row = Record<string, string | number | null>;
+
+/** How one table is exported: its query, and the record made of each row. */
+interface TableExport {
+  query: () => string;
+  record: (r: Row, options: ExportOptions) => ExportRecord;
+}
+
+const TABLE_EXPORTS: Record<ExportTable, TableExport> = {
+  sites: {
+    query: () =>
+      `SELECT site, input_url, final_url, status, error, error_detail, pages, rank, attempts, started_at, finished_at,
+         sensitive, sensitive_evidence FROM sites ORDER BY position`,
+    record: (r) => {
+      return {
+        site: r.site,
+        inputUrl: r.input_url,
+        finalUrl: r.final_url,
+        status: r.status === "ok" || r.status === "failed" ? r.status : "pending",
+        error: r.error,
+        pages: r.pages,
+        errorDetail: r.error_detail,
+        rank: r.rank,
+        attempts: r.attempts,
+        startedAt: r.started_at,
+        finishedAt: r.finished_at,
+        // What the site is (a shelter, a clinic, a church…), from its home page.
+        sensitive: parseJson(r.sensitive as string, []),
+        sensitiveEvidence: r.sensitive_evidence,
+      };
+    },
+  },
+  pages: {
+    query: () =>
+      `SELECT s.site, p.url, p.title, p.depth, p.status, p.http_status, p.requested_url, p.error, p.sensitive,
+         p.sensitive_evidence, p.consent, p.variant, p.consent_state, p.lang,
+         s.sensitive AS site_sensitive, s.sensitive_evidence AS site_sensitive_evidence
+       FROM pages p JOIN sites s ON s.id = p.site_id ORDER BY s.position, p.id`,
+    record: (r) => {
+      return {
+        site: r.site,
+        url: r.url,
+        title: r.title,
+        depth: r.depth,
+        status: r.status,
+        sensitive: parseJson(r.sensitive as string, []),
+        sensitiveEvidence: r.sensitive_evidence,
+        httpStatus: r.http_status,
+        requestedUrl: r.requested_url,
+        error: r.error,
+        consent: parseJson<ConsentRecord | null>(r.consent as string | null, null),
+        variant: r.variant,
+        // What the site's own consent records say (TCF, US Privacy, OneTrust, Cookiebot, …).
+        consentState: parseJson<unknown>(r.consent_state as string | null, null),
+        // The page's detected language, and what its site is (every page of a shelter tells of it).
+        lang: r.lang,
+        siteSensitive: parseJson(r.site_sensitive as string, []),
+        siteSensitiveEvidence: r.site_sensitive_evidence,
+      };
+    },
+  },
+  requests: {
+    query: () =>
+      `SELECT s.site, p.url AS page_url, r.url, r.method, r.resource_type, r.status, r.target_kind, r.initiator_url,
+         r.error, r.hop, r.sent_at, r.post_data_length, ${postDataSql("r")} AS post_data, r.request_headers, p.consent, p.variant
+       FROM requests r JOIN pages p ON p.id = r.page_id JOIN sites s ON s.id = r.site_id ORDER BY s.position, r.id`,
+    record: (r, options) => {
+      const url = String(r.url);
+      const request = {
+        url,
+        method: String(r.method),
+        postData: r.post_data as string | null,
+        requestHeaders: parseJson<Record<string, string>>(r.request_headers as string | null, {}),
+      };
+      const who = attributeStored(request, String(r.page_url), options.trackerDb);
+      const party = who.party;
+      return {
+        site: r.site,
+        pageUrl: r.page_url,
+        url,
+        method: r.method,
+        resourceType: r.resource_type,
+        status: r.status,
+        party,
+        entity: who?.entity ?? null,
+        tracker: who?.tracker ?? null,
+        phase: phaseOf(parseJson<ConsentRecord | null>(r.consent as string | null, null), Number(r.sent_at)),
+        targetKind: r.target_kind,
+        initiatorUrl: r.initiator_url,
+        error: r.error,
+        redirectHop: r.hop,
+        sentAt: r.sent_at,
+        postDataLength: r.post_data_length,
+        variant: r.variant,
+      };
+    },
+  },
+  cookies: {
+    query: () =>
+      `SELECT s.site, p.url AS page_url, c.name, c.domain, c.path, c.value, c.value_length, c.expires, c.http_only,
+         c.secure, c.same_site, c.set_by
+       FROM cookies c JOIN pages p ON p.id = c.page_id JOIN sites s ON s.id = c.site_id ORDER BY s.position, c.id`,
+    record: (r) => {
+      const domain = String(r.domain).replace(/^\./, "");
+      return {
+        site: r.site,
+        pageUrl: r.page_url,
+        name: r.name,
+        domain: r.domain,
+        path: r.path,
+        value: r.value,
+        valueLength: r.value_length,
+        expires: r.expires,
+        httpOnly: r.http_only === 1,
+        secure: r.secure === 1,
+        sameSite: r.same_site,
+        setBy: r.set_by,
+        party: partyOf(`https://${domain}/`, String(r.page_url)),
+      };
+    },
+  },
+  findings: {
+    query: () =>
+      `SELECT s.site, p.url AS page_url, p.sensitive AS page_sensitive, p.variant, s.sensitive AS site_sensitive, f.* FROM findings f JOIN pages p ON p.id = f.page_id
+       JOIN sites s ON s.id = f.site_id ORDER BY s.position, f.id`,
+    record: (r, options) => {
+      return {
+        site: r.site,
+        pageUrl: r.page_url,
+        entity: r.entity,
+        tracker: r.tracker,
+        requests: r.requests,
+        pixelIds: parseJson(r.pixel_ids as string, []),
+        events: parseJson(r.events as string, []),
+        dataShared: parseJson(r.data_shared as string, []),
+        identifiers: parseJson<Identifier[]>(r.identifiers as string, []).map((i) =>
+          options.keepValues
+            ? { name: i.name, source: i.source, value: i.value }
+            : { name: i.name, source: i.source },
+        ),
+        leaks: parseJson(r.leaks as string, []),
+        phase: r.phase,
+        sensitive: parseJson(r.page_sensitive as string, []),
+        variant: r.variant,
+        // Added after the contract's fields, so that CSV columns keep their places.
+        kind: r.kind,
+        siteSensitive: parseJson(r.site_sensitive as string, []),
+      };
+    },
+  },
+  storage: {
+    query: () =>
+      `SELECT s.site, p.url AS page_url, i.origin, i.kind, i.key, i.value, i.value_length
+       FROM storage_items i JOIN pages p ON p.id = i.page_id JOIN sites s ON s.id = i.site_id ORDER BY s.position, i.id`,
+    record: (r) => {
+      return {
+        site: r.site,
+        pageUrl: r.page_url,
+        origin: r.origin,
+        kind: r.kind,
+        key: r.key,
+        value: r.value,
+        valueLength: r.value_length,
+      };
+    },
+  },
+  events: {
+    query: () =>
+      `SELECT s.site, p.url AS page_url, e.kind, e.detail, e.at
+       FROM page_events e JOIN pages p ON p.id = e.page_id JOIN sites s ON s.id = e.site_id ORDER BY s.position, e.id`,
+    record: (r) => {
+      return { site: r.site, pageUrl: r.page_url, kind: r.kind, detail: r.detail, at: r.at };
+    },
+  },
+  websockets: {
+    query: () =>
+      `SELECT s.site, p.url AS page_url, w.url, w.initiator_url, w.status, w.error, w.dropped_frames,
+         f.direction, f.opcode, f.payload, f.payload_length, f.at
+       FROM websockets w JOIN pages p ON p.id = w.page_id JOIN sites s ON s.id = w.site_id
+       LEFT JOIN websocket_frames f ON f.websocket_id = w.id ORDER BY s.position, w.id, f.id`,
+    record: (r) => {
+      // One record per frame (a socket without frames: one record with null frame fields).
+      return {
+        site: r.site,
+        pageUrl: r.page_url,
+        url: r.url,
+        initiatorUrl: r.initiator_url,
+        status: r.status,
+        error: r.error,
+        droppedFrames: r.dropped_frames,
+        direction: r.direction,
+        opcode: r.opcode,
+        payload: r.payload,
+        payloadLength: r.payload_length,
+        at: r.at,
+      };
+    },
+  },
+};
+
 export async function* exportRecords(
   store: CrawlStore,
   table: ExportTable,
   options: ExportOptions = {},
 ): AsyncGenerator<ExportRecord> {
-  const sql = store.sql;
-  switch (table) {
-    case "sites": {
-      const rows = sql.iterate<
-        Record<string, string | number | null>
-      >(`SELECT site, input_url, final_url, status, error, error_detail, pages, rank, attempts, started_at, finished_at,
-             sensitive, sensitive_evidence FROM sites ORDER BY position`);
-      for await (const r of rows) {
-        yield {
-          site: r.site,
-          inputUrl: r.input_url,
-          finalUrl: r.final_url,
-          status: r.status === "ok" || r.status === "failed" ? r.status : "pending",
-          error: r.error,
-          pages: r.pages,
-          errorDetail: r.error_detail,
-          rank: r.rank,
-          attempts: r.attempts,
-          startedAt: r.started_at,
-          finishedAt: r.finished_at,
-          // What the site is (a shelter, a clinic, a church…), from its home page.
-          sensitive: parseJson(r.sensitive as string, []),
-          sensitiveEvidence: r.sensitive_evidence,
-        };
-      }
-      return;
-    }
-    case "pages": {
-      const rows = sql.iterate<
-        Record<string, string | number | null>
-      >(`SELECT s.site, p.url, p.title, p.depth, p.status, p.http_status, p.requested_url, p.error, p.sensitive,
-             p.sensitive_evidence, p.consent, p.variant, p.consent_state, p.lang,
-             s.sensitive AS site_sensitive, s.sensitive_evidence AS site_sensitive_evidence
-           FROM pages p JOIN sites s ON s.id = p.site_id ORDER BY s.position, p.id`);
-      for await (const r of rows) {
-        yield {
-          site: r.site,
-          url: r.url,
-          title: r.title,
-          depth: r.depth,
-          status: r.status,
-          sensitive: parseJson(r.sensitive as string, []),
-          sensitiveEvidence: r.sensitive_evidence,
-          httpStatus: r.http_status,
-          requestedUrl: r.requested_url,
-          error: r.error,
-          consent: parseJson<ConsentRecord | null>(r.consent as string | null, null),
-          variant: r.variant,
-          // What the site's own consent records say (TCF, US Privacy, OneTrust, Cookiebot, …).
-          consentState: parseJson<unknown>(r.consent_state as string | null, null),
-          // The page's detected language, and what its site is (every page of a shelter tells of it).
-          lang: r.lang,
-          siteSensitive: parseJson(r.site_sensitive as string, []),
-          siteSensitiveEvidence: r.site_sensitive_evidence,
-        };
-      }
-      return;
-    }
-    case "requests": {
-      const rows = sql.iterate<
-        Record<string, string | number | null>
-      >(`SELECT s.site, p.url AS page_url, r.url, r.method, r.resource_type, r.status, r.target_kind, r.initiator_url,
-             r.error, r.hop, r.sent_at, r.post_data_length, ${postDataSql("r")} AS post_data, p.consent, p.variant
-           FROM requests r JOIN pages p ON p.id = r.page_id JOIN sites s ON s.id = r.site_id ORDER BY s.position, r.id`);
-      for await (const r of rows) {
-        const url = String(r.url);
-        const input = decoderInput(url, String(r.method), r.post_data as string | null);
-        const who = attributeRequest(
-          url,
-          String(r.page_url),
-          input ? decodeRequest(input) : null,
-          options.trackerDb,
-        );
-        const party = who.party;
-        yield {
-          site: r.site,
-          pageUrl: r.page_url,
-          url,
-          method: r.method,
-          resourceType: r.resource_type,
-          status: r.status,
-          party,
-          entity: who?.entity ?? null,
-          tracker: who?.tracker ?? null,
-          phase: phaseOf(
-            parseJson<ConsentRecord | null>(r.consent as string | null, null),
-            Number(r.sent_at),
-          ),
-          targetKind: r.target_kind,
-          initiatorUrl: r.initiator_url,
-          error: r.error,
-          redirectHop: r.hop,
-          sentAt: r.sent_at,
-          postDataLength: r.post_data_length,
-          variant: r.variant,
-        };
-      }
-      return;
-    }
-    case "cookies": {
-      const rows = sql.iterate<
-        Record<string, string | number | null>
-      >(`SELECT s.site, p.url AS page_url, c.name, c.domain, c.path, c.value, c.value_length, c.expires, c.http_only,
-             c.secure, c.same_site, c.set_by
-           FROM cookies c JOIN pages p ON p.id = c.page_id JOIN sites s ON s.id = c.site_id ORDER BY s.position, c.id`);
-      for await (const r of rows) {
-        const domain = String(r.domain).replace(/^\./, "");
-        yield {
-          site: r.site,
-          pageUrl: r.page_url,
-          name: r.name,
-          domain: r.domain,
-          path: r.path,
-          value: r.value,
-          valueLength: r.value_length,
-          expires: r.expires,
-          httpOnly: r.http_only === 1,
-          secure: r.secure === 1,
-          sameSite: r.same_site,
-          setBy: r.set_by,
-          party: partyOf(`https://${domain}/`, String(r.page_url)),
-        };
-      }
-      return;
-    }
-    case "findings": {
-      const rows = sql.iterate<
-        Record<string, string | number | null>
-      >(`SELECT s.site, p.url AS page_url, p.sensitive AS page_sensitive, p.variant, s.sensitive AS site_sensitive, f.* FROM findings f JOIN pages p ON p.id = f.page_id
-           JOIN sites s ON s.id = f.site_id ORDER BY s.position, f.id`);
-      for await (const r of rows) {
-        yield {
-          site: r.site,
-          pageUrl: r.page_url,
-          entity: r.entity,
-          tracker: r.tracker,
-          requests: r.requests,
-          pixelIds: parseJson(r.pixel_ids as string, []),
-          events: parseJson(r.events as string, []),
-          dataShared: parseJson(r.data_shared as string, []),
-          identifiers: parseJson<Identifier[]>(r.identifiers as string, []).map((i) =>
-            options.keepValues
-              ? { name: i.name, source: i.source, value: i.value }
-              : { name: i.name, source: i.source },
-          ),
-          leaks: parseJson(r.leaks as string, []),
-          phase: r.phase,
-          sensitive: parseJson(r.page_sensitive as string, []),
-          variant: r.variant,
-          // Added after the contract's fields, so that CSV columns keep their places.
-          kind: r.kind,
-          siteSensitive: parseJson(r.site_sensitive as string, []),
-        };
-      }
-      return;
-    }
-    case "storage": {
-      const rows = sql.iterate<
-        Record<string, string | number | null>
-      >(`SELECT s.site, p.url AS page_url, i.origin, i.kind, i.key, i.value, i.value_length
-           FROM storage_items i JOIN pages p ON p.id = i.page_id JOIN sites s ON s.id = i.site_id ORDER BY s.position, i.id`);
-      for await (const r of rows) {
-        yield {
-          site: r.site,
-          pageUrl: r.page_url,
-          origin: r.origin,
-          kind: r.kind,
-          key: r.key,
-          value: r.value,
-          valueLength: r.value_length,
-        };
-      }
-      return;
-    }
-    case "events": {
-      const rows = sql.iterate<
-        Record<string, string | number | null>
-      >(`SELECT s.site, p.url AS page_url, e.kind, e.detail, e.at
-           FROM page_events e JOIN pages p ON p.id = e.page_id JOIN sites s ON s.id = e.site_id ORDER BY s.position, e.id`);
-      for await (const r of rows)
-        yield { site: r.site, pageUrl: r.page_url, kind: r.kind, detail: r.detail, at: r.at };
-      return;
-    }
-    case "websockets": {
-      const rows = sql.iterate<
-        Record<string, string | number | null>
-      >(`SELECT s.site, p.url AS page_url, w.url, w.initiator_url, w.status, w.error, w.dropped_frames,
-             f.direction, f.opcode, f.payload, f.payload_length, f.at
-           FROM websockets w JOIN pages p ON p.id = w.page_id JOIN sites s ON s.id = w.site_id
-           LEFT JOIN websocket_frames f ON f.websocket_id = w.id ORDER BY s.position, w.id, f.id`);
-      // One record per frame (a socket without frames: one record with null frame fields).
-      for await (const r of rows) {
-        yield {
-          site: r.site,
-          pageUrl: r.page_url,
-          url: r.url,
-          initiatorUrl: r.initiator_url,
-          status: r.status,
-          error: r.error,
-          droppedFrames: r.dropped_frames,
-          direction: r.direction,
-          opcode: r.opcode,
-          payload: r.payload,
-          payloadLength: r.payload_length,
-          at: r.at,
-        };
-      }
-      return;
-    }
-  }
+  const { query, record } = TABLE_EXPORTS[table];
+  for await (const row of store.sql.iterate<Row>(query())) yield record(row, options);
 }
 
 /** One CSV field per RFC 4180; arrays and objects as JSON. Formula-leading text is neutralised for spreadsheets. */

@@ -170,17 +170,58 @@ function refusedTable(o: Overview): HTMLElement {
   });
 }
 
-export function overviewView(o: Overview): HTMLElement {
+/** The share of sites crawled successfully that sent data to each of the largest companies. */
+function companySection(o: Overview): HTMLElement {
   const ok = o.crawl.sites.ok;
-  const companyBars = o.companies.slice(0, 15).map((c) => ({
+  const bars = o.companies.slice(0, 15).map((c) => ({
     label: companyLabel(c.entity),
     value: c.sites,
     of: ok,
     note: `${percent(c.sites, ok)} (${c.sites} site${c.sites === 1 ? "" : "s"})`,
     href: sitesHref({ company: c.entity }),
   }));
+  return h(
+    "section",
+    { "aria-labelledby": "h-companies" },
+    h("h2", { id: "h-companies" }, "Share of sites sending visitor data to each company"),
+    bars.length > 0
+      ? barChart(
+          "Share of sites crawled successfully that sent visitor data to each company",
+          [{ label: "", bars }],
+          ["Company", "Sites", "Share"],
+        )
+      : h("p", {}, "No company received data."),
+  );
+}
+
+function sensitiveSection(o: Overview): HTMLElement {
+  const bars = o.byCategory.map((c) => ({
+    label: categoryLabel(c.category),
+    value: c.pagesWithData,
+    of: c.pages,
+    note: `${c.pagesWithData} of ${c.pages} page${c.pages === 1 ? "" : "s"} (${percent(c.pagesWithData, c.pages)})`,
+    href: sitesHref({ category: c.category }),
+  }));
+  return h(
+    "section",
+    { "aria-labelledby": "h-sensitive" },
+    h("h2", { id: "h-sensitive" }, "Sensitive pages where trackers fired"),
+    bars.length > 0
+      ? barChart(
+          "Sensitive pages, by category, that sent data to third parties",
+          [{ label: "", bars }],
+          ["Category", "Pages with trackers", "Share"],
+        )
+      : h("p", {}, "No page of this crawl was classified as sensitive."),
+    categoryMatrix(o),
+    sensitiveTable(o),
+  );
+}
+
+/** Per list: the share of its sites sending data at all, and to each of the five largest companies. */
+function listSection(o: Overview): HTMLElement {
   const topCompanies = o.companies.slice(0, 5).map((c) => c.entity);
-  const listGroups = o.byList.map((l) => ({
+  const groups = o.byList.map((l) => ({
     label: `${l.list} — ${l.sites} site${l.sites === 1 ? "" : "s"}`,
     bars: [
       {
@@ -201,67 +242,44 @@ export function overviewView(o: Overview): HTMLElement {
       }),
     ],
   }));
-  const categoryBars = o.byCategory.map((c) => ({
-    label: categoryLabel(c.category),
-    value: c.pagesWithData,
-    of: c.pages,
-    note: `${c.pagesWithData} of ${c.pages} page${c.pages === 1 ? "" : "s"} (${percent(c.pagesWithData, c.pages)})`,
-    href: sitesHref({ category: c.category }),
-  }));
-  const config = o.crawl.config;
+  return h(
+    "section",
+    { "aria-labelledby": "h-lists" },
+    h("h2", { id: "h-lists" }, "By site list"),
+    groups.length > 0
+      ? barChart("Share of each list's sites sending data, overall and to the largest companies", groups, [
+          "List: company",
+          "Sites",
+          "Share",
+        ])
+      : h("p", {}, "No site was crawled successfully."),
+  );
+}
+
+function crawlLine(o: Overview): HTMLElement {
+  const { sites, config } = o.crawl;
+  return h(
+    "p",
+    { class: "meta" },
+    `Crawl of ${sites.total} sites (${sites.ok} ok, ${sites.failed} failed` +
+      (sites.botWalls ? `, ${sites.botWalls} of them behind a bot wall` : "") +
+      (sites.pending ? `, ${sites.pending} not yet crawled` : "") +
+      `), ${o.crawl.pages} pages, ${o.crawl.requests} requests; started ${date(o.crawl.createdAt)}; ` +
+      `consent banners: ${String(config.consent ?? "ignore")}; GPC: ${config.gpc ? "sent" : "not sent"}; ` +
+      `interaction: ${config.interact ? "on" : "off"}; browser ${o.crawl.browser ?? "unknown"}.`,
+  );
+}
+
+export function overviewView(o: Overview): HTMLElement {
   return h(
     "div",
     {},
     h("h1", { tabindex: -1 }, "Who hears about visits, and to which sensitive pages"),
-    h(
-      "p",
-      { class: "meta" },
-      `Crawl of ${o.crawl.sites.total} sites (${o.crawl.sites.ok} ok, ${o.crawl.sites.failed} failed` +
-        (o.crawl.sites.botWalls ? `, ${o.crawl.sites.botWalls} of them behind a bot wall` : "") +
-        (o.crawl.sites.pending ? `, ${o.crawl.sites.pending} not yet crawled` : "") +
-        `), ${o.crawl.pages} pages, ${o.crawl.requests} requests; started ${date(o.crawl.createdAt)}; ` +
-        `consent banners: ${String(config.consent ?? "ignore")}; GPC: ${config.gpc ? "sent" : "not sent"}; ` +
-        `interaction: ${config.interact ? "on" : "off"}; browser ${o.crawl.browser ?? "unknown"}.`,
-    ),
+    crawlLine(o),
     headline(o),
-    h(
-      "section",
-      { "aria-labelledby": "h-companies" },
-      h("h2", { id: "h-companies" }, "Share of sites sending visitor data to each company"),
-      companyBars.length > 0
-        ? barChart(
-            "Share of sites crawled successfully that sent visitor data to each company",
-            [{ label: "", bars: companyBars }],
-            ["Company", "Sites", "Share"],
-          )
-        : h("p", {}, "No company received data."),
-    ),
-    h(
-      "section",
-      { "aria-labelledby": "h-sensitive" },
-      h("h2", { id: "h-sensitive" }, "Sensitive pages where trackers fired"),
-      categoryBars.length > 0
-        ? barChart(
-            "Sensitive pages, by category, that sent data to third parties",
-            [{ label: "", bars: categoryBars }],
-            ["Category", "Pages with trackers", "Share"],
-          )
-        : h("p", {}, "No page of this crawl was classified as sensitive."),
-      categoryMatrix(o),
-      sensitiveTable(o),
-    ),
-    h(
-      "section",
-      { "aria-labelledby": "h-lists" },
-      h("h2", { id: "h-lists" }, "By site list"),
-      listGroups.length > 0
-        ? barChart(
-            "Share of each list's sites sending data, overall and to the largest companies",
-            listGroups,
-            ["List: company", "Sites", "Share"],
-          )
-        : h("p", {}, "No site was crawled successfully."),
-    ),
+    companySection(o),
+    sensitiveSection(o),
+    listSection(o),
     o.changes ? changesView(o.changes) : null,
     h(
       "section",

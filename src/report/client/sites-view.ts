@@ -43,20 +43,8 @@ function select(
   return h("label", { for: id }, `${label} `, element);
 }
 
-export function sitesView(source: DataSource, overview: Overview, initial: SiteQuery): HTMLElement {
-  let query: SiteQuery = { ...initial };
-  let updates = 0;
-  const status = h("p", { id: "sites-status", role: "status", "aria-live": "polite" });
-  const results = h("div", { class: "table-wrap" });
-  const search = h("input", {
-    id: "q",
-    name: "q",
-    type: "search",
-    value: query.q ?? "",
-    placeholder: "part of a site name",
-    autocomplete: "off",
-  });
-  const form = h(
+function filterForm(overview: Overview, query: SiteQuery, search: HTMLElement): HTMLFormElement {
+  return h(
     "form",
     { class: "filters", role: "search", "aria-label": "Filter sites" },
     h("label", { for: "q" }, "Site ", search),
@@ -74,7 +62,67 @@ export function sitesView(source: DataSource, overview: Overview, initial: SiteQ
       overview.byList.map((l) => [l.list, l.list]),
     ),
     h("button", { type: "submit" }, "Filter"),
+  ) as HTMLFormElement;
+}
+
+/** The column headers, each a button that sorts by it (again: the other way). */
+function sortHeaders(
+  query: SiteQuery,
+  sortBy: (key: SiteQuery["sort"], desc: boolean) => void,
+): HTMLElement[] {
+  return COLUMNS.map((c) => {
+    const active = query.sort === c.key;
+    const button = h(
+      "button",
+      { type: "button", class: "sort" },
+      c.label,
+      active ? (query.desc ? " ▼" : " ▲") : "",
+    );
+    button.addEventListener("click", () => sortBy(c.key, active ? !query.desc : false));
+    return h(
+      "th",
+      { scope: "col", "aria-sort": active ? (query.desc ? "descending" : "ascending") : "none" },
+      button,
+    );
+  });
+}
+
+function sitesTable(header: HTMLElement[], rows: SiteRow[]): HTMLElement {
+  return h(
+    "table",
+    { id: "sites-table" },
+    h("caption", {}, "Sites"),
+    h("thead", {}, h("tr", {}, header)),
+    h(
+      "tbody",
+      {},
+      rows.length === 0
+        ? h("tr", {}, h("td", { colspan: COLUMNS.length }, "No site matches."))
+        : rows.map((row) =>
+            h(
+              "tr",
+              {},
+              COLUMNS.map((c) => h("td", {}, c.cell(row))),
+            ),
+          ),
+    ),
   );
+}
+
+export function sitesView(source: DataSource, overview: Overview, initial: SiteQuery): HTMLElement {
+  let query: SiteQuery = { ...initial };
+  let updates = 0;
+  const status = h("p", { id: "sites-status", role: "status", "aria-live": "polite" });
+  const results = h("div", { class: "table-wrap" });
+  const search = h("input", {
+    id: "q",
+    name: "q",
+    type: "search",
+    value: query.q ?? "",
+    placeholder: "part of a site name",
+    autocomplete: "off",
+  });
+  const form = filterForm(overview, query, search);
 
   const update = async () => {
     // A debounced search can fire after the reader has left this view: it must not rewrite the address.
@@ -83,45 +131,13 @@ export function sitesView(source: DataSource, overview: Overview, initial: SiteQ
     history.replaceState(null, "", `#/sites?${siteQueryParams(query).toString()}`);
     const page = await source.sites(query);
     status.textContent = `${page.total} site${page.total === 1 ? "" : "s"} match.`;
-    const header = COLUMNS.map((c) => {
-      const active = query.sort === c.key;
-      const button = h(
-        "button",
-        { type: "button", class: "sort" },
-        c.label,
-        active ? (query.desc ? " ▼" : " ▲") : "",
-      );
-      button.addEventListener("click", () => {
-        query = { ...query, sort: c.key, desc: active ? !query.desc : false, page: 1 };
-        void update();
-      });
-      return h(
-        "th",
-        { scope: "col", "aria-sort": active ? (query.desc ? "descending" : "ascending") : "none" },
-        button,
-      );
+    const header = sortHeaders(query, (sort, desc) => {
+      query = { ...query, sort, desc, page: 1 };
+      void update();
     });
     replaceChildren(
       results,
-      h(
-        "table",
-        { id: "sites-table" },
-        h("caption", {}, "Sites"),
-        h("thead", {}, h("tr", {}, header)),
-        h(
-          "tbody",
-          {},
-          page.rows.length === 0
-            ? h("tr", {}, h("td", { colspan: COLUMNS.length }, "No site matches."))
-            : page.rows.map((row) =>
-                h(
-                  "tr",
-                  {},
-                  COLUMNS.map((c) => h("td", {}, c.cell(row))),
-                ),
-              ),
-        ),
-      ),
+      sitesTable(header, page.rows),
       pager(page.page, page.pages, (p) => {
         query = { ...query, page: p };
         void update();

@@ -1,0 +1,31 @@
+/**
+ * Who received a stored request and what a decoder read of it: the one answer the analysis, every
+ * export (tables and HAR) and the report give, from the same inputs (headers included, the user's
+ * tracker database first).
+ */
+import { attributeRequest, type RequestAttribution } from "../attribute/attribute-request.ts";
+import type { TrackerDb } from "../attribute/tracker-db.ts";
+import { decodeRequest, decoderInput } from "./index.ts";
+import type { Beacon } from "./types.ts";
+
+export interface StoredRequest {
+  url: string;
+  method: string;
+  postData: string | null;
+  requestHeaders?: Record<string, string>;
+}
+
+export interface Attribution extends RequestAttribution {
+  /** What a vendor's decoder read of the request (null: no decoder knows it). */
+  beacon: Beacon | null;
+}
+
+export function attributeStored(
+  request: StoredRequest,
+  pageUrl: string,
+  trackerDb: TrackerDb | null = null,
+): Attribution {
+  const input = decoderInput(request.url, request.method, request.postData, request.requestHeaders ?? {});
+  const beacon = input ? decodeRequest(input) : null;
+  return { ...attributeRequest(request.url, pageUrl, beacon, trackerDb), beacon };
+}
