@@ -27,5 +27,8 @@ if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.j
   npm rebuild better-sqlite3 esbuild --loglevel=error >/dev/null
 fi
 
+# The command line runs built JavaScript (dist/): it starts at once instead of compiling on every call.
+npm run build --silent
+
 # PostgreSQL for the fleet tests (a crawl on one machine needs none); never fatal.
 bash scripts/postgres.sh || true

@@ -32,6 +32,7 @@ export function pageForAnalysis(p: PageCapture): PageForAnalysis {
     cookies: p.cookies,
     storage: p.storage,
     scripts: p.scripts ?? [],
+    collected: p.collected ?? {},
   };
 }
 

@@ -1,7 +1,18 @@
-import { getDomain, getHostname } from "tldts";
+import { createRequire } from "node:module";
+
+type Tldts = typeof import("tldts");
+const require = createRequire(import.meta.url);
+let loaded: Tldts | null = null;
+
+/** The public-suffix list, loaded on first use: a command that never asks (decode, help) does not pay for it. */
+export function tldts(): Tldts {
+  loaded ??= require("tldts") as Tldts;
+  return loaded;
+}
 
 /** The registrable domain (eTLD+1) of a URL or host; the host itself when it has none (IPs, unknown suffixes). */
 export function registrableDomain(urlOrHost: string): string | null {
+  const { getDomain, getHostname } = tldts();
   const host = getHostname(urlOrHost);
   if (!host) return null;
   return getDomain(host, { allowPrivateDomains: true }) ?? host;

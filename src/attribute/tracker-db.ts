@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
-import { getHostname } from "tldts";
 import { normaliseCompany } from "./entities.ts";
+import { tldts } from "./party.ts";
 
 /** Who is behind a domain, by a user-supplied tracker database. */
 export interface TrackerDbEntry {
@@ -37,7 +37,7 @@ export class TrackerDb {
 
   /** The entry for a URL's host or its nearest listed parent domain. */
   lookup(url: string): TrackerDbEntry | null {
-    let host = getHostname(url) ?? "";
+    let host = tldts().getHostname(url) ?? "";
     while (host) {
       const entry = this.byDomain.get(host);
       if (entry) return entry;

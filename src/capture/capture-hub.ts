@@ -1,15 +1,10 @@
+import { LIMITS } from "../util/limits.ts";
 import { sleep, withTimeout } from "../util/time.ts";
 import type { CdpEvent, CdpPipe } from "./cdp.ts";
-import type { Collector, PageContext, TargetRef, TargetSetup } from "./collector.ts";
-import { CookieCollector } from "./cookies.ts";
-import { FingerprintCollector, fingerprintSetup } from "./fingerprinting.ts";
-import { NetworkCollector, networkSetup } from "./network.ts";
-import { StorageCollector } from "./storage.ts";
+import type { Collector, PageContext, TargetRef } from "./collector.ts";
+import { COLLECTORS, TARGET_SETUPS } from "./collectors.ts";
+import { NetworkCollector } from "./network.ts";
 import type { PageCapture, TargetKind } from "./types.ts";
-import { WebSocketCollector } from "./websockets.ts";
-
-/** Every kind of capture's per-target setup; a new collector that needs one adds it here. */
-const TARGET_SETUPS: TargetSetup[] = [networkSetup, fingerprintSetup];
 
 const COMMAND_TIMEOUT_MS = 5000;
 
@@ -151,14 +146,7 @@ export class SiteCapture {
       targets,
     };
     this.network = new NetworkCollector(this.context);
-    // Order matters: cookies read the Set-Cookie origins the network collector gathered.
-    this.collectors = [
-      this.network,
-      new CookieCollector(this.network),
-      new StorageCollector(),
-      new FingerprintCollector(),
-      new WebSocketCollector(),
-    ];
+    this.collectors = [this.network, ...COLLECTORS.map((kind) => kind.create(this.context, this.network))];
   }
 
   onEvent(event: CdpEvent, target: TargetRef): void {
@@ -212,5 +200,20 @@ export class SiteCapture {
         });
       }
     }
+    boundCollected(page);
+  }
+}
+
+/** A collector's output over its limit is replaced by a note of its size: never stored cut mid-JSON. */
+export function boundCollected(page: PageCapture): void {
+  for (const [name, data] of Object.entries(page.collected ?? {})) {
+    const length = JSON.stringify(data ?? null)?.length ?? 0;
+    if (length <= LIMITS.collectedBytes) continue;
+    (page.collected as Record<string, unknown>)[name] = { truncated: true, length };
+    page.events.push({
+      kind: "limit_reached",
+      detail: `${name}: ${length} characters of output over the ${LIMITS.collectedBytes} limit were not kept`,
+      at: Date.now(),
+    });
   }
 }

@@ -198,6 +198,11 @@ export interface PageCapture {
   events: PageEvent[];
   /** What each script did with fingerprintable APIs (absent in crawls made before it was captured). */
   scripts?: PageScriptFacts[];
+  /**
+   * What collectors without a table of their own gathered, under each collector's name (JSON, at
+   * most `LIMITS.collectedBytes` each): a new kind of capture needs no schema change.
+   */
+  collected?: Record<string, unknown>;
   /** The page as it looked before it was left, held in memory until the crawler knows if it is needed. */
   evidence?: PageEvidence | null;
   /** Where that evidence was written, relative to the crawl's directory. */

@@ -20,11 +20,12 @@ import { isPostgresUrl } from "../store/sql.ts";
 import { loadTrackerDbOption, recordTrackerDb } from "../store/tracker-db-choice.ts";
 import { sha256Hex } from "../util/bound.ts";
 import { UsageError } from "./usage.ts";
+import { TOOL_VERSION } from "./version.ts";
 
 /** A site and the list it came from. */
 type ListedSite = SiteEntry & { list: string };
 
-export const TOOL_VERSION = "0.1.0";
+export { TOOL_VERSION };
 
 export const CRAWL_OPTIONS = {
   list: { type: "string", multiple: true },

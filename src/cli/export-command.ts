@@ -6,8 +6,8 @@ import { EXPORT_TABLES, type ExportTable, writeExport } from "../store/export.ts
 import { writeHarFiles } from "../store/har.ts";
 import { isPostgresUrl } from "../store/sql.ts";
 import { trackerDbFor } from "../store/tracker-db-choice.ts";
-import { TOOL_VERSION } from "./crawl-command.ts";
 import { UsageError } from "./usage.ts";
+import { TOOL_VERSION } from "./version.ts";
 
 /**
  * Opens the crawl at DIR (a crawl directory or its database file) or at a `postgres://` URL (`--crawl

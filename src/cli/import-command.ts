@@ -8,8 +8,8 @@ import type { AnalysisOptions } from "../decode/findings.ts";
 import { CrawlStore } from "../store/crawl-store.ts";
 import { appendMeta, type ImportRecord, readMeta, writeMeta } from "../store/meta.ts";
 import { loadTrackerDbOption, recordTrackerDb } from "../store/tracker-db-choice.ts";
-import { TOOL_VERSION } from "./crawl-command.ts";
 import { UsageError } from "./usage.ts";
+import { TOOL_VERSION } from "./version.ts";
 
 /** What one imported file became, as recorded in the crawl's metadata. */
 /**

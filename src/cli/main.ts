@@ -1,20 +1,23 @@
-import { analyzeCommand } from "./analyze-command.ts";
-import { crawlCommand } from "./crawl-command.ts";
-import { decodeCommand } from "./decode-command.ts";
-import { demoCommand } from "./demo-command.ts";
-import { diffCommand } from "./diff-command.ts";
-import { exportCommand } from "./export-command.ts";
-import { importCommand } from "./import-command.ts";
-import { inspectCommand } from "./inspect-command.ts";
-import { listsCommand } from "./lists-command.ts";
-import { reportCommand } from "./report-command.ts";
-import { serveCommand } from "./serve-command.ts";
-import { statusCommand } from "./status-command.ts";
+import { COMMANDS, type CommandSpec, commandHelp, nearestOption } from "./commands.ts";
 import { USAGE, UsageError } from "./usage.ts";
-import { workerCommand } from "./worker-command.ts";
+import { TOOL_VERSION } from "./version.ts";
 
-async function main(argv: string[]): Promise<number> {
-  const [command, ...rest] = argv;
+/** Earshot's version, the crawl database's schema version, and the Chromium a crawl would use. */
+async function versionText(): Promise<string> {
+  const { MIGRATIONS } = await import("../store/schema.ts");
+  const { browserVersion, findChromium } = await import("../crawl/browser.ts");
+  let chromium: string;
+  try {
+    const executable = findChromium();
+    chromium = `${browserVersion(executable)} (${executable})`;
+  } catch (error) {
+    chromium = `none found (${error instanceof Error ? error.message.split("\n")[0] : String(error)})`;
+  }
+  return `earshot ${TOOL_VERSION}\nschema ${MIGRATIONS.length}\nchromium ${chromium}\n`;
+}
+
+/** Ctrl-C (or SIGTERM) stops the command cleanly once; twice quits at once. */
+function stopOnSignal(command: string | undefined): AbortController {
   const controller = new AbortController();
   let interrupts = 0;
   const onSignal = (name: string) => {
@@ -29,42 +32,47 @@ async function main(argv: string[]): Promise<number> {
   };
   process.on("SIGINT", () => onSignal("SIGINT"));
   process.on("SIGTERM", () => onSignal("SIGTERM"));
-  switch (command) {
-    case "crawl":
-      return (await crawlCommand(rest, controller.signal)).exitCode;
-    case "export":
-      return exportCommand(rest);
-    case "decode":
-      return decodeCommand(rest);
-    case "import":
-      return importCommand(rest);
-    case "analyze":
-      return analyzeCommand(rest);
-    case "report":
-      return reportCommand(rest);
-    case "serve":
-      return serveCommand(rest, controller.signal);
-    case "inspect":
-      return inspectCommand(rest, controller.signal);
-    case "diff":
-      return diffCommand(rest);
-    case "lists":
-      return listsCommand(rest);
-    case "worker":
-      return workerCommand(rest, controller.signal);
-    case "status":
-      return statusCommand(rest);
-    case "demo":
-      return demoCommand(rest, controller.signal);
-    case undefined:
-    case "help":
-    case "--help":
-    case "-h":
-      process.stdout.write(`${USAGE}\n`);
-      return command === undefined ? 2 : 0;
-    default:
-      throw new UsageError(`unknown command "${command}" (see earshot --help)`);
+  return controller;
+}
+
+/** Runs a command's module; an unknown option is named with the nearest known one. */
+async function run(name: string, spec: CommandSpec, argv: string[]): Promise<number> {
+  const controller = stopOnSignal(name);
+  const command = await spec.load();
+  try {
+    return await command(argv, controller.signal);
+  } catch (error) {
+    const code = (error as { code?: string }).code;
+    const unknown =
+      error instanceof Error ? error.message.match(/^Unknown option '(-[^']*)'/)?.[1] : undefined;
+    if (code !== "ERR_PARSE_ARGS_UNKNOWN_OPTION" || !unknown) throw error;
+    const nearest = nearestOption(spec, unknown);
+    throw new UsageError(
+      `unknown option ${unknown} for ${name}${nearest ? ` (did you mean ${nearest}?)` : ""}; see earshot ${name} --help`,
+    );
   }
+}
+
+async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  if (command === undefined || command === "help" || command === "--help" || command === "-h") {
+    const spec = command === "help" && rest[0] ? COMMANDS[rest[0]] : undefined;
+    process.stdout.write(`${spec ? commandHelp(rest[0] as string, spec) : USAGE}\n`);
+    return command === undefined ? 2 : 0;
+  }
+  if (command === "--version" || command === "-V") {
+    process.stdout.write(await versionText());
+    return 0;
+  }
+  const spec = Object.hasOwn(COMMANDS, command) ? COMMANDS[command] : undefined;
+  if (!spec) throw new UsageError(`unknown command "${command}" (see earshot --help)`);
+  const end = rest.indexOf("--");
+  const options = end < 0 ? rest : rest.slice(0, end);
+  if (options.includes("--help") || options.includes("-h")) {
+    process.stdout.write(`${commandHelp(command, spec)}\n`);
+    return 0;
+  }
+  return run(command, spec, rest);
 }
 
 // Output piped into `head` and closed early is not an error.

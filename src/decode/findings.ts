@@ -29,6 +29,8 @@ export interface PageForAnalysis {
   storage: StorageItem[];
   /** What each script did with fingerprintable APIs (absent for crawls made before it was captured). */
   scripts?: PageScriptFacts[];
+  /** What collectors without a table of their own gathered, under their names. */
+  collected?: Record<string, unknown>;
 }
 
 export type Phase = "before_consent" | "after_consent" | "no_consent_prompt";

@@ -17,7 +17,12 @@ let cached: Promise<ClientBundle> | null = null;
 export function clientBundle(): Promise<ClientBundle> {
   cached ??= (async () => {
     const result = await build({
-      entryPoints: [fileURLToPath(new URL("./client/app.ts", import.meta.url))],
+      // The sources when run through tsx, the built JavaScript beside this file otherwise.
+      entryPoints: [
+        fileURLToPath(
+          new URL(`./client/app.${import.meta.url.endsWith(".js") ? "js" : "ts"}`, import.meta.url),
+        ),
+      ],
       bundle: true,
       write: false,
       format: "iife",

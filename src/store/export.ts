@@ -17,6 +17,7 @@ export const EXPORT_TABLES = [
   "storage",
   "events",
   "websockets",
+  "collected",
 ] as const;
 export type ExportTable = (typeof EXPORT_TABLES)[number];
 
@@ -205,6 +206,18 @@ const TABLE_EXPORTS: Record<ExportTable, TableExport> = {
       return { site: r.site, pageUrl: r.page_url, kind: r.kind, detail: r.detail, at: r.at };
     },
   },
+  // What collectors without a table of their own gathered, one record per page and collector.
+  collected: {
+    query: () =>
+      `SELECT s.site, p.url AS page_url, c.collector, c.data
+       FROM collected c JOIN pages p ON p.id = c.page_id JOIN sites s ON s.id = c.site_id ORDER BY s.position, c.id`,
+    record: (r) => ({
+      site: r.site,
+      pageUrl: r.page_url,
+      collector: r.collector,
+      data: parseJson<unknown>(r.data as string | null, null),
+    }),
+  },
   websockets: {
     query: () =>
       `SELECT s.site, p.url AS page_url, w.url, w.initiator_url, w.status, w.error, w.dropped_frames,
@@ -303,6 +316,8 @@ function emptyHeader(table: ExportTable): string[] {
       return ["site", "pageUrl", "kind", "detail", "at"];
     case "websockets":
       return ["site", "pageUrl", "url", "direction", "payload"];
+    case "collected":
+      return ["site", "pageUrl", "collector", "data"];
     case "findings":
       return [
         "site",

@@ -55,6 +55,7 @@ export async function loadPageFrom(db: Db, pageId: number, pageUrl: string): Pro
     cookies: await cookiesOf(db, pageId),
     storage: await storageOf(db, pageId),
     scripts: await scriptsOf(db, pageId),
+    collected: await collectedOf(db, pageId),
   };
 }
 
@@ -124,6 +125,14 @@ function storageOf(db: Db, pageId: number): Promise<StorageItem[]> {
     `SELECT origin, kind, key, value, value_length AS "valueLength" FROM storage_items WHERE page_id = ? ORDER BY id`,
     [pageId],
   );
+}
+
+async function collectedOf(db: Db, pageId: number): Promise<Record<string, unknown>> {
+  const rows = await db.all<{ collector: string; data: string }>(
+    "SELECT collector, data FROM collected WHERE page_id = ? ORDER BY id",
+    [pageId],
+  );
+  return Object.fromEntries(rows.map((r) => [r.collector, parseJson<unknown>(r.data, null)]));
 }
 
 async function scriptsOf(db: Db, pageId: number): Promise<PageScriptFacts[]> {

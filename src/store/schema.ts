@@ -230,6 +230,17 @@ export const MIGRATIONS: string[] = [
   ALTER TABLE pages ADD COLUMN lang TEXT;
   ALTER TABLE pages ADD COLUMN site_name TEXT;
   `,
+  // 14: what collectors without a table of their own gathered on each page, under their name (JSON).
+  `
+  CREATE TABLE collected (
+    id INTEGER PRIMARY KEY,
+    site_id INTEGER NOT NULL REFERENCES sites(id),
+    page_id INTEGER NOT NULL REFERENCES pages(id),
+    collector TEXT NOT NULL,
+    data TEXT NOT NULL
+  );
+  CREATE INDEX collected_page ON collected(page_id);
+  `,
 ];
 
 /** Request bodies longer than this are kept in `bodies`, once each, instead of in their request row. */

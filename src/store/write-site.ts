@@ -25,6 +25,7 @@ export async function writeSiteIn(
     if (derived?.site) await writeSiteNature(tx, siteId, derived.site);
     const requestIds = await insertRequests(tx, siteId, pageId, page.requests);
     await insertPageRecords(tx, siteId, pageId, page);
+    await insertCollected(tx, siteId, pageId, page);
     await insertFindings(tx, siteId, pageId, derived?.findings ?? [], requestIds);
   }
   await tx.run(
@@ -45,7 +46,15 @@ export async function writeSiteIn(
 
 /** What an earlier attempt at the site wrote. */
 async function clearSite(tx: Db, siteId: number): Promise<void> {
-  for (const table of ["page_events", "storage_items", "cookies", "requests", "findings", "script_facts"]) {
+  for (const table of [
+    "page_events",
+    "storage_items",
+    "cookies",
+    "requests",
+    "findings",
+    "script_facts",
+    "collected",
+  ]) {
     await tx.run(`DELETE FROM ${table} WHERE site_id = ?`, [siteId]);
   }
   await tx.run(
@@ -153,6 +162,18 @@ async function insertRequests(
     requestIds.push(Number(row?.id));
   }
   return requestIds;
+}
+
+/** What collectors without a table of their own gathered, under their names. */
+async function insertCollected(tx: Db, siteId: number, pageId: number, page: PageCapture): Promise<void> {
+  for (const [collector, data] of Object.entries(page.collected ?? {})) {
+    await tx.run("INSERT INTO collected (site_id, page_id, collector, data) VALUES (?, ?, ?, ?)", [
+      siteId,
+      pageId,
+      collector,
+      JSON.stringify(data ?? null),
+    ]);
+  }
 }
 
 /** A page's cookies, storage, WebSockets, script facts and events. */

@@ -21,6 +21,8 @@ export const LIMITS = {
   headingText: 200,
   /** Scripts whose fingerprintable API use is recorded, per document. */
   fingerprintScripts: 50,
+  /** What one collector without a table of its own keeps of a page, as JSON characters. */
+  collectedBytes: 256 * 1024,
   /** HTML kept as a page's evidence, in characters. */
   evidenceHtml: 2 * 1024 * 1024,
 } as const;
