@@ -29,9 +29,16 @@ interface CdpResponse {
   fromPrefetchCache?: boolean;
 }
 
-/** Network events must be on before a target runs. maxPostDataSize inlines bodies up to our limit. */
+/**
+ * Network events must be on before a target runs. maxPostDataSize inlines request bodies up to our
+ * limit; response bodies are never read, so Chromium keeps none for this session (buffers of 0).
+ */
 export const networkSetup: TargetSetup = async (_target, send) => {
-  await send("Network.enable", { maxPostDataSize: LIMITS.postBody });
+  await send("Network.enable", {
+    maxPostDataSize: LIMITS.postBody,
+    maxResourceBufferSize: 0,
+    maxTotalBufferSize: 0,
+  });
 };
 
 /** Records every request, response, redirect hop and failure of a page (WebSocket handshakes too), in every target. */

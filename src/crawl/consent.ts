@@ -38,6 +38,8 @@ function configFor(mode: ConsentMode) {
 }
 
 const initScripts = new Map<ConsentMode, string>();
+/** A frame smaller than this (CSS pixels², about 200 × 150) holds no consent banner. */
+const MIN_FRAME_AREA = 30_000;
 /**
  * autoconsent's content script for every frame, preceded by a prelude that answers its `init` in
  * the page itself, with the configuration and rules built in: sending ~250 KB of rules to every
@@ -67,7 +69,10 @@ function initScript(mode: ConsentMode): string {
 })();
 `;
   // Not in a top-level about:blank: that is the crawler's own page between two pages of a site.
-  const script = `if (!(window === window.top && location.href === "about:blank")) {
+  // Not in a frame too small to show a banner (ad slots, pixels, hidden frames): the rules are parsed
+  // and run in every frame they are given, and most frames of a page are those.
+  const script = `if (!(window === window.top && location.href === "about:blank") &&
+    (window === window.top || window.innerWidth * window.innerHeight >= ${MIN_FRAME_AREA})) {
 ${prelude}(() => {
 ${file(join(dirname(COMPACT_RULES), "..", "dist", "autoconsent.playwright.js"))}
 })(); }`;
