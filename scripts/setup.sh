@@ -21,8 +21,8 @@ fi
 if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   # npm install, not npm ci: some optional dependencies (platform-specific) are absent from the registry
   # and so from the lock file, which npm ci refuses.
-  # Install scripts are run only for the two packages that need them: top-sites' own postinstall
-  # fetches a fresh list from moz.com, which fails offline (its bundled list is what we use).
+  # Install scripts are run only for the two packages that need them, explicitly: better-sqlite3's
+  # would first try to download a prebuilt binary from GitHub, which fails offline.
   npm install --ignore-scripts --no-audit --no-fund --loglevel=error
   npm rebuild better-sqlite3 esbuild --loglevel=error >/dev/null
 fi

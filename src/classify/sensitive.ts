@@ -81,17 +81,18 @@ function hitsIn(
   const found = new Map<string, { phrase: string; weight: number; count: number }>();
   if (!text) return [];
   // Heavier phrases first, each blanked once found: "violence" inside "domestic violence" is not a second hit.
+  // One pass a term: each match is counted (the first 200) and blanked in the same replace.
   let rest = text;
   for (const { weight, re } of terms) {
-    re.lastIndex = 0;
     let n = 0;
-    for (let m = re.exec(rest); m && n < 200; m = re.exec(rest), n++) {
-      const phrase = m[0];
-      const known = found.get(phrase);
-      if (known) known.count++;
-      else found.set(phrase, { phrase, weight, count: 1 });
-    }
-    if (found.size > 0) rest = rest.replace(re, (m) => " ".repeat(m.length));
+    rest = rest.replace(re, (phrase) => {
+      if (n++ < 200) {
+        const known = found.get(phrase);
+        if (known) known.count++;
+        else found.set(phrase, { phrase, weight, count: 1 });
+      }
+      return " ".repeat(phrase.length);
+    });
   }
   return [...found.values()];
 }

@@ -61,8 +61,9 @@ export const COMMANDS: Record<string, CommandSpec> = {
       "earshot export DIR --table TABLE [--format jsonl|csv] [-o FILE] | earshot export DIR --har OUTDIR",
     summary:
       "Writes one table of a crawl as JSON lines or CSV (the records in the contract), or one HAR 1.2 file per page.",
-    options: `  --table TABLE            sites, pages, requests, cookies, findings, storage, events, websockets, collected
-  --format jsonl|csv       (default jsonl)
+    options: `  --table TABLE            sites, pages, requests, cookies, findings, storage, events, websockets, collected,
+                           matrix (one row per site and company: what it received there)
+  --format jsonl|csv|parquet   (default jsonl; parquet needs -o FILE)
   -o, --output FILE        write to FILE (default: standard output)
   --keep-values            include identifier values in findings (default: names only)
   --tracker-db FILE        attribute requests with this tracker database (default: the crawl's)
@@ -70,7 +71,7 @@ export const COMMANDS: Record<string, CommandSpec> = {
   --crawl ID               with a PostgreSQL URL as DIR: which crawl`,
     examples: [
       "earshot export crawl-2026-12 --table findings --format csv -o findings.csv",
-      "earshot export crawl-2026-12 --har hars/",
+      "earshot export crawl-2026-12 --table matrix --format parquet -o matrix.parquet",
     ],
     load: async () => (await import("./export-command.ts")).exportCommand,
   },

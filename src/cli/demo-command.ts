@@ -43,7 +43,7 @@ export async function demoCommand(argv: string[], signal: AbortSignal): Promise<
   const report = join(out, "report.html");
   await writeReport(out, report);
   process.stdout.write(
-    `\nReport: ${report} (open it in a browser; it needs no network)\n  bin/earshot serve ${out}   (the same views as a local web app)\n`,
+    `\nReport: ${report} (open it in a browser; it needs no network)\n  ${invokedAs()} serve ${out}   (the same views as a local web app)\n`,
   );
   return 0;
 }
@@ -71,11 +71,16 @@ async function printSummary(dir: string): Promise<void> {
     lines.push(
       "",
       `Results: ${store.path}`,
-      `  bin/earshot export ${dir} --table findings --format csv -o findings.csv`,
-      `  bin/earshot export ${dir} --table requests --format jsonl`,
+      `  ${invokedAs()} export ${dir} --table findings --format csv -o findings.csv`,
+      `  ${invokedAs()} export ${dir} --table requests --format jsonl`,
     );
     process.stdout.write(`${lines.join("\n")}\n`);
   } finally {
     await store.close();
   }
+}
+
+/** How the user ran Earshot (set by bin/earshot), so hints can be pasted back. */
+function invokedAs(): string {
+  return process.env.EARSHOT_INVOKED_AS || "earshot";
 }

@@ -4,6 +4,7 @@ import { parseArgs } from "node:util";
 import { CrawlStore, DB_FILE } from "../store/crawl-store.ts";
 import { EXPORT_TABLES, type ExportTable, writeExport } from "../store/export.ts";
 import { writeHarFiles } from "../store/har.ts";
+import { writeParquet } from "../store/parquet.ts";
 import { isPostgresUrl } from "../store/sql.ts";
 import { trackerDbFor } from "../store/tracker-db-choice.ts";
 import { UsageError } from "./usage.ts";
@@ -79,16 +80,24 @@ export async function exportCommand(argv: string[]): Promise<number> {
     );
   }
   const format = values.format ?? "jsonl";
-  if (format !== "jsonl" && format !== "csv")
-    throw new UsageError(`--format must be jsonl or csv, not "${format}"`);
+  if (format !== "jsonl" && format !== "csv" && format !== "parquet")
+    throw new UsageError(`--format must be jsonl, csv or parquet, not "${format}"`);
+  const target = values.o ?? values.output;
+  if (format === "parquet" && (!target || target === "-"))
+    throw new UsageError("--format parquet writes a file: give it with -o FILE.parquet");
   const store = await openCrawl(dir, values.crawl);
   try {
-    const target = values.o ?? values.output;
-    const out = target && target !== "-" ? createWriteStream(target) : process.stdout;
-    const count = await writeExport(store, table as ExportTable, format, out, {
+    const options = {
       keepValues: values["keep-values"] ?? false,
       trackerDb: await trackerDbFor(store, values["tracker-db"]),
-    });
+    };
+    if (format === "parquet") {
+      const count = await writeParquet(store, table as ExportTable, target as string, options);
+      process.stderr.write(`earshot: wrote ${count} ${table} records to ${target}\n`);
+      return 0;
+    }
+    const out = target && target !== "-" ? createWriteStream(target) : process.stdout;
+    const count = await writeExport(store, table as ExportTable, format, out, options);
     if (out !== process.stdout) {
       await new Promise<void>((resolve, reject) =>
         out.end((error?: Error | null) => (error ? reject(error) : resolve())),

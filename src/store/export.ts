@@ -6,6 +6,7 @@ import { phaseOf } from "../decode/findings.ts";
 import type { Identifier } from "../decode/types.ts";
 import { parseJson } from "../util/json.ts";
 import type { CrawlStore } from "./crawl-store.ts";
+import { matrixRecords } from "./matrix.ts";
 import { postDataSql } from "./schema.ts";
 
 export const EXPORT_TABLES = [
@@ -18,6 +19,7 @@ export const EXPORT_TABLES = [
   "events",
   "websockets",
   "collected",
+  "matrix",
 ] as const;
 export type ExportTable = (typeof EXPORT_TABLES)[number];
 
@@ -40,7 +42,7 @@ interface TableExport {
   record: (r: Row, options: ExportOptions) => ExportRecord;
 }
 
-const TABLE_EXPORTS: Record<ExportTable, TableExport> = {
+const TABLE_EXPORTS: Record<Exclude<ExportTable, "matrix">, TableExport> = {
   sites: {
     query: () =>
       `SELECT site, input_url, final_url, status, error, error_detail, pages, rank, attempts, started_at, finished_at,
@@ -249,6 +251,11 @@ export async function* exportRecords(
   table: ExportTable,
   options: ExportOptions = {},
 ): AsyncGenerator<ExportRecord> {
+  // One row per site and company, grouped from the findings rather than one row per row.
+  if (table === "matrix") {
+    for await (const r of matrixRecords(store)) yield { ...r };
+    return;
+  }
   const { query, record } = TABLE_EXPORTS[table];
   for await (const row of store.sql.iterate<Row>(query())) yield record(row, options);
 }
@@ -289,7 +296,7 @@ export async function writeExport(
   return count;
 }
 
-function emptyHeader(table: ExportTable): string[] {
+export function emptyHeader(table: ExportTable): string[] {
   switch (table) {
     case "sites":
       return ["site", "inputUrl", "finalUrl", "status", "error", "pages"];
@@ -318,6 +325,8 @@ function emptyHeader(table: ExportTable): string[] {
       return ["site", "pageUrl", "url", "direction", "payload"];
     case "collected":
       return ["site", "pageUrl", "collector", "data"];
+    case "matrix":
+      return ["site", "entity", "trackers", "dataShared", "pages", "sensitivePages", "pixelIds"];
     case "findings":
       return [
         "site",
