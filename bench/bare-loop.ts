@@ -32,7 +32,13 @@ const timeoutMs = Number(values.timeout) * 1000;
 const browser = await chromium.launch({
   executablePath: findChromium(),
   // The crawler's own flags (Playwright adds its automation defaults to both alike).
-  args: [...CHROMIUM_FLAGS, "--ignore-certificate-errors"],
+  // As root, Playwright cannot start the browser as another account, so this loop runs unsandboxed
+  // while Earshot's crawl keeps its sandbox: the comparison is, if anything, in the loop's favour.
+  args: [
+    ...CHROMIUM_FLAGS,
+    "--ignore-certificate-errors",
+    ...(process.getuid?.() === 0 ? ["--no-sandbox"] : []),
+  ],
   proxy: values.proxy ? { server: values.proxy } : undefined,
 });
 const started = Date.now();

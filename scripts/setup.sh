@@ -18,6 +18,12 @@ if ! have_browser; then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium >/dev/null
 fi
 
+# As root, Earshot runs the browser as this unprivileged account, so that Chromium's sandbox works
+# (it refuses root); without it, it falls back to nobody.
+if [ "$(id -u)" -eq 0 ] && ! id earshot >/dev/null 2>&1 && command -v useradd >/dev/null 2>&1; then
+  useradd --system --no-create-home --home-dir /nonexistent --shell /usr/sbin/nologin earshot || true
+fi
+
 if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   # npm install, not npm ci: some optional dependencies (platform-specific) are absent from the registry
   # and so from the lock file, which npm ci refuses.

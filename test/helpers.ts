@@ -1,5 +1,5 @@
 import { type ChildProcess, execFileSync, spawn } from "node:child_process";
-import { mkdtempSync, readdirSync } from "node:fs";
+import { chmodSync, mkdtempSync, readdirSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import Database from "better-sqlite3";
@@ -8,8 +8,14 @@ import { type FixtureSite, FixtureWeb } from "../src/fixture-web/server.ts";
 export const ROOT = resolve(import.meta.dirname, "..");
 export const EARSHOT = join(ROOT, "bin", "earshot");
 
+/**
+ * A fresh folder. Others may pass through it (not list it): given as a crawl's TMPDIR, the browser,
+ * which runs as an unprivileged account when the tests run as root, must reach its profile inside.
+ */
 export function tempDir(prefix = "earshot-test-"): string {
-  return mkdtempSync(join(tmpdir(), prefix));
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  chmodSync(dir, 0o711);
+  return dir;
 }
 
 export async function startWeb(sites: FixtureSite[]): Promise<FixtureWeb> {

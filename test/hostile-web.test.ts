@@ -34,9 +34,22 @@ afterAll(async () => {
 });
 
 /** Chromium processes left as zombies (state Z) anywhere on the machine. */
+/**
+ * Chromium zombies nobody will reap: those whose parent is not a live Chromium. (A running sandboxed
+ * browser, of another test, briefly holds a dead child in its zygote's namespace; it reaps it.)
+ */
 function zombieBrowsers(): string[] {
-  const out = execFileSync("ps", ["-eo", "stat=,comm="], { encoding: "utf8" });
-  return out.split("\n").filter((l) => /^Z/.test(l.trim()) && /chrom/i.test(l));
+  const out = execFileSync("ps", ["-eo", "pid=,ppid=,stat=,comm="], { encoding: "utf8" });
+  const rows = out
+    .split("\n")
+    .map((l) => l.trim().split(/\s+/))
+    .filter((f) => f.length >= 4);
+  const live = new Set(
+    rows.filter((f) => !/^Z/.test(f[2] ?? "") && /chrom/i.test(f[3] ?? "")).map((f) => f[0]),
+  );
+  return rows
+    .filter((f) => /^Z/.test(f[2] ?? "") && /chrom/i.test(f[3] ?? "") && !live.has(f[1]))
+    .map((f) => f.join(" "));
 }
 
 describe("a crawl through the hostile web", () => {

@@ -12,7 +12,22 @@ interface Pending {
   resolve: (value: unknown) => void;
   reject: (error: Error) => void;
   method: string;
+  /** A relayed command: its reply is handed over whole, error included, in the pipe's order. */
+  relayed?: (reply: CdpMessage) => void;
 }
+
+/** A message as the protocol has it (a reply when `id` is set, else an event). */
+export interface CdpMessage {
+  id?: number;
+  method?: string;
+  params?: Record<string, unknown>;
+  sessionId?: string;
+  result?: Record<string, unknown>;
+  error?: { message: string; code?: number };
+}
+
+/** Another client on the same pipe (Playwright, through a relay): its sessions' messages go to it alone. */
+export type SessionOwner = (message: CdpMessage) => void;
 
 /**
  * A minimal Chrome DevTools Protocol client over `--remote-debugging-pipe` (NUL-delimited JSON).
@@ -23,6 +38,7 @@ export class CdpPipe extends EventEmitter<{ event: [CdpEvent]; close: [] }> {
   private nextId = 1;
   private readonly pending = new Map<number, Pending>();
   private buffer: Buffer[] = [];
+  private readonly owners = new Map<string, SessionOwner>();
   closed = false;
 
   constructor(
@@ -48,6 +64,32 @@ export class CdpPipe extends EventEmitter<{ event: [CdpEvent]; close: [] }> {
       this.pending.set(id, { resolve: resolve as (value: unknown) => void, reject, method });
       this.output.write(`${JSON.stringify(message)}\0`);
     });
+  }
+
+  /**
+   * Sends another client's command; `onReply` gets Chromium's reply as it came (result or error), at
+   * once, so that it keeps its place among the events around it.
+   */
+  relay(
+    method: string,
+    params: Record<string, unknown>,
+    sessionId: string,
+    onReply: (reply: CdpMessage) => void,
+  ): void {
+    if (this.closed) return;
+    const id = this.nextId++;
+    const ignore = () => {};
+    this.pending.set(id, { resolve: ignore, reject: ignore, method, relayed: onReply });
+    this.output.write(`${JSON.stringify({ id, method, params, sessionId })}\0`);
+  }
+
+  /** From now on, messages of this session go to `owner` and are not Earshot's events. */
+  claim(sessionId: string, owner: SessionOwner): void {
+    this.owners.set(sessionId, owner);
+  }
+
+  release(sessionId: string): void {
+    this.owners.delete(sessionId);
   }
 
   /** Like `send`, but a failure (target gone, method unknown) resolves to null. */
@@ -76,14 +118,7 @@ export class CdpPipe extends EventEmitter<{ event: [CdpEvent]; close: [] }> {
   }
 
   private dispatch(text: string): void {
-    let message: {
-      id?: number;
-      method?: string;
-      params?: Record<string, unknown>;
-      sessionId?: string;
-      result?: unknown;
-      error?: { message: string };
-    };
+    let message: CdpMessage;
     try {
       message = JSON.parse(text);
     } catch {
@@ -93,11 +128,14 @@ export class CdpPipe extends EventEmitter<{ event: [CdpEvent]; close: [] }> {
       const pending = this.pending.get(message.id);
       if (!pending) return;
       this.pending.delete(message.id);
-      if (message.error) pending.reject(new Error(`${pending.method}: ${message.error.message}`));
+      if (pending.relayed) pending.relayed(message);
+      else if (message.error) pending.reject(new Error(`${pending.method}: ${message.error.message}`));
       else pending.resolve(message.result ?? {});
       return;
     }
-    if (message.method) {
+    const owner = message.sessionId === undefined ? undefined : this.owners.get(message.sessionId);
+    if (owner) owner(message);
+    else if (message.method) {
       this.emit("event", {
         method: message.method,
         params: message.params ?? {},

@@ -36,6 +36,7 @@ export const COMMANDS: Record<string, CommandSpec> = {
     options: `  --db URL                 the crawl's PostgreSQL database (required)
   --crawl ID               which crawl (default: the latest)
   --concurrency N          sites in flight on this machine (default: the crawl's)
+  --no-sandbox             run Chromium without its sandbox (warned; see earshot crawl --help)
   --quiet, -q              no progress output`,
     examples: [
       "earshot worker --db postgres://earshot@db.internal/census",

@@ -9,6 +9,7 @@ import type { ConsentMode } from "../crawl/consent.ts";
 import { type CrawlOptions, runCrawl } from "../crawl/crawler.ts";
 import { DEFAULT_IDENTITY, type Identity, loadIdentity } from "../crawl/identity.ts";
 import { Progress } from "../crawl/progress.ts";
+import { NO_SANDBOX_WARNING, type SandboxPlan, sandboxPlan } from "../crawl/sandbox.ts";
 import { normaliseSite, type ParsedList, parseSiteList, type SiteEntry } from "../crawl/site-list.ts";
 import type { ScreenshotMode } from "../crawl/visit-site.ts";
 import { enqueueSites, runWorker } from "../fleet/worker.ts";
@@ -55,6 +56,7 @@ export const CRAWL_OPTIONS = {
   "allow-private": { type: "boolean" },
   "user-agent": { type: "string" },
   "sites-per-browser": { type: "string" },
+  "no-sandbox": { type: "boolean" },
   "tracker-db": { type: "string" },
   quiet: { type: "boolean", short: "q" },
 } as const;
@@ -124,6 +126,7 @@ export async function crawlWith(
   checkTarget(values);
   const plan = planCrawl(values, sites);
   plan.options.executable = findChromium();
+  plan.options.sandbox = browserSandbox(values["no-sandbox"] ?? false);
   const store = await openTarget(plan);
   try {
     const added = await store.addSites(plan.sites);
@@ -205,6 +208,12 @@ function planCrawl(values: CrawlValues, positionals: string[]): CrawlPlan {
   return { values, options, config, identity, trackerDb, sites, listText, lists };
 }
 
+/** The sandbox plan for this machine's browsers; without the sandbox only when asked, and said so. */
+export function browserSandbox(noSandbox: boolean): SandboxPlan {
+  if (noSandbox) process.stderr.write(`${NO_SANDBOX_WARNING}\n`);
+  return wrapUsage(() => sandboxPlan(noSandbox));
+}
+
 function warn(text: string): void {
   process.stderr.write(`earshot: ${text}\n`);
 }
@@ -259,6 +268,8 @@ async function recordCrawl(store: CrawlStore, plan: CrawlPlan, added: number): P
     executable: options.executable,
     version: browserVersion(options.executable),
     userAgent: crawlUserAgent(options.executable, options.userAgent),
+    sandbox: options.sandbox?.sandbox ?? true,
+    runsAs: options.sandbox?.user?.name ?? null,
   });
   await writeMeta(store, "vantage", { proxy: options.proxy });
   const trackerDbPath = plan.values["tracker-db"];
@@ -290,7 +301,7 @@ async function crawlAsFleet(
   const outcome = await runWorker(
     values.db as string,
     crawlId,
-    { concurrency: options.concurrency, quiet, executable: options.executable },
+    { concurrency: options.concurrency, quiet, executable: options.executable, sandbox: options.sandbox },
     signal,
   );
   return { exitCode: outcome.interrupted ? 130 : 0 };

@@ -1,3 +1,4 @@
+import { redactSecrets } from "../util/redact.ts";
 import { COMMANDS, type CommandSpec, commandHelp, nearestOption } from "./commands.ts";
 import { USAGE, UsageError } from "./usage.ts";
 import { TOOL_VERSION } from "./version.ts";
@@ -80,6 +81,18 @@ process.stdout.on("error", (error: NodeJS.ErrnoException) => {
   if (error.code === "EPIPE") process.exit(0);
   throw error;
 });
+
+// No line Earshot writes to standard error (progress, warnings, errors, a library's message) shows a
+// database password.
+const writeStderr = process.stderr.write.bind(process.stderr) as (
+  chunk: unknown,
+  ...rest: unknown[]
+) => boolean;
+process.stderr.write = ((chunk: unknown, ...rest: unknown[]) =>
+  writeStderr(
+    typeof chunk === "string" ? redactSecrets(chunk) : chunk,
+    ...rest,
+  )) as typeof process.stderr.write;
 
 main(process.argv.slice(2)).then(
   (code) => {

@@ -1,5 +1,6 @@
 import { parseArgs } from "node:util";
 import { serveCrawl } from "../report/server.ts";
+import { redactSecrets } from "../util/redact.ts";
 import { openCrawl } from "./export-command.ts";
 import { UsageError } from "./usage.ts";
 
@@ -24,7 +25,7 @@ export async function serveCommand(argv: string[], signal: AbortSignal): Promise
         ? new UsageError(`port ${port} is in use; choose another with --port`)
         : error;
     });
-    process.stdout.write(`Earshot is serving ${dir} at ${running.url} (Ctrl-C to stop)\n`);
+    process.stdout.write(`Earshot is serving ${redactSecrets(dir)} at ${running.url} (Ctrl-C to stop)\n`);
     await new Promise<void>((resolve) => {
       if (signal.aborted) resolve();
       signal.addEventListener("abort", () => resolve(), { once: true });

@@ -26,6 +26,8 @@ export const CRAWL_OPTIONS_HELP = `  --list FILE              site list: plain, 
   --retry-failed           crawl sites recorded as failed again
   --allow-private          allow localhost and private-network addresses in the list
   --user-agent UA          override the browser's user agent
+  --no-sandbox             run Chromium without its sandbox (warned and recorded; as root Earshot
+                           otherwise runs the browser as the unprivileged account earshot or nobody)
   --quiet                  no progress output`;
 
 export const FLEET_OPTIONS_HELP = `fleet options (with --db postgres://...; DIR in export, report, serve, analyze may be such a URL, with --crawl ID):

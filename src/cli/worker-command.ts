@@ -1,6 +1,7 @@
 import { parseArgs } from "node:util";
 import { runWorker } from "../fleet/worker.ts";
 import { isPostgresUrl } from "../store/sql.ts";
+import { browserSandbox } from "./crawl-command.ts";
 import { crawlIdOption } from "./export-command.ts";
 import { UsageError } from "./usage.ts";
 
@@ -14,6 +15,7 @@ export async function workerCommand(argv: string[], signal: AbortSignal): Promis
       crawl: { type: "string" },
       concurrency: { type: "string" },
       quiet: { type: "boolean", short: "q" },
+      "no-sandbox": { type: "boolean" },
     },
   });
   if (positionals.length > 0)
@@ -28,7 +30,7 @@ export async function workerCommand(argv: string[], signal: AbortSignal): Promis
   const outcome = await runWorker(
     values.db,
     crawlIdOption(values.crawl),
-    { concurrency, quiet: values.quiet ?? false },
+    { concurrency, quiet: values.quiet ?? false, sandbox: browserSandbox(values["no-sandbox"] ?? false) },
     signal,
   ).catch((error: unknown) => {
     const message = error instanceof Error ? error.message : String(error);

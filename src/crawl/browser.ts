@@ -1,11 +1,21 @@
 import { type ChildProcess, execFileSync, spawn } from "node:child_process";
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import {
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statfsSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { delimiter, join } from "node:path";
 import type { Readable, Writable } from "node:stream";
 import { type Browser, chromium } from "playwright-core";
 import { CdpPipe } from "../capture/cdp.ts";
 import { withTimeout } from "../util/time.ts";
+import { DevtoolsRelay } from "./devtools-relay.ts";
+import { handProfileTo, type SandboxPlan, sandboxPlan } from "./sandbox.ts";
 
 export class BrowserNotFoundError extends Error {
   constructor() {
@@ -93,6 +103,8 @@ export interface LaunchOptions {
   /** The user agent of every request and every `navigator` (default: desktop Chrome's, `crawlUserAgent`). */
   userAgent?: string | null;
   extraArgs?: string[];
+  /** Sandboxed, and as whom (default: as `sandboxPlan(false)` says). */
+  sandbox?: SandboxPlan;
 }
 
 /**
@@ -103,7 +115,6 @@ export interface LaunchOptions {
  */
 export const CHROMIUM_FLAGS = [
   "--headless",
-  "--no-sandbox",
   "--disable-gpu",
   "--disable-background-networking",
   "--disable-component-update",
@@ -134,6 +145,31 @@ export const CHROMIUM_FLAGS = [
 
 const PROFILE_PREFIX = "earshot-chromium-";
 
+/** A browser profile needs room: below this, the temp folder counts as full. */
+const MIN_FREE_TEMP_BYTES = 64 * 1024 * 1024;
+
+/** Thrown when the temp folder has no room for a browser profile: nothing can be crawled here. */
+export class TempFullError extends Error {}
+
+/** A new profile folder in the temp folder, or a clear error when the temp folder is full. */
+function makeProfileDir(): string {
+  const dir = tmpdir();
+  const full = (detail: string) =>
+    new TempFullError(
+      `the temp folder ${dir} is full (${detail}): no browser can start; free some space or set TMPDIR to another disk`,
+    );
+  const { bavail, bsize } = statfsSync(dir);
+  if (bavail * bsize < MIN_FREE_TEMP_BYTES) throw full(`${Math.round((bavail * bsize) / 1024)} KiB free`);
+  try {
+    const profileDir = mkdtempSync(join(dir, PROFILE_PREFIX));
+    writeFileSync(join(profileDir, "earshot-owner"), String(process.pid));
+    return profileDir;
+  } catch (error) {
+    if ((error as { code?: string }).code === "ENOSPC") throw full("ENOSPC");
+    throw error;
+  }
+}
+
 /** Removes temp profiles left by crawls that were killed (their owner process is gone). */
 export function removeStaleProfiles(dir = tmpdir()): number {
   let removed = 0;
@@ -163,9 +199,9 @@ function isAlive(pid: number): boolean {
 }
 
 /**
- * One Chromium process: driven by Playwright (over its DevTools port) for navigation and interaction,
- * and observed through our own CDP pipe for capture, which Playwright does not expose in full
- * (initiators, large request bodies, worker targets).
+ * One Chromium process: observed through our own CDP pipe for capture, which Playwright does not
+ * expose in full (initiators, large request bodies, worker targets), and driven by Playwright for
+ * navigation and interaction, whose connection is relayed over the same pipe (no DevTools port).
  */
 export class BrowserProcess {
   dead = false;
@@ -176,6 +212,7 @@ export class BrowserProcess {
     readonly cdp: CdpPipe,
     readonly playwright: Browser,
     readonly profileDir: string,
+    private readonly relay: DevtoolsRelay,
   ) {
     const onDeath = () => {
       if (this.dead) return;
@@ -193,34 +230,26 @@ export class BrowserProcess {
   }
 
   static async launch(options: LaunchOptions): Promise<BrowserProcess> {
-    const profileDir = mkdtempSync(join(tmpdir(), PROFILE_PREFIX));
-    writeFileSync(join(profileDir, "earshot-owner"), String(process.pid));
-    const args = [
-      ...CHROMIUM_FLAGS,
-      "--remote-debugging-pipe",
-      "--remote-debugging-port=0",
-      `--user-data-dir=${profileDir}`,
-    ];
-    if (options.proxy) args.push(`--proxy-server=${options.proxy}`, "--proxy-bypass-list=<-loopback>");
-    // Browser-wide, so that unload beacons, workers and popups are covered too.
-    if (options.ignoreHttpsErrors) args.push("--ignore-certificate-errors");
-    // Browser-wide too: every frame, worker and service worker presents the same browser.
-    args.push(`--user-agent=${crawlUserAgent(options.executable, options.userAgent)}`);
-    args.push(...(options.extraArgs ?? []), "about:blank");
-
-    const child = spawn(options.executable, args, {
-      // fd 3 and 4 carry CDP; stderr tells us the DevTools port.
+    const plan = options.sandbox ?? sandboxPlan(false);
+    const profileDir = makeProfileDir();
+    if (plan.user) handProfileTo(plan.user, profileDir);
+    const child = spawn(options.executable, launchArgs(options, plan, profileDir), {
+      // fd 3 and 4 carry CDP; stderr says why a browser that did not start did not.
       stdio: ["ignore", "ignore", "pipe", "pipe", "pipe"],
       detached: true,
-      env: { ...process.env, TZ: process.env.TZ ?? "UTC" },
+      ...(plan.user ? { uid: plan.user.uid, gid: plan.user.gid } : {}),
+      env: browserEnv(profileDir, Boolean(plan.user)),
     });
     const stdio = child.stdio as unknown as [null, null, Readable, Writable, Readable];
     const cdp = new CdpPipe(stdio[4], stdio[3]);
+    let relay: DevtoolsRelay | null = null;
     try {
-      const endpoint = await waitForEndpoint(child, stdio[2], 30_000);
-      const playwright = await chromium.connectOverCDP(endpoint, { timeout: 30_000 });
-      return new BrowserProcess(child, cdp, playwright, profileDir);
+      await waitForStart(child, cdp, stdio[2], 30_000);
+      relay = await DevtoolsRelay.start(cdp, join(profileDir, "devtools.sock"));
+      const playwright = await chromium.connectOverCDP(relay.endpoint, { timeout: 30_000 });
+      return new BrowserProcess(child, cdp, playwright, profileDir, relay);
     } catch (error) {
+      relay?.close();
       killTree(child);
       rmSync(profileDir, { recursive: true, force: true });
       throw error;
@@ -241,6 +270,7 @@ export class BrowserProcess {
     // Whatever is left of the process group (a hung browser, helpers of a crashed one) is killed.
     killTree(this.process);
     await waitForExit(this.process, 5000);
+    this.relay.close();
     rmSync(this.profileDir, { recursive: true, force: true, maxRetries: 3 });
   }
 }
@@ -269,14 +299,13 @@ function waitForExit(child: ChildProcess, ms: number): Promise<void> {
   });
 }
 
-function waitForEndpoint(child: ChildProcess, stderr: Readable, ms: number): Promise<string> {
+/** Resolves once the browser answers on its pipe; rejects, with its last words, if it exits or hangs. */
+function waitForStart(child: ChildProcess, cdp: CdpPipe, stderr: Readable, ms: number): Promise<void> {
   return new Promise((resolve, reject) => {
     let text = "";
     const timer = setTimeout(() => done(new Error(`Chromium did not start within ${ms / 1000}s`)), ms);
     const onData = (chunk: Buffer) => {
       text = (text + chunk.toString("utf8")).slice(-20_000);
-      const match = text.match(/DevTools listening on (ws:\/\/\S+)/);
-      if (match) done(null, match[1]);
     };
     const onExit = (code: number | null) =>
       done(
@@ -284,16 +313,50 @@ function waitForEndpoint(child: ChildProcess, stderr: Readable, ms: number): Pro
           `Chromium exited during start (code ${code}): ${text.trim().split("\n").slice(-3).join(" | ")}`,
         ),
       );
-    function done(error: Error | null, endpoint?: string) {
+    function done(error: Error | null) {
       clearTimeout(timer);
-      stderr.off("data", onData);
       child.off("exit", onExit);
+      stderr.off("data", onData);
       // Keep draining stderr so Chromium never blocks writing to a full pipe.
       stderr.resume();
       if (error) reject(error);
-      else resolve(endpoint as string);
+      else resolve();
     }
     stderr.on("data", onData);
     child.once("exit", onExit);
+    cdp.send("Browser.getVersion").then(
+      () => done(null),
+      () => {
+        // The pipe closed: the exit handler says why.
+      },
+    );
   });
+}
+
+function launchArgs(options: LaunchOptions, plan: SandboxPlan, profileDir: string): string[] {
+  const args = [...CHROMIUM_FLAGS, "--remote-debugging-pipe", `--user-data-dir=${profileDir}`];
+  if (!plan.sandbox) args.push("--no-sandbox");
+  if (options.proxy) args.push(`--proxy-server=${options.proxy}`, "--proxy-bypass-list=<-loopback>");
+  // Browser-wide, so that unload beacons, workers and popups are covered too.
+  if (options.ignoreHttpsErrors) args.push("--ignore-certificate-errors");
+  // Browser-wide too: every frame, worker and service worker presents the same browser.
+  args.push(`--user-agent=${crawlUserAgent(options.executable, options.userAgent)}`);
+  args.push(...(options.extraArgs ?? []), "about:blank");
+  return args;
+}
+
+/** The browser's environment: its home is its profile when it runs as another account. */
+function browserEnv(profileDir: string, otherUser: boolean): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...process.env, TZ: process.env.TZ ?? "UTC" };
+  if (otherUser) {
+    env.HOME = profileDir;
+    // Its own temp files (the profile lock's socket) where it may write.
+    env.TMPDIR = profileDir;
+    env.XDG_CONFIG_HOME = join(profileDir, ".config");
+    env.XDG_CACHE_HOME = join(profileDir, ".cache");
+  }
+  // Earshot's secrets are not the browser's business.
+  for (const name of Object.keys(env))
+    if (/^PG|^EARSHOT_DB|PASSWORD|SECRET|TOKEN/i.test(name)) delete env[name];
+  return env;
 }

@@ -4,6 +4,7 @@
  */
 import type { ConsentMode } from "./consent.ts";
 import type { Identity } from "./identity.ts";
+import type { SandboxPlan } from "./sandbox.ts";
 import type { VisitOptions } from "./visit-site.ts";
 
 export interface CrawlOptions extends VisitOptions {
@@ -19,6 +20,8 @@ export interface CrawlOptions extends VisitOptions {
   identity: Identity;
   /** Visit each site twice and keep both: consent refused then accepted, or GPC off then on. */
   compare?: "consent" | "gpc" | null;
+  /** Chromium's sandbox, and the account the browser runs as (default: `sandboxPlan(false)`). */
+  sandbox?: SandboxPlan;
 }
 
 export interface CrawlConfig {
@@ -47,7 +50,7 @@ export interface CrawlConfig {
 /** Options for crawling on this machine from a recorded config (a worker joining a fleet crawl). */
 export function crawlOptionsFromConfig(
   config: CrawlConfig,
-  extra: { executable: string; concurrency: number; identity: Identity },
+  extra: { executable: string; concurrency: number; identity: Identity; sandbox?: SandboxPlan },
 ): CrawlOptions {
   return {
     executable: extra.executable,
@@ -65,6 +68,7 @@ export function crawlOptionsFromConfig(
     interact: config.interact,
     consent: config.consent as ConsentMode,
     compare: config.compare ?? null,
+    sandbox: extra.sandbox,
   };
 }
 

@@ -104,6 +104,7 @@ class BrowserPool {
       proxy: this.options.proxy,
       ignoreHttpsErrors: this.options.ignoreHttpsErrors,
       userAgent: this.options.userAgent,
+      sandbox: this.options.sandbox,
     });
     const hub = new CaptureHub(browser.cdp);
     await hub.start();

@@ -10,11 +10,13 @@ import { type CrawlConfig, crawlOptionsFromConfig, siteDeadlineSec } from "../cr
 import { type CrawlOutcome, runCrawl, type SiteSource } from "../crawl/crawler.ts";
 import { DEFAULT_IDENTITY } from "../crawl/identity.ts";
 import { Progress } from "../crawl/progress.ts";
+import type { SandboxPlan } from "../crawl/sandbox.ts";
 import { CrawlStore, type SiteRow } from "../store/crawl-store.ts";
 import { queueSites, retryFailedSites } from "../store/fleet-sites.ts";
 import { HostLimiter } from "../store/host-limiter.ts";
 import { readMeta } from "../store/meta.ts";
-import { CrawlQueue, type SiteJob } from "../store/queue.ts";
+import { Outage } from "../store/outage.ts";
+import { CrawlQueue, LateResultError, type SiteJob } from "../store/queue.ts";
 import { type KeepOptions, keepSite } from "../store/site-sink.ts";
 import type { SqlTransaction } from "../store/sql.ts";
 import { trackerDbFor } from "../store/tracker-db-choice.ts";
@@ -90,6 +92,8 @@ export interface WorkerOptions {
   quiet: boolean;
   /** The browser to use (default: found on this machine). */
   executable?: string;
+  /** Chromium's sandbox and the account it runs as (default: `sandboxPlan(false)`). */
+  sandbox?: SandboxPlan;
 }
 
 export async function runWorker(
@@ -106,6 +110,7 @@ export async function runWorker(
     executable: options.executable ?? findChromium(),
     concurrency: options.concurrency ?? config.concurrency,
     identity: identity ?? DEFAULT_IDENTITY,
+    sandbox: options.sandbox,
   });
   // A fleet crawl keeps no evidence files: there is no crawl directory on every worker's machine.
   const keep: KeepOptions = {
@@ -114,17 +119,18 @@ export async function runWorker(
     evidenceDir: null,
     screenshots: "none",
   };
+  const outage = new Outage({ say: (line) => process.stderr.write(`earshot: ${line}\n`) });
   if (config.pagesPerMinute) {
     const interval = 60_000 / config.pagesPerMinute;
     crawlOptions.beforePage = async () => {
-      const at = await store.reservePageSlot(interval);
+      const at = await outage.retry(() => store.reservePageSlot(interval));
       const wait = at - Date.now();
       if (wait > 0) await sleep(wait);
     };
   }
   const queue = await CrawlQueue.open(url, id, { supervise: true, maintenanceSeconds: 5 });
   const hosts = await HostLimiter.connect(url, config.perHost ?? 1);
-  const source = new QueueSource(store, queue, hosts, config, keep, signal);
+  const source = new QueueSource(store, queue, hosts, config, keep, signal, outage);
   const counts = await store.counts();
   const mode = options.quiet ? "quiet" : process.stderr.isTTY ? "tty" : "lines";
   const progress = new Progress(counts.pending, process.stderr, mode);
@@ -160,11 +166,29 @@ class QueueSource implements SiteSource {
     private readonly config: CrawlConfig,
     private readonly keep: KeepOptions,
     private readonly signal: AbortSignal,
+    private readonly outage: Outage,
   ) {
     this.maxAttempts = config.maxAttempts ?? 3;
   }
 
-  async next(): Promise<SiteRow | null> {
+  // Every step waits out a database restart (see store/outage.ts) instead of failing the crawl.
+  next(): Promise<SiteRow | null> {
+    return this.outage.retry(() => this.nextNow());
+  }
+
+  started(row: SiteRow): Promise<void> {
+    return this.outage.retry(() => this.store.markRunning(row.id));
+  }
+
+  finish(row: SiteRow, result: SiteResult): Promise<void> {
+    return this.outage.retry(() => this.finishNow(row, result));
+  }
+
+  release(row: SiteRow): Promise<void> {
+    return this.outage.retry(() => this.releaseNow(row));
+  }
+
+  private async nextNow(): Promise<SiteRow | null> {
     for (;;) {
       if (this.signal.aborted) return null;
       if (Date.now() - this.lastTopUp > TOP_UP_MS) {
@@ -225,23 +249,27 @@ class QueueSource implements SiteSource {
     await this.store.writeSite(row.id, result, [], (tx) => this.queue.complete(job.id, tx));
   }
 
-  started(row: SiteRow): Promise<void> {
-    return this.store.markRunning(row.id);
-  }
-
-  async finish(row: SiteRow, result: SiteResult): Promise<void> {
+  private async finishNow(row: SiteRow, result: SiteResult): Promise<void> {
     const job = this.jobs.get(row.id);
+    const complete = job ? (tx: SqlTransaction) => this.queue.completeTaken(job, tx) : undefined;
+    try {
+      await keepSite(this.store, row, result, this.keep, complete);
+    } catch (error) {
+      // The store wraps what failed inside its transaction (StoreWriteError): look at the cause.
+      const late = error instanceof LateResultError ? error : (error as { cause?: unknown }).cause;
+      if (!(late instanceof LateResultError)) throw error;
+      // Another worker has the site now; its result is the one recorded.
+      process.stderr.write(`earshot: ${late.message}\n`);
+    }
     this.jobs.delete(row.id);
-    const complete = job ? (tx: SqlTransaction) => this.queue.complete(job.id, tx) : undefined;
-    await keepSite(this.store, row, result, this.keep, complete);
     await this.hosts.release(row.id);
   }
 
-  async release(row: SiteRow): Promise<void> {
+  private async releaseNow(row: SiteRow): Promise<void> {
     const job = this.jobs.get(row.id);
-    this.jobs.delete(row.id);
     await this.store.markPending(row.id);
     if (job) await this.queue.release(job.id);
+    this.jobs.delete(row.id);
     await this.hosts.release(row.id);
   }
 }

@@ -4,6 +4,7 @@ import Database from "better-sqlite3";
 import type { PageAnalysis } from "../analyze/analyze-page.ts";
 import type { SiteEntry, SiteResult, SiteRow } from "../capture/types.ts";
 import type { PageForAnalysis } from "../decode/findings.ts";
+import { redactSecrets } from "../util/redact.ts";
 import { loadPageFrom } from "./read-page.ts";
 import { MIGRATIONS, toPostgresDdl } from "./schema.ts";
 import { isPostgresUrl, PostgresSql, type Sql, SqliteSql, type SqlTransaction } from "./sql.ts";
@@ -141,6 +142,12 @@ export class CrawlStore {
         if (!row) throw new Error(`no such crawl in ${redact(url)}`);
         return row;
       });
+    } catch (error) {
+      // A server that cannot be reached: say which one (without its password).
+      const code = (error as { code?: string }).code;
+      if (typeof code === "string" && /^E[A-Z]+$/.test(code))
+        throw new Error(`cannot reach ${redact(url)}: ${error instanceof Error ? error.message : error}`);
+      throw error;
     } finally {
       await admin.close();
     }
@@ -407,5 +414,5 @@ export class CrawlStore {
 
 /** A connection string without its password, for messages. */
 export function redact(url: string): string {
-  return url.replace(/\/\/([^:/@]+):[^@/]*@/, "//$1:***@");
+  return redactSecrets(url);
 }

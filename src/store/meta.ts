@@ -55,7 +55,15 @@ export interface CrawlMeta {
   tool_version: string;
   config: CrawlConfig;
   identity: Identity;
-  browser: { executable: string; version: string | null; userAgent: string | null };
+  browser: {
+    executable: string;
+    version: string | null;
+    userAgent: string | null;
+    /** Chromium's sandbox on (absent in crawls made before it was recorded). */
+    sandbox?: boolean;
+    /** The unprivileged account the browser ran as when Earshot ran as root. */
+    runsAs?: string | null;
+  };
   vantage: { proxy: string | null };
   lists: ListRecord[];
   runs: RunRecord[];

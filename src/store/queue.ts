@@ -36,6 +36,15 @@ export interface QueueOptions {
   maintenanceSeconds?: number;
 }
 
+/** A result that came after its job was taken by another worker: refused, not recorded. */
+export class LateResultError extends Error {
+  constructor(readonly site: string) {
+    super(
+      `${site}: result refused: the site's job expired and another worker took it while this one was stopped`,
+    );
+  }
+}
+
 export function queueName(crawlId: number): string {
   return `earshot-crawl-${crawlId}`;
 }
@@ -114,6 +123,22 @@ export class CrawlQueue {
   /** Completes a job, inside the transaction that records its site when one is given. */
   async complete(jobId: string, tx: SqlTransaction | null = null): Promise<void> {
     await this.boss.complete(this.name, jobId, {}, tx?.executor ? { db: tx.executor } : {});
+  }
+
+  /**
+   * Completes a job this worker took, in the transaction that records its site, only if the job is
+   * still this worker's: active and not taken again since (each taking of a job that had started
+   * raises its retry count). A worker that was frozen past the job's timeout finds its site taken by
+   * another, and its late result is refused (the transaction rolls back) instead of written twice.
+   */
+  async completeTaken(job: SiteJob, tx: SqlTransaction): Promise<void> {
+    if (!tx.executor) throw new Error("a fleet's sites are recorded in PostgreSQL transactions");
+    const { rows } = await tx.executor.executeSql(
+      `UPDATE ${QUEUE_SCHEMA}.job SET state = 'completed', completed_on = now()
+       WHERE name = $1 AND id = $2 AND state = 'active' AND retry_count = $3 RETURNING id`,
+      [this.name, job.id, job.retryCount],
+    );
+    if (rows.length === 0) throw new LateResultError(job.data.site);
   }
 
   /** Gives a job back untouched (the worker is stopping, or the site's host is busy): waiting again. */

@@ -253,6 +253,7 @@ export class PostgresSql implements Sql {
         executeSql: async (text: string, values: unknown[]) => client.query(text, values as SqlValue[]),
       },
     };
+    let broken: Error | undefined;
     try {
       await client.query("BEGIN");
       const result = await fn(tx);
@@ -260,9 +261,11 @@ export class PostgresSql implements Sql {
       return result;
     } catch (error) {
       await client.query("ROLLBACK").catch(() => {});
+      broken = error instanceof Error ? error : new Error(String(error));
       throw error;
     } finally {
-      client.release();
+      // A connection that failed goes, not back to the pool (the server may have dropped it).
+      client.release(broken);
     }
   }
 
