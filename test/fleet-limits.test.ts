@@ -1,20 +1,9 @@
 import type { ChildProcess } from "node:child_process";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { FixtureSite, FixtureWeb } from "../src/fixture-web/server.ts";
-import { page } from "../src/fixture-web/vendors.ts";
+import type { FixtureWeb } from "../src/fixture-web/server.ts";
 import { CrawlStore } from "../src/store/crawl-store.ts";
-import { runEarshot, startEarshot, startWeb } from "./helpers.ts";
+import { runEarshot, slowSites, startEarshot, startWeb } from "./helpers.ts";
 import { freshDatabase } from "./postgres.ts";
-
-/** Sites whose home page takes `ms` to answer, so crawls of them overlap unless something stops it. */
-function slowSites(hosts: string[], ms: number): FixtureSite[] {
-  return hosts.map((host) => ({
-    host,
-    routes: {
-      "/": { delayMs: ms, headers: { "content-type": "text/html" }, body: page(host, `<h1>${host}</h1>`) },
-    },
-  }));
-}
 
 function exitOf(child: ChildProcess): Promise<number | null> {
   return new Promise((resolve) => child.on("exit", (code) => resolve(code)));

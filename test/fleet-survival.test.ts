@@ -2,21 +2,10 @@ import { type ChildProcess, execFileSync } from "node:child_process";
 import { chownSync, existsSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { FixtureSite, FixtureWeb } from "../src/fixture-web/server.ts";
-import { page } from "../src/fixture-web/vendors.ts";
+import type { FixtureWeb } from "../src/fixture-web/server.ts";
 import { CrawlStore } from "../src/store/crawl-store.ts";
-import { runEarshot, startEarshot, startWeb, tempDir } from "./helpers.ts";
+import { runEarshot, slowSites, startEarshot, startWeb, tempDir } from "./helpers.ts";
 import { freshDatabase } from "./postgres.ts";
-
-/** Sites whose home page takes `ms` to answer, so a worker holds each for a while. */
-function slowSites(hosts: string[], ms: number): FixtureSite[] {
-  return hosts.map((host) => ({
-    host,
-    routes: {
-      "/": { delayMs: ms, headers: { "content-type": "text/html" }, body: page(host, `<h1>${host}</h1>`) },
-    },
-  }));
-}
 
 interface Worker {
   child: ChildProcess;

@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import Database from "better-sqlite3";
 import { type FixtureSite, FixtureWeb } from "../src/fixture-web/server.ts";
+import { page } from "../src/fixture-web/vendors.ts";
 
 export const ROOT = resolve(import.meta.dirname, "..");
 export const EARSHOT = join(ROOT, "bin", "earshot");
@@ -16,6 +17,16 @@ export function tempDir(prefix = "earshot-test-"): string {
   const dir = mkdtempSync(join(tmpdir(), prefix));
   chmodSync(dir, 0o711);
   return dir;
+}
+
+/** Sites whose home page takes `ms` to answer, so a worker holds each for a while (and crawls of them overlap). */
+export function slowSites(hosts: string[], ms: number): FixtureSite[] {
+  return hosts.map((host) => ({
+    host,
+    routes: {
+      "/": { delayMs: ms, headers: { "content-type": "text/html" }, body: page(host, `<h1>${host}</h1>`) },
+    },
+  }));
 }
 
 export async function startWeb(sites: FixtureSite[]): Promise<FixtureWeb> {

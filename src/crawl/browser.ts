@@ -148,14 +148,11 @@ const PROFILE_PREFIX = "earshot-chromium-";
 /** A browser profile needs room: below this, the temp folder counts as full. */
 const MIN_FREE_TEMP_BYTES = 64 * 1024 * 1024;
 
-/** Thrown when the temp folder has no room for a browser profile: nothing can be crawled here. */
-export class TempFullError extends Error {}
-
 /** A new profile folder in the temp folder, or a clear error when the temp folder is full. */
 function makeProfileDir(): string {
   const dir = tmpdir();
   const full = (detail: string) =>
-    new TempFullError(
+    new Error(
       `the temp folder ${dir} is full (${detail}): no browser can start; free some space or set TMPDIR to another disk`,
     );
   const { bavail, bsize } = statfsSync(dir);
@@ -232,7 +229,14 @@ export class BrowserProcess {
   static async launch(options: LaunchOptions): Promise<BrowserProcess> {
     const plan = options.sandbox ?? sandboxPlan(false);
     const profileDir = makeProfileDir();
-    if (plan.user) handProfileTo(plan.user, profileDir);
+    if (plan.user) {
+      try {
+        handProfileTo(plan.user, profileDir);
+      } catch (error) {
+        rmSync(profileDir, { recursive: true, force: true });
+        throw error;
+      }
+    }
     const child = spawn(options.executable, launchArgs(options, plan, profileDir), {
       // fd 3 and 4 carry CDP; stderr says why a browser that did not start did not.
       stdio: ["ignore", "ignore", "pipe", "pipe", "pipe"],

@@ -92,17 +92,12 @@ export class DevtoolsRelay {
 
   /** A message of one of Playwright's sessions, as a direct connection would have carried it. */
   private deliver(message: CdpMessage): void {
-    if (message.method === "Target.attachedToTarget") {
-      const child = (message.params as { sessionId?: string } | undefined)?.sessionId;
-      if (child) this.own(child);
-    }
+    const child = (message.params as { sessionId?: string } | undefined)?.sessionId;
+    if (child && message.method === "Target.attachedToTarget") this.own(child);
     this.send({ ...message, sessionId: message.sessionId === this.root ? undefined : message.sessionId });
-    if (message.method === "Target.detachedFromTarget") {
-      const child = (message.params as { sessionId?: string } | undefined)?.sessionId;
-      if (child) {
-        this.sessions.delete(child);
-        this.cdp.release(child);
-      }
+    if (child && message.method === "Target.detachedFromTarget") {
+      this.sessions.delete(child);
+      this.cdp.release(child);
     }
   }
 

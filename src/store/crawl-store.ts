@@ -5,6 +5,7 @@ import type { PageAnalysis } from "../analyze/analyze-page.ts";
 import type { SiteEntry, SiteResult, SiteRow } from "../capture/types.ts";
 import type { PageForAnalysis } from "../decode/findings.ts";
 import { redactSecrets } from "../util/redact.ts";
+import { isConnectionError } from "./outage.ts";
 import { loadPageFrom } from "./read-page.ts";
 import { MIGRATIONS, toPostgresDdl } from "./schema.ts";
 import { isPostgresUrl, PostgresSql, type Sql, SqliteSql, type SqlTransaction } from "./sql.ts";
@@ -144,8 +145,7 @@ export class CrawlStore {
       });
     } catch (error) {
       // A server that cannot be reached: say which one (without its password).
-      const code = (error as { code?: string }).code;
-      if (typeof code === "string" && /^E[A-Z]+$/.test(code))
+      if (isConnectionError(error))
         throw new Error(`cannot reach ${redact(url)}: ${error instanceof Error ? error.message : error}`);
       throw error;
     } finally {
@@ -413,6 +413,4 @@ export class CrawlStore {
 }
 
 /** A connection string without its password, for messages. */
-export function redact(url: string): string {
-  return redactSecrets(url);
-}
+export const redact = redactSecrets;

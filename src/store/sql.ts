@@ -4,9 +4,11 @@
  * placeholders and SQL both understand; each driver adapts them. Everything is async so the same
  * code serves both (better-sqlite3 answers at once; `pg` over the network).
  */
+
 import type Database from "better-sqlite3";
 import pg from "pg";
 import Cursor from "pg-cursor";
+import { isConnectionError } from "./outage.ts";
 
 export type SqlValue = string | number | bigint | null | Buffer;
 export type Row = Record<string, unknown>;
@@ -261,7 +263,7 @@ export class PostgresSql implements Sql {
       return result;
     } catch (error) {
       await client.query("ROLLBACK").catch(() => {});
-      broken = error instanceof Error ? error : new Error(String(error));
+      if (isConnectionError(error)) broken = error instanceof Error ? error : new Error(String(error));
       throw error;
     } finally {
       // A connection that failed goes, not back to the pool (the server may have dropped it).
