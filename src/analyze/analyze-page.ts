@@ -3,15 +3,19 @@ import { type ConsentState, consentStateOf } from "../classify/consent-state.ts"
 import { type Classification, classifyPage, classifySite } from "../classify/sensitive.ts";
 import {
   type AnalysisOptions,
+  attributePage,
   type Finding,
   findingsForPage,
   type PageForAnalysis,
 } from "../decode/findings.ts";
 import { addFingerprintingFindings } from "./fingerprinting.ts";
+import { type IdSync, syncsForPage } from "./id-sync.ts";
 
 /** What analysis derived from one page: its findings, its sensitive categories, what its site is. */
 export interface PageAnalysis {
   findings: Finding[];
+  /** Identifiers one company handed to another on this page (`src/analyze/id-sync.ts`). */
+  syncs: IdSync[];
   sensitive: Classification & { lang?: string | null };
   /** What the site is, judged from this page: set on the home page's analysis only. */
   site?: Classification;
@@ -46,9 +50,12 @@ export function analyseSite(result: SiteResult, options: AnalysisOptions = {}): 
  * what the page is about. Pure: the crawl runs it as pages finish, `earshot analyze` runs it again.
  */
 export function analysePage(page: PageForAnalysis, options: AnalysisOptions = {}): PageAnalysis {
+  const trackerDb = options.trackerDb ?? null;
+  const attributions = attributePage(page, trackerDb);
   return {
     consentState: consentStateOf(page.cookies, page.storage, page.consent?.apis ?? []),
-    findings: addFingerprintingFindings(findingsForPage(page, options), page, options.trackerDb ?? null),
+    findings: addFingerprintingFindings(findingsForPage(page, options, attributions), page, trackerDb),
+    syncs: syncsForPage(page, attributions, trackerDb),
     sensitive: classifyPage({
       url: page.pageUrl,
       title: page.title,

@@ -4,7 +4,8 @@
  *
  * Canvas and canvas-font fingerprinting follow Englehardt & Narayanan, "Online Tracking: A
  * 1-million-site Measurement and Analysis" (CCS 2016), section 6.1; audio and WebRTC follow the same
- * paper's sections 6.3 and 6.4.
+ * paper's sections 6.3 and 6.4, narrowed as later work (Iqbal et al., FP-Inspector, S&P 2021) found
+ * benign uses: images made from images, live audible audio, connections that reach a peer.
  */
 import { attributeRequest } from "../attribute/attribute-request.ts";
 import { registrableDomain } from "../attribute/party.ts";
@@ -21,6 +22,13 @@ export const TECHNIQUE_NAMES: Record<Technique, string> = {
   audio: "audio fingerprint",
   webrtc: "local IP address (WebRTC)",
 };
+
+const FINGERPRINT_NAMES = new Set(Object.values(TECHNIQUE_NAMES));
+
+/** Whether a finding's identifier is a fingerprint this analysis added. */
+export function isFingerprint(identifier: { name: string; source: string }): boolean {
+  return identifier.source === "generated" && FINGERPRINT_NAMES.has(identifier.name);
+}
 
 export interface FingerprintingScript {
   script: string;
@@ -41,22 +49,55 @@ function callsTo(facts: PageScriptFacts, suffix: string): number {
   return n;
 }
 
+type CanvasRead = PageScriptFacts["canvasReads"][number];
+
+/**
+ * Canvas: an image of at least 16x16 read out of a canvas with text in 2+ colours or 10+ distinct
+ * letters, digits and punctuation drawn on it, never saved, restored or listened to (a drawing
+ * app), and not made from another image (a badge on a favicon, a resized photo). Avatars with two
+ * initials, identicons without text and emoji-support probes do not qualify.
+ */
+function isCanvasProbe(r: CanvasRead): boolean {
+  const textColors = r.textColors ?? r.colors;
+  return (
+    r.width >= MIN_CANVAS_SIDE &&
+    r.height >= MIN_CANVAS_SIDE &&
+    (r.chars >= MIN_CANVAS_CHARS || textColors >= MIN_CANVAS_COLORS) &&
+    !r.interactive &&
+    r.derived !== true
+  );
+}
+
+/**
+ * Audio: an oscillator rendered where nobody hears it (an OfflineAudioContext, or a live graph with
+ * its gain at zero) and its output read back. A visualiser reading an analyser on a live, audible
+ * context is not a probe. Captures made before the offline and muted facts were recorded keep the
+ * earlier rule (an oscillator through a compressor or analyser, read back).
+ */
+function isAudioProbe(a: PageScriptFacts["audio"]): boolean {
+  if (!a.context || !a.oscillator || !a.read) return false;
+  if (a.offline === undefined) return a.compressor || a.analyser;
+  return (a.offline && a.rendered === true) || (a.silenced === true && (a.compressor || a.analyser));
+}
+
+/**
+ * WebRTC: an offer made on a connection whose ICE candidates are listened to, and which never gets
+ * a remote description: the candidates (local addresses) were the point, not a call.
+ */
+function isWebrtcProbe(w: PageScriptFacts["webrtc"]): boolean {
+  if (!w.connection) return false;
+  if (w.connections === undefined) return w.dataChannel && w.offer && w.iceHandler;
+  return w.connections.some((c) => c.offer && c.iceHandler && !c.answered);
+}
+
 /** The techniques one script's facts show, with the evidence for each. */
 export function techniquesOf(facts: PageScriptFacts): Array<{ technique: Technique; evidence: string }> {
   const found: Array<{ technique: Technique; evidence: string }> = [];
-  // Canvas: an image of at least 16x16 read out of a canvas with 10+ distinct characters or 2+
-  // colours drawn on it, by a script that never saved, restored or listened to that canvas.
-  const read = facts.canvasReads.find(
-    (r) =>
-      r.width >= MIN_CANVAS_SIDE &&
-      r.height >= MIN_CANVAS_SIDE &&
-      (r.chars >= MIN_CANVAS_CHARS || r.colors >= MIN_CANVAS_COLORS) &&
-      !r.interactive,
-  );
+  const read = facts.canvasReads.find(isCanvasProbe);
   if (read) {
     found.push({
       technique: "canvas",
-      evidence: `${read.api} of a ${read.width}x${read.height} canvas with ${read.chars} distinct characters and ${read.colors} colours drawn`,
+      evidence: `${read.api} of a ${read.width}x${read.height} canvas with ${read.chars} distinct characters in ${read.textColors ?? read.colors} colours`,
     });
   }
   // Canvas fonts: text measured in 50 or more fonts.
@@ -67,20 +108,17 @@ export function techniquesOf(facts: PageScriptFacts): Array<{ technique: Techniq
       evidence: `${facts.fonts} fonts set, text measured ${measured} times`,
     });
   }
-  // Audio: an oscillator through a compressor or analyser, rendered and read back.
   const a = facts.audio;
-  if (a.context && a.oscillator && (a.compressor || a.analyser) && a.read) {
+  if (isAudioProbe(a)) {
     found.push({
       technique: "audio",
-      evidence: `an oscillator through ${a.compressor ? "a compressor" : "an analyser"}, its output read back`,
+      evidence: `an oscillator ${a.offline ? "rendered offline" : "in a muted graph"}, its output read back`,
     });
   }
-  // WebRTC: a data channel and an offer on a connection whose ICE candidates are listened to.
-  const w = facts.webrtc;
-  if (w.connection && w.dataChannel && w.offer && w.iceHandler) {
+  if (isWebrtcProbe(facts.webrtc)) {
     found.push({
       technique: "webrtc",
-      evidence: "a peer connection with a data channel and an offer, its ICE candidates read",
+      evidence: "a peer connection's ICE candidates read after an offer, with no remote peer ever set",
     });
   }
   return found;

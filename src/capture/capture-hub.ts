@@ -187,6 +187,13 @@ export class SiteCapture {
     }
   }
 
+  /** What the open page has gathered so far, from the collectors that can tell without finishing it. */
+  preview(): Partial<PageCapture> {
+    const into: Partial<PageCapture> = {};
+    for (const collector of this.collectors) collector.preview?.(into);
+    return into;
+  }
+
   /** Moves everything gathered since the last page into `page`. */
   async finishPage(page: PageCapture): Promise<void> {
     for (const collector of this.collectors) {

@@ -37,6 +37,11 @@ export interface Collector {
   onEvent?(event: CdpEvent, target: TargetRef): void;
   /** Called while the page is still open, for state that leaving it would destroy (storage). */
   beforeLeave?(page: PageCapture, context: PageContext): Promise<void>;
+  /**
+   * What the page has gathered so far, written into `into` without finishing the page: for the
+   * crawler's decisions made while the page is open (whether its screenshot may be evidence).
+   */
+  preview?(into: Partial<PageCapture>): void;
   /** Called when the crawler moves on from a page; must leave the collector ready for the next page. */
   finishPage(page: PageCapture, context: PageContext): Promise<void>;
 }

@@ -22,21 +22,52 @@ export interface ScriptFacts {
     api: string;
     width: number;
     height: number;
-    /** Distinct characters written with fillText/strokeText. */
+    /** Distinct letters, digits and punctuation written with fillText/strokeText (emoji not counted). */
     chars: number;
     /** Distinct fill and stroke styles set. */
     colors: number;
+    /** Distinct styles text was written in (absent in captures before it was recorded). */
+    textColors?: number;
     /** save/restore or addEventListener were called on that canvas (a drawing app, not a probe). */
     interactive: boolean;
+    /** Another image was drawn or put into the canvas (a badge on a favicon, a resized photo). */
+    derived?: boolean;
   }>;
   /** Distinct fonts set on 2D contexts before measuring text. */
   fonts: number;
-  audio: { context: boolean; oscillator: boolean; compressor: boolean; analyser: boolean; read: boolean };
-  webrtc: { connection: boolean; dataChannel: boolean; offer: boolean; iceHandler: boolean };
+  audio: {
+    context: boolean;
+    oscillator: boolean;
+    compressor: boolean;
+    analyser: boolean;
+    read: boolean;
+    /** An OfflineAudioContext was made and rendered (`startRendering`). */
+    offline?: boolean;
+    rendered?: boolean;
+    /** A gain was set to zero: a graph nobody hears. */
+    silenced?: boolean;
+  };
+  webrtc: {
+    connection: boolean;
+    dataChannel: boolean;
+    offer: boolean;
+    iceHandler: boolean;
+    /** Each connection the script made (the first few): a real one gets a remote description. */
+    connections?: PeerConnectionFacts[];
+  };
   /** Read the real GPU vendor or renderer through WEBGL_debug_renderer_info. */
   webglDebugInfo: boolean;
   /** When the script first touched one of these APIs (ms), for the consent phase. */
   firstAt: number;
+}
+
+/** What one script did with one peer connection. */
+export interface PeerConnectionFacts {
+  dataChannel: boolean;
+  offer: boolean;
+  iceHandler: boolean;
+  /** setRemoteDescription was called: the connection was used to talk to a peer. */
+  answered: boolean;
 }
 
 /** A batch as the page sends it: the document (or worker), its address, and its scripts' facts. */
@@ -53,7 +84,7 @@ export function fingerprintScript(binding: string): string {
   const send = G[${JSON.stringify(binding)}];
   if (typeof send !== "function") return;
   try { delete G[${JSON.stringify(binding)}]; } catch (e) {}
-  const MAX_CALLS = 3000, MAX_SCRIPTS = ${LIMITS.fingerprintScripts}, MAX_READS = 20, MAX_FONTS = 1000;
+  const MAX_CALLS = 3000, MAX_SCRIPTS = ${LIMITS.fingerprintScripts}, MAX_READS = 20, MAX_FONTS = 1000, MAX_PEERS = 10;
   const doc = Math.random().toString(36).slice(2);
   const stringify = JSON.stringify, apply = Reflect.apply, construct = Reflect.construct, now = Date.now;
   const setTimeoutOriginal = G.setTimeout;
@@ -61,6 +92,10 @@ export function fingerprintScript(binding: string): string {
   const callsPerApi = new Map();
   const fontsByScript = new Map();
   const canvasState = new WeakMap();
+  const peerState = new WeakMap();
+  const gainParams = new WeakSet();
+  // Emoji and invisible joiners are what emoji-support probes (WordPress's) draw: not counted.
+  const COUNTED_CHAR = /[\\p{L}\\p{N}\\p{P}]/u;
   let dirty = false, scheduled = false;
 
   const flush = () => {
@@ -102,8 +137,8 @@ export function fingerprintScript(binding: string): string {
     if (!f) {
       if (facts.size >= MAX_SCRIPTS) return null;
       f = { script, calls: {}, canvasReads: [], fonts: 0,
-        audio: { context: false, oscillator: false, compressor: false, analyser: false, read: false },
-        webrtc: { connection: false, dataChannel: false, offer: false, iceHandler: false },
+        audio: { context: false, oscillator: false, compressor: false, analyser: false, read: false, offline: false, rendered: false, silenced: false },
+        webrtc: { connection: false, dataChannel: false, offer: false, iceHandler: false, connections: [] },
         webglDebugInfo: false, firstAt: now() };
       facts.set(script, f);
     }
@@ -178,14 +213,14 @@ export function fingerprintScript(binding: string): string {
   // Canvas: what is drawn (text, colours), whether it is an interactive canvas, and each read-out.
   const stateOf = (canvas) => {
     let s = canvasState.get(canvas);
-    if (!s) { s = { chars: new Set(), colors: new Set(), interactive: false }; canvasState.set(canvas, s); }
+    if (!s) { s = { chars: new Set(), colors: new Set(), textColors: new Set(), interactive: false, derived: false }; canvasState.set(canvas, s); }
     return s;
   };
   const canvasRead = (api, canvas, width, height) => {
     const f = record(api);
     if (!f || f.canvasReads.length >= MAX_READS || !canvas) return;
     const s = stateOf(canvas);
-    f.canvasReads.push({ api, width, height, chars: s.chars.size, colors: s.colors.size, interactive: s.interactive });
+    f.canvasReads.push({ api, width, height, chars: s.chars.size, colors: s.colors.size, textColors: s.textColors.size, interactive: s.interactive, derived: s.derived });
   };
   for (const [Ctx, CanvasClass] of [
     [G.CanvasRenderingContext2D, G.HTMLCanvasElement],
@@ -196,9 +231,11 @@ export function fingerprintScript(binding: string): string {
     for (const name of ["fillText", "strokeText"]) {
       wrap(P, name, (ctx, args) => {
         const s = stateOf(ctx.canvas);
-        for (const ch of String(args[0]).slice(0, 200)) s.chars.add(ch);
+        for (const ch of String(args[0]).slice(0, 200)) if (COUNTED_CHAR.test(ch)) s.chars.add(ch);
+        if (s.textColors.size < 100) s.textColors.add(String(name === "fillText" ? ctx.fillStyle : ctx.strokeStyle));
       });
     }
+    for (const name of ["drawImage", "putImageData"]) wrap(P, name, (ctx) => { stateOf(ctx.canvas).derived = true; });
     for (const name of ["fillStyle", "strokeStyle"]) {
       wrapAccessor(P, name, null, (ctx, value) => { const s = stateOf(ctx.canvas); if (s.colors.size < 100) s.colors.add(String(value)); });
     }
@@ -224,7 +261,7 @@ export function fingerprintScript(binding: string): string {
     wrap(G.EventTarget.prototype, "addEventListener", (target, args) => {
       if ((G.HTMLCanvasElement && target instanceof G.HTMLCanvasElement) || (G.OffscreenCanvas && target instanceof G.OffscreenCanvas)) stateOf(target).interactive = true;
       else if (G.RTCPeerConnection && target instanceof G.RTCPeerConnection && args[0] === "icecandidate") {
-        const f = record("RTCPeerConnection.onicecandidate"); if (f) f.webrtc.iceHandler = true;
+        rtcFlag("RTCPeerConnection.onicecandidate", "iceHandler", target);
       }
     });
   }
@@ -239,9 +276,9 @@ export function fingerprintScript(binding: string): string {
     wrap(GL.prototype, "getExtension", () => { record(GL.name + ".getExtension"); });
   }
 
-  // Audio: an oscillator through a compressor or analyser, rendered and read back.
+  // Audio: an oscillator through a compressor or analyser, rendered offline or muted, and read back.
   const audioFlag = (api, key) => { const f = record(api); if (f) f.audio[key] = true; };
-  wrapConstructor("OfflineAudioContext", () => audioFlag("OfflineAudioContext", "context"));
+  wrapConstructor("OfflineAudioContext", () => { const f = record("OfflineAudioContext"); if (f) f.audio.context = f.audio.offline = true; });
   wrapConstructor("AudioContext", () => audioFlag("AudioContext", "context"));
   if (G.BaseAudioContext) {
     const B = G.BaseAudioContext.prototype;
@@ -249,18 +286,44 @@ export function fingerprintScript(binding: string): string {
     wrap(B, "createDynamicsCompressor", () => audioFlag("BaseAudioContext.createDynamicsCompressor", "compressor"));
     wrap(B, "createAnalyser", () => audioFlag("BaseAudioContext.createAnalyser", "analyser"));
   }
-  if (G.OfflineAudioContext) wrap(G.OfflineAudioContext.prototype, "startRendering", () => audioFlag("OfflineAudioContext.startRendering", "read"));
+  // A gain's AudioParam is known when the script reads it, to tell when it mutes the graph.
+  const gainDescriptor = G.GainNode && Object.getOwnPropertyDescriptor(G.GainNode.prototype, "gain");
+  if (gainDescriptor && gainDescriptor.get) {
+    const gainOf = gainDescriptor.get;
+    wrapAccessor(G.GainNode.prototype, "gain", (node) => { gainParams.add(apply(gainOf, node, [])); }, null);
+  }
+  if (G.AudioParam) {
+    const muted = (param, value) => { if (gainParams.has(param) && Number(value) === 0) audioFlag("GainNode.gain", "silenced"); };
+    wrapAccessor(G.AudioParam.prototype, "value", null, (param, value) => muted(param, value));
+    wrap(G.AudioParam.prototype, "setValueAtTime", (param, args) => muted(param, args[0]));
+  }
+  if (G.OfflineAudioContext) wrap(G.OfflineAudioContext.prototype, "startRendering", () => audioFlag("OfflineAudioContext.startRendering", "rendered"));
   if (G.AudioBuffer) wrap(G.AudioBuffer.prototype, "getChannelData", () => audioFlag("AudioBuffer.getChannelData", "read"));
   if (G.AnalyserNode) wrap(G.AnalyserNode.prototype, "getFloatFrequencyData", () => audioFlag("AnalyserNode.getFloatFrequencyData", "read"));
 
-  // WebRTC: a connection, a data channel and an offer whose ICE candidates reveal local addresses.
-  const rtcFlag = (api, key) => { const f = record(api); if (f) f.webrtc[key] = true; };
-  wrapConstructor("RTCPeerConnection", () => rtcFlag("RTCPeerConnection", "connection"));
+  // WebRTC: a connection, a data channel and an offer whose ICE candidates reveal local addresses,
+  // recorded per connection too, since a connection that gets a remote description is a real call.
+  const rtcFlag = (api, key, pc) => {
+    const f = record(api);
+    if (!f) return;
+    if (key) f.webrtc[key] = true;
+    if (!pc || typeof pc !== "object") return;
+    let p = peerState.get(pc);
+    if (!p) {
+      p = { dataChannel: false, offer: false, iceHandler: false, answered: false };
+      peerState.set(pc, p);
+      if (f.webrtc.connections.length < MAX_PEERS) f.webrtc.connections.push(p);
+    }
+    if (key === "iceHandler" || key === "dataChannel" || key === "offer") p[key] = true;
+    if (key === null) p.answered = true;
+  };
+  wrapConstructor("RTCPeerConnection", () => rtcFlag("RTCPeerConnection", "connection", null));
   if (G.RTCPeerConnection) {
     const R = G.RTCPeerConnection.prototype;
-    wrap(R, "createDataChannel", () => rtcFlag("RTCPeerConnection.createDataChannel", "dataChannel"));
-    wrap(R, "createOffer", () => rtcFlag("RTCPeerConnection.createOffer", "offer"));
-    wrapAccessor(R, "onicecandidate", null, () => rtcFlag("RTCPeerConnection.onicecandidate", "iceHandler"));
+    wrap(R, "createDataChannel", (pc) => rtcFlag("RTCPeerConnection.createDataChannel", "dataChannel", pc));
+    wrap(R, "createOffer", (pc) => rtcFlag("RTCPeerConnection.createOffer", "offer", pc));
+    wrap(R, "setRemoteDescription", (pc) => rtcFlag("RTCPeerConnection.setRemoteDescription", null, pc));
+    wrapAccessor(R, "onicecandidate", null, (pc) => rtcFlag("RTCPeerConnection.onicecandidate", "iceHandler", pc));
   }
 
   // Browser and screen properties, and font probing through the FontFaceSet.

@@ -56,7 +56,9 @@ function sanitise(raw: unknown): ScriptFacts | null {
       height: count(r.height),
       chars: count(r.chars),
       colors: count(r.colors),
+      textColors: count(r.textColors),
       interactive: bool(r.interactive),
+      derived: bool(r.derived),
     })),
     fonts: count(f.fonts),
     audio: {
@@ -65,12 +67,23 @@ function sanitise(raw: unknown): ScriptFacts | null {
       compressor: bool(audio.compressor),
       analyser: bool(audio.analyser),
       read: bool(audio.read),
+      offline: bool(audio.offline),
+      rendered: bool(audio.rendered),
+      silenced: bool(audio.silenced),
     },
     webrtc: {
       connection: bool(webrtc.connection),
       dataChannel: bool(webrtc.dataChannel),
       offer: bool(webrtc.offer),
       iceHandler: bool(webrtc.iceHandler),
+      connections: (Array.isArray(webrtc.connections) ? webrtc.connections.slice(0, 10) : []).map(
+        (c: Record<string, unknown>) => ({
+          dataChannel: bool(c?.dataChannel),
+          offer: bool(c?.offer),
+          iceHandler: bool(c?.iceHandler),
+          answered: bool(c?.answered),
+        }),
+      ),
     },
     webglDebugInfo: bool(f.webglDebugInfo),
     firstAt: count(f.firstAt),
@@ -104,12 +117,16 @@ export class FingerprintCollector implements Collector {
     });
   }
 
-  async finishPage(page: PageCapture): Promise<void> {
+  preview(into: Partial<PageCapture>): void {
     const facts: PageScriptFacts[] = [];
     for (const document of this.documents.values()) {
       for (const script of document.scripts) facts.push({ documentUrl: document.url, ...script });
     }
-    page.scripts = facts.slice(0, LIMITS.fingerprintScripts * 4);
+    into.scripts = facts.slice(0, LIMITS.fingerprintScripts * 4);
+  }
+
+  async finishPage(page: PageCapture): Promise<void> {
+    this.preview(page);
     this.documents = new Map();
   }
 }

@@ -187,6 +187,17 @@ export function consentStateOf(
   return { records, verdict };
 }
 
+/**
+ * Whether a cookie, storage key or parameter holds the visitor's consent choice rather than an
+ * identifier: a consent string is handed to every vendor by design (TCF's `gdpr_consent`).
+ */
+export function isConsentRecordName(name: string): boolean {
+  return (
+    name in READERS ||
+    /^(gdpr_consent|gdpr|us_privacy|gpp|gpp_sid|addtl_consent|euconsent|tcf?string)$/i.test(name)
+  );
+}
+
 /** The records of a stored consent state (JSON) that refuse, for a reader: `usp: opt-out of sale: Y; tcf: …`. */
 export function refusingRecords(stored: string | null): string {
   let state: { records?: Array<Partial<ConsentRecordRead>> } = {};

@@ -426,7 +426,9 @@ async function visitPage(
   const evidence =
     mode !== "none" &&
     answering(page, state) &&
-    (mode === "all" || options.interact || mayNeedEvidence({ url: state.finalUrl, title, content }, consent))
+    (mode === "all" ||
+      options.interact ||
+      mayNeedEvidence({ url: state.finalUrl, title, content, scripts: capture.preview().scripts }, consent))
       ? await takeEvidence(page)
       : null;
   if (options.interact && answering(page, state) && (state.status === "ok" || state.status === "timeout"))

@@ -9,7 +9,7 @@ import type {
   PageText,
   StorageItem,
 } from "../capture/types.ts";
-import { attributeStored } from "./attribution.ts";
+import { type Attribution, attributeStored } from "./attribution.ts";
 import { findLeaks, identityNeedles, type LeakMatch, leakShares } from "./leaks.ts";
 import type { Beacon, DataShared, Identifier, RawIdentifier } from "./types.ts";
 
@@ -125,7 +125,7 @@ function cookieHeaderNames(headers: Record<string, string>): Array<{ name: strin
  * Whether `value` occurs in `text` as a whole token (not inside a longer run of letters and digits):
  * a session timestamp "1795940844" is in `_ga_X` "GS1.1.1795940844.1", not in `_fbp` "fb.1.1795940844148.…".
  */
-function containsToken(text: string, value: string): boolean {
+export function containsToken(text: string, value: string): boolean {
   const word = /[A-Za-z0-9]/;
   for (let i = text.indexOf(value); i >= 0; i = text.indexOf(value, i + 1)) {
     const before = text[i - 1];
@@ -213,13 +213,22 @@ function needlesFor(identity: Identity | null | undefined): ReturnType<typeof id
   return needles;
 }
 
-export function findingsForPage(page: PageForAnalysis, options: AnalysisOptions = {}): Finding[] {
+/** Each request's attribution and decoded beacon, computed once for everything a page's analysis derives. */
+export function attributePage(page: PageForAnalysis, trackerDb: TrackerDb | null = null): Attribution[] {
+  return page.requests.map((request) => attributeStored(request, page.pageUrl, trackerDb));
+}
+
+export function findingsForPage(
+  page: PageForAnalysis,
+  options: AnalysisOptions = {},
+  attributions: Attribution[] = attributePage(page, options.trackerDb ?? null),
+): Finding[] {
   const needles = needlesFor(options.identity);
   const byTracker = new Map<string, Finding>();
   const idCookies = page.cookies.filter((c) => c.value.length >= MIN_ID_LENGTH);
   page.requests.forEach((request, index) => {
     if (!/^(https?|wss?):/.test(request.url)) return;
-    const who = attributeStored(request, page.pageUrl, options.trackerDb ?? null);
+    const who = attributions[index] ?? attributeStored(request, page.pageUrl, options.trackerDb ?? null);
     const beacon = who.beacon;
     if (who.party === "first" && !beacon) return;
     const identifiers: Identifier[] = (beacon?.identifiers ?? []).map((raw) => linkIdentifier(raw, page));

@@ -24,7 +24,7 @@ interface Needle {
   word: boolean;
 }
 
-const hash = (algorithm: string, value: string) => createHash(algorithm).update(value).digest("hex");
+export const hash = (algorithm: string, value: string) => createHash(algorithm).update(value).digest("hex");
 
 /** The forms vendors normalise each field to before they send or hash it. */
 function variants(field: LeakField, value: string): string[] {
@@ -103,8 +103,8 @@ function decodeSafe(text: string): string {
   }
 }
 
-/** Places a request carries text: each with a label for `where`. */
-function places(
+/** Places a request carries text (query, path, body, headers): each with a label for `where`. */
+export function requestPlaces(
   request: Pick<CapturedRequest, "url" | "postData" | "requestHeaders">,
 ): Array<[string, string]> {
   const out: Array<[string, string]> = [];
@@ -162,7 +162,7 @@ export function findLeaks(
   const emails = needles.filter(
     (n) => n.field === "email" && (n.encoding === "plain" || n.encoding === "url"),
   );
-  for (const [where, raw] of places(request)) {
+  for (const [where, raw] of requestPlaces(request)) {
     const lower = raw.toLowerCase();
     const decoded = decodeSafe(raw).toLowerCase();
     // Names inside the email address are the email leaking, not the name.

@@ -9,7 +9,7 @@ import { isConnectionError } from "./outage.ts";
 import { loadPageFrom } from "./read-page.ts";
 import { MIGRATIONS, toPostgresDdl } from "./schema.ts";
 import { isPostgresUrl, PostgresSql, type Sql, SqliteSql, type SqlTransaction } from "./sql.ts";
-import { insertFindings, writeSiteIn, writeSiteNature } from "./write-site.ts";
+import { insertFindings, insertSyncs, writeSiteIn, writeSiteNature } from "./write-site.ts";
 
 export const DB_FILE = "earshot.sqlite";
 
@@ -332,6 +332,7 @@ export class CrawlStore {
     let count = 0;
     await this.sql.transaction(async (tx) => {
       await tx.run("DELETE FROM findings");
+      await tx.run("DELETE FROM id_syncs");
       for (const page of pages) {
         const result = analyse(await loadPageFrom(tx, page.id, page.url));
         await tx.run(
@@ -349,6 +350,7 @@ export class CrawlStore {
           await tx.all<{ id: number }>("SELECT id FROM requests WHERE page_id = ? ORDER BY id", [page.id])
         ).map((r) => r.id);
         await insertFindings(tx, page.siteId, page.id, result.findings, requestIds);
+        await insertSyncs(tx, page.siteId, page.id, result.syncs, requestIds);
         count += result.findings.length;
       }
     });

@@ -20,6 +20,7 @@ export const EXPORT_TABLES = [
   "websockets",
   "collected",
   "matrix",
+  "syncs",
 ] as const;
 export type ExportTable = (typeof EXPORT_TABLES)[number];
 
@@ -184,6 +185,34 @@ const TABLE_EXPORTS: Record<Exclude<ExportTable, "matrix">, TableExport> = {
       };
     },
   },
+  syncs: {
+    query: () =>
+      `SELECT s.site, p.url AS page_url, p.sensitive AS page_sensitive, p.variant, y.*, r.url AS request_url
+       FROM id_syncs y JOIN pages p ON p.id = y.page_id JOIN sites s ON s.id = y.site_id
+       LEFT JOIN requests r ON r.id = y.request_id ORDER BY s.position, y.id`,
+    record: (r, options) => {
+      return {
+        site: r.site,
+        pageUrl: r.page_url,
+        sourceEntity: r.source_entity,
+        sourceTracker: r.source_tracker,
+        idName: r.id_name,
+        idSource: r.id_source,
+        proof: r.proof,
+        entity: r.entity,
+        tracker: r.tracker,
+        means: r.means,
+        encoding: r.encoding,
+        where: r.place,
+        phase: r.phase,
+        requests: r.requests,
+        requestUrl: r.request_url,
+        sensitive: parseJson(r.page_sensitive as string, []),
+        variant: r.variant,
+        ...(options.keepValues ? { value: r.value } : {}),
+      };
+    },
+  },
   storage: {
     query: () =>
       `SELECT s.site, p.url AS page_url, i.origin, i.kind, i.key, i.value, i.value_length
@@ -325,6 +354,8 @@ export function emptyHeader(table: ExportTable): string[] {
       return ["site", "pageUrl", "url", "direction", "payload"];
     case "collected":
       return ["site", "pageUrl", "collector", "data"];
+    case "syncs":
+      return ["site", "pageUrl", "sourceEntity", "idName", "entity", "tracker", "means", "where", "phase"];
     case "matrix":
       return ["site", "entity", "trackers", "dataShared", "pages", "sensitivePages", "pixelIds"];
     case "findings":

@@ -241,6 +241,31 @@ export const MIGRATIONS: string[] = [
   );
   CREATE INDEX collected_page ON collected(page_id);
   `,
+  // 15: identifier syncs (one company's identifier for the visitor received by another), derived by
+  // analysis like findings (src/analyze/id-sync.ts).
+  `
+  CREATE TABLE id_syncs (
+    id INTEGER PRIMARY KEY,
+    site_id INTEGER NOT NULL REFERENCES sites(id),
+    page_id INTEGER NOT NULL REFERENCES pages(id),
+    source_entity TEXT NOT NULL,
+    source_tracker TEXT NOT NULL,
+    id_name TEXT NOT NULL,
+    id_source TEXT NOT NULL,
+    proof TEXT NOT NULL,
+    entity TEXT NOT NULL,
+    tracker TEXT NOT NULL,
+    means TEXT NOT NULL,
+    encoding TEXT NOT NULL,
+    place TEXT NOT NULL,
+    phase TEXT NOT NULL,
+    requests INTEGER NOT NULL,
+    evidence TEXT NOT NULL,                  -- JSON request row ids
+    request_id INTEGER,                      -- the first of them
+    value TEXT NOT NULL
+  );
+  CREATE INDEX id_syncs_page ON id_syncs(page_id);
+  `,
 ];
 
 /** Request bodies longer than this are kept in `bodies`, once each, instead of in their request row. */

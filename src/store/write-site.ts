@@ -3,6 +3,7 @@
  * earlier attempt left; the caller runs it in one transaction.
  */
 import type { PageAnalysis } from "../analyze/analyze-page.ts";
+import type { IdSync } from "../analyze/id-sync.ts";
 import type { CapturedRequest, PageCapture, SiteResult } from "../capture/types.ts";
 import type { Classification } from "../classify/sensitive.ts";
 import type { Finding } from "../decode/findings.ts";
@@ -27,6 +28,7 @@ export async function writeSiteIn(
     await insertPageRecords(tx, siteId, pageId, page);
     await insertCollected(tx, siteId, pageId, page);
     await insertFindings(tx, siteId, pageId, derived?.findings ?? [], requestIds);
+    await insertSyncs(tx, siteId, pageId, derived?.syncs ?? [], requestIds);
   }
   await tx.run(
     `UPDATE sites SET status = ?, final_url = ?, error = ?, error_detail = ?, pages = ?, started_at = ?, finished_at = ?
@@ -52,6 +54,7 @@ async function clearSite(tx: Db, siteId: number): Promise<void> {
     "cookies",
     "requests",
     "findings",
+    "id_syncs",
     "script_facts",
     "collected",
   ]) {
@@ -272,6 +275,43 @@ async function insertFindings(
         f.phase,
         JSON.stringify(f.evidence.map((i) => requestIds[i]).filter((id) => id !== undefined)),
         f.kind,
+      ],
+    );
+  }
+}
+
+/** A page's identifier syncs; `requestIds` as for findings. */
+export async function insertSyncs(
+  tx: Db,
+  siteId: number,
+  pageId: number,
+  syncs: IdSync[],
+  requestIds: number[],
+): Promise<void> {
+  for (const s of syncs) {
+    const evidence = s.evidence.map((i) => requestIds[i]).filter((id) => id !== undefined);
+    await tx.run(
+      `INSERT INTO id_syncs (site_id, page_id, source_entity, source_tracker, id_name, id_source, proof, entity, tracker,
+         means, encoding, place, phase, requests, evidence, request_id, value)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      [
+        siteId,
+        pageId,
+        s.sourceEntity,
+        s.sourceTracker,
+        s.idName,
+        s.idSource,
+        s.proof,
+        s.entity,
+        s.tracker,
+        s.means,
+        s.encoding,
+        s.where,
+        s.phase,
+        s.requests,
+        JSON.stringify(evidence),
+        evidence[0] ?? null,
+        s.value,
       ],
     );
   }
