@@ -3,11 +3,12 @@
  * is found with its source and destination company, none of the look-alikes is; the syncs export as
  * their own table, keep values only with --keep-values, and survive `earshot analyze`.
  */
+import { join } from "node:path";
 import type Database from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { FixtureWeb } from "../src/fixture-web/server.ts";
 import { SYNC_SITE, syncWeb } from "./fixtures/sync-web.ts";
-import { crawlArgs, exportRows, openDb, runEarshot, startWeb, tempDir } from "./helpers.ts";
+import { crawlArgs, exportRows, launchViewer, openDb, runEarshot, startWeb, tempDir } from "./helpers.ts";
 
 interface SyncRow {
   site: string;
@@ -73,6 +74,55 @@ describe("identifier syncing", () => {
     const names = syncs.map((s) => s.idName);
     for (const lookAlike of ["TDCPM", "ttd_seg", "sessionid"]) expect(names).not.toContain(lookAlike);
     expect(syncs.filter((s) => s.entity === "Google")).toEqual([]);
+  });
+
+  it("shows the syncs in the report: a table and a graph of who passes IDs to whom", async () => {
+    const report = await runEarshot(["report", out]);
+    expect(report.code, report.stderr).toBe(0);
+    const browser = await launchViewer();
+    try {
+      const page = await browser.newPage();
+      await page.goto(`file://${join(out, "report.html")}`);
+      await page.waitForSelector("body[data-ready='1']", { timeout: 15_000 });
+      const section = "section[aria-labelledby='h-syncs']";
+      const rows = await page.$$eval(`${section} tbody tr`, (trs) =>
+        trs.map((tr) => Array.from(tr.querySelectorAll("td")).map((td) => (td.textContent ?? "").trim())),
+      );
+      expect(rows.map((r) => `${r[2]} -> ${r[4]?.split(" (")[0]}`).sort()).toEqual(
+        [
+          "The Trade Desk -> Rubicon Project",
+          "Google -> Lotame",
+          "ByteDance -> LiveRamp IdentityLink",
+        ].sort(),
+      );
+      expect(await page.locator(`${section} svg .sync-edge`).count()).toBe(3);
+    } finally {
+      await browser.close();
+    }
+  });
+
+  it("says in earshot diff which syncs went between two crawls", async () => {
+    const later = await startWeb(syncWeb({ redirect: false }));
+    const out2 = tempDir();
+    try {
+      const crawl = await runEarshot([
+        "crawl",
+        SYNC_SITE,
+        ...crawlArgs(later, out2, ["--pages-per-site", "1", "--dwell", "2", "--timeout", "20"]),
+      ]);
+      expect(crawl.code, crawl.stderr).toBe(0);
+    } finally {
+      await later.stop();
+    }
+    const diff = await runEarshot(["diff", out, out2]);
+    expect(diff.code, diff.stderr).toBe(0);
+    expect(diff.stdout).toContain("Identifier syncs:");
+    expect(diff.stdout).toMatch(/www\.sync-news\.test: - The Trade Desk's identifier to Rubicon Project/);
+    expect(diff.stdout).not.toMatch(/identifier to Lotame/);
+    const json = JSON.parse((await runEarshot(["diff", out, out2, "--json"])).stdout) as { syncs: unknown[] };
+    expect(json.syncs).toEqual([
+      { site: SYNC_SITE, source: "The Trade Desk", entity: "Rubicon Project", change: "removed" },
+    ]);
   });
 
   it("keeps identifier values out of the export unless asked, and re-analyses to the same syncs", async () => {

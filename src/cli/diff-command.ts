@@ -25,7 +25,8 @@ export function formatDiff(diff: CrawlDiff): string {
         ? ` (${diff.onlyBefore} only in the first, ${diff.onlyAfter} only in the second)`
         : ""),
   ];
-  if (diff.companies.length === 0 && diff.sites.length === 0) lines.push("", "No change.");
+  if (diff.companies.length === 0 && diff.sites.length === 0 && diff.syncs.length === 0)
+    lines.push("", "No change.");
   if (diff.companies.length) {
     lines.push("", "Companies:");
     const rows = diff.companies.map((c) => [
@@ -66,6 +67,13 @@ export function formatDiff(diff: CrawlDiff): string {
         `  ${safe(p.url.replace(/^https?:\/\//, ""), 160)} [${p.categories.join(", ")}]: ${parts.join("; ")}`,
       );
     }
+  }
+  if (diff.syncs.length) {
+    lines.push("", "Identifier syncs:");
+    for (const s of diff.syncs)
+      lines.push(
+        `  ${safe(s.site, 100)}: ${s.change === "added" ? "+" : "-"} ${companyLabel(s.source)}'s identifier to ${companyLabel(s.entity)}`,
+      );
   }
   const refused = [
     ...diff.refusedYetTracked.before.map((r) => ({ ...r, crawl: diff.before.label })),

@@ -8,6 +8,7 @@ import { refusingRecords } from "../classify/consent-state.ts";
 import type { CrawlStore } from "../store/crawl-store.ts";
 import {
   dataFindings,
+  idSyncs,
   refusingPages,
   sensitivePages,
   siteSummaries,
@@ -24,6 +25,16 @@ interface SiteView {
   sensitive: Map<string, { categories: string[]; trackers: Set<string> }>;
   /** Pages (by address) whose own consent record says the visitor refused: what it says, and who still received data. */
   refused: Map<string, { records: string; companies: Set<string> }>;
+  /** Identifier syncs on the site: "source\u0000receiver" company pairs. */
+  syncs: Set<string>;
+}
+
+/** A pair of companies that began, or stopped, passing an identifier on a site. */
+export interface SyncChange {
+  site: string;
+  source: string;
+  entity: string;
+  change: "added" | "removed";
 }
 
 /** A site whose own consent record says the visitor refused (or sent GPC) while trackers still received data. */
@@ -81,6 +92,8 @@ export interface CrawlDiff {
   sensitivePages: SensitivePageChange[];
   /** In each crawl: sites whose own consent record says the visitor refused, yet trackers received data. */
   refusedYetTracked: { before: RefusedSite[]; after: RefusedSite[] };
+  /** Identifier syncs that appeared or went, per site crawled successfully in both. */
+  syncs: SyncChange[];
 }
 
 const key = (entity: string, tracker: string) => `${entity}\u0000${tracker}`;
@@ -110,8 +123,15 @@ export async function loadSiteViews(
 ): Promise<Map<string, SiteView>> {
   const sites = new Map<string, SiteView>();
   for await (const s of siteSummaries(store)) {
-    sites.set(s.site, { status: s.status, trackers: new Map(), sensitive: new Map(), refused: new Map() });
+    sites.set(s.site, {
+      status: s.status,
+      trackers: new Map(),
+      sensitive: new Map(),
+      refused: new Map(),
+      syncs: new Set(),
+    });
   }
+  for await (const y of idSyncs(store, variant)) sites.get(y.site)?.syncs.add(key(y.sourceEntity, y.entity));
   for await (const p of refusingPages(store, variant)) {
     const records = refusingRecords(p.consentState);
     sites
@@ -219,6 +239,18 @@ function pageChanges(site: string, a: SiteView, b: SiteView): SensitivePageChang
   return out;
 }
 
+/** Pairs of companies passing an identifier on a site, in one crawl and not the other. */
+function syncChanges(site: string, a: SiteView, b: SiteView): SyncChange[] {
+  const pair = (k: string, change: SyncChange["change"]) => {
+    const { entity: source, tracker: entity } = ref(k);
+    return { site, source, entity, change };
+  };
+  return [
+    ...[...b.syncs].filter((k) => !a.syncs.has(k)).map((k) => pair(k, "added")),
+    ...[...a.syncs].filter((k) => !b.syncs.has(k)).map((k) => pair(k, "removed")),
+  ];
+}
+
 const changed = (c: CompanyChange) =>
   c.gained.length ||
   c.lost.length ||
@@ -252,6 +284,7 @@ export function diffCrawls(
   };
   const sites: SiteChange[] = [];
   const sensitivePages: SensitivePageChange[] = [];
+  const syncs: SyncChange[] = [];
   for (const site of common) {
     const a = before.get(site) as SiteView;
     const b = after.get(site) as SiteView;
@@ -259,6 +292,7 @@ export function diffCrawls(
     if (change) sites.push(change);
     addCompanyChanges(site, a, b, company);
     sensitivePages.push(...pageChanges(site, a, b));
+    syncs.push(...syncChanges(site, a, b));
   }
   return {
     before: { label: labels.before, sites: before.size },
@@ -275,6 +309,7 @@ export function diffCrawls(
     sites,
     sensitivePages,
     refusedYetTracked: { before: refusedSites(before), after: refusedSites(after) },
+    syncs,
   };
 }
 

@@ -8,6 +8,7 @@ import { readMeta } from "../store/meta.ts";
 import {
   consentRecords,
   dataFindings,
+  idSyncs,
   refusingPages,
   sensitivePages,
   siteDetailRows,
@@ -52,6 +53,7 @@ export async function loadOverview(store: CrawlStore): Promise<{ overview: Overv
   for await (const p of sensitivePages(store)) aggregate.addTrackedSensitivePage(p);
   for await (const c of consentRecords(store)) aggregate.addConsent(c.siteId, c.record);
   for await (const p of refusingPages(store)) aggregate.addRefusingPage(p);
+  for await (const s of idSyncs(store)) aggregate.addSync(s);
   return aggregate.result(await crawlInfo(store));
 }
 

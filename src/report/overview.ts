@@ -5,7 +5,13 @@
  */
 import type { ConsentRecord } from "../capture/types.ts";
 import { refusingRecords } from "../classify/consent-state.ts";
-import type { DataFinding, RefusingPage, SensitivePage, SiteSummary } from "../store/report-reads.ts";
+import type {
+  DataFinding,
+  RefusingPage,
+  SensitivePage,
+  SiteSummary,
+  StoredSync,
+} from "../store/report-reads.ts";
 import { clip } from "../util/bound.ts";
 import { orderCompanies } from "./query.ts";
 import type {
@@ -20,6 +26,7 @@ import type {
   RefusedRow,
   SensitivePageRow,
   SiteRow,
+  SyncRow,
 } from "./types.ts";
 
 /** Rows kept of each overview list (sensitive pages, leaks, before consent); the total is kept too. */
@@ -60,7 +67,7 @@ function push<T>(list: Capped<T>, row: () => T): void {
 
 /**
  * Fed in this order: sites, sensitive pages, data findings, sensitive pages again (those that
- * turned out to be tracked), consent records, refusing pages; then `result`.
+ * turned out to be tracked), consent records, refusing pages, identifier syncs; then `result`.
  */
 export class OverviewAggregate {
   private readonly sites = new Map<number, SiteAccumulator>();
@@ -75,6 +82,11 @@ export class OverviewAggregate {
   private readonly beforeConsent = capped<BeforeConsentRow>();
   private readonly sensitivePages = capped<SensitivePageRow>();
   private readonly refused = capped<RefusedRow>();
+  private readonly syncs = capped<SyncRow>();
+  private readonly syncEdges = new Map<
+    string,
+    { source: string; entity: string; sites: Set<number>; pages: Set<number> }
+  >();
 
   addSite(s: SiteSummary): void {
     this.sites.set(s.id, {
@@ -201,6 +213,30 @@ export class OverviewAggregate {
     }));
   }
 
+  /** An identifier one company handed to another. */
+  addSync(s: StoredSync): void {
+    push(this.syncs, () => ({
+      site: s.site,
+      url: s.url,
+      source: s.sourceEntity,
+      idName: s.idName,
+      entity: s.entity,
+      tracker: s.tracker,
+      means: s.means,
+      encoding: s.encoding,
+    }));
+    const key = `${s.sourceEntity}\u0000${s.entity}`;
+    const edge = this.syncEdges.get(key) ?? {
+      source: s.sourceEntity,
+      entity: s.entity,
+      sites: new Set(),
+      pages: new Set(),
+    };
+    edge.sites.add(s.siteId);
+    edge.pages.add(s.pageId);
+    this.syncEdges.set(key, edge);
+  }
+
   result(crawl: CrawlInfo): { overview: Overview; sites: SiteRow[] } {
     const okSites = [...this.sites.values()].filter((s) => s.row.status === "ok");
     const sites = [...this.sites.values()].map((s) => {
@@ -219,6 +255,13 @@ export class OverviewAggregate {
         leaks: this.leaks,
         beforeConsent: this.beforeConsent,
         refusedYetTracked: this.refused,
+        syncs: this.syncs,
+        syncGraph: [...this.syncEdges.values()]
+          .map((e) => ({ source: e.source, entity: e.entity, sites: e.sites.size, pages: e.pages.size }))
+          .sort(
+            (a, b) =>
+              b.sites - a.sites || a.source.localeCompare(b.source) || a.entity.localeCompare(b.entity),
+          ),
         consent: { prompts: this.prompted.size, accepted: this.accepted.size, rejected: this.rejected.size },
       },
       sites,

@@ -103,6 +103,30 @@ export interface Overview {
   consent: { prompts: number; accepted: number; rejected: number };
   /** What changed against another crawl (`report --compare`), or between the two runs of a comparison crawl. */
   changes?: CrawlDiff | null;
+  /** Identifiers one company handed to another (absent in reports made before syncs were found). */
+  syncs?: Capped<SyncRow>;
+  /** Who passes identifiers to whom: one edge per pair of companies. */
+  syncGraph?: SyncEdge[];
+}
+
+/** One company's identifier for the visitor, received by another company on a page. */
+export interface SyncRow {
+  site: string;
+  url: string;
+  source: string;
+  idName: string;
+  entity: string;
+  tracker: string;
+  means: string;
+  encoding: string;
+}
+
+export interface SyncEdge {
+  source: string;
+  entity: string;
+  /** Sites and pages where the source's identifier reached the receiver. */
+  sites: number;
+  pages: number;
 }
 
 export interface RefusedRow {

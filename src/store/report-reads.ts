@@ -129,6 +129,31 @@ export async function* refusingPages(
   );
 }
 
+export interface StoredSync {
+  siteId: number;
+  pageId: number;
+  site: string;
+  url: string;
+  sourceEntity: string;
+  idName: string;
+  entity: string;
+  tracker: string;
+  means: string;
+  encoding: string;
+}
+
+/** Every identifier sync analysis found, in crawl order. */
+export async function* idSyncs(store: CrawlStore, variant?: VariantFilter): AsyncIterable<StoredSync> {
+  const where = variantWhere(variant);
+  yield* store.sql.iterate<StoredSync>(
+    `SELECT y.site_id AS "siteId", y.page_id AS "pageId", s.site, p.url, y.source_entity AS "sourceEntity",
+       y.id_name AS "idName", y.entity, y.tracker, y.means, y.encoding
+     FROM id_syncs y JOIN pages p ON p.id = y.page_id JOIN sites s ON s.id = y.site_id
+     WHERE ${where.clause} ORDER BY s.position, y.id`,
+    where.params,
+  );
+}
+
 /** Each page's consent record (the banner and what the crawler did about it), with its site. */
 export async function* consentRecords(
   store: CrawlStore,
