@@ -37,6 +37,7 @@ export function pageForAnalysis(p: PageCapture): PageForAnalysis {
     storage: p.storage,
     scripts: p.scripts ?? [],
     collected: p.collected ?? {},
+    ...(p.cnames ? { cnames: p.cnames } : {}),
   };
 }
 

@@ -10,7 +10,7 @@
 import { attributeRequest } from "../attribute/attribute-request.ts";
 import { registrableDomain } from "../attribute/party.ts";
 import type { TrackerDb } from "../attribute/tracker-db.ts";
-import type { ConsentRecord, PageScriptFacts } from "../capture/types.ts";
+import type { CnameChains, ConsentRecord, PageScriptFacts } from "../capture/types.ts";
 import { emptyFinding, type Finding, inVocabularyOrder, phaseOf } from "../decode/findings.ts";
 
 export type Technique = "canvas" | "canvas_font" | "audio" | "webrtc";
@@ -152,11 +152,16 @@ export function fingerprintingScripts(facts: PageScriptFacts[]): FingerprintingS
  */
 export function addFingerprintingFindings(
   findings: Finding[],
-  page: { pageUrl: string; consent?: ConsentRecord | null; scripts?: PageScriptFacts[] },
+  page: {
+    pageUrl: string;
+    consent?: ConsentRecord | null;
+    scripts?: PageScriptFacts[];
+    cnames?: CnameChains;
+  },
   trackerDb: TrackerDb | null,
 ): Finding[] {
   for (const fp of fingerprintingScripts(page.scripts ?? [])) {
-    const who = attributeRequest(fp.script, page.pageUrl, null, trackerDb);
+    const who = attributeRequest(fp.script, page.pageUrl, null, trackerDb, page.cnames ?? null);
     // The site's own script, or one no database knows: named by its domain.
     const entity = who.entity ?? registrableDomain(fp.script) ?? "unknown";
     const tracker = who.tracker ?? entity;

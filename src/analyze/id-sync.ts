@@ -206,7 +206,7 @@ function carried(request: CapturedRequest, forms: Array<[SyncEncoding, string]>)
 
 /** The company a request went to, named as findings name it (a domain when no database knows it). */
 function receiver(request: CapturedRequest, who: Attribution | undefined) {
-  if (!who || (who.party === "first" && !who.beacon)) return null;
+  if (!who || (who.party === "first" && !who.beacon && !who.cname)) return null;
   const entity = who.entity ?? registrableDomain(request.url);
   return entity ? { entity, tracker: who.tracker ?? entity } : null;
 }

@@ -176,6 +176,9 @@ export interface PageText {
   lang?: string | null;
 }
 
+/** Host → the names it is an alias of, in resolution order. */
+export type CnameChains = Record<string, string[]>;
+
 export interface PageCapture {
   depth: number;
   /** The run of the site this page belongs to in a `--compare-consent` crawl (`reject`, `accept`, `no_gpc`, `gpc`). */
@@ -198,6 +201,8 @@ export interface PageCapture {
   events: PageEvent[];
   /** What each script did with fingerprintable APIs (absent in crawls made before it was captured). */
   scripts?: PageScriptFacts[];
+  /** The CNAME chains of the first-party hosts the page contacted that are aliases (`src/crawl/cname.ts`). */
+  cnames?: CnameChains;
   /**
    * What collectors without a table of their own gathered, under each collector's name (JSON, at
    * most `LIMITS.collectedBytes` each): a new kind of capture needs no schema change.

@@ -4,6 +4,7 @@ import { basename, dirname } from "node:path";
 import { parseArgs } from "node:util";
 import type { TrackerDb } from "../attribute/tracker-db.ts";
 import { browserVersion, crawlUserAgent, findChromium } from "../crawl/browser.ts";
+import { CnameResolver, parseDnsServer } from "../crawl/cname.ts";
 import { type CrawlConfig, siteDeadlineSec } from "../crawl/config.ts";
 import type { ConsentMode } from "../crawl/consent.ts";
 import { type CrawlOptions, runCrawl } from "../crawl/crawler.ts";
@@ -57,6 +58,7 @@ export const CRAWL_OPTIONS = {
   "user-agent": { type: "string" },
   "sites-per-browser": { type: "string" },
   "no-sandbox": { type: "boolean" },
+  "dns-server": { type: "string" },
   "tracker-db": { type: "string" },
   quiet: { type: "boolean", short: "q" },
 } as const;
@@ -196,6 +198,7 @@ function planCrawl(values: CrawlValues, positionals: string[]): CrawlPlan {
     compare,
     // Evidence files live beside a SQLite crawl; a PostgreSQL crawl has no directory to keep them in.
     screenshots: values.db ? "none" : ((values.screenshots ?? "evidence") as ScreenshotMode),
+    cnames: cnameResolver(values["dns-server"]),
   };
   const config = configOf(values, options);
   const { sites, listText, lists } = readSites(
@@ -206,6 +209,12 @@ function planCrawl(values: CrawlValues, positionals: string[]): CrawlPlan {
     values["list-name"],
   );
   return { values, options, config, identity, trackerDb, sites, listText, lists };
+}
+
+/** `--dns-server HOST:PORT` (or `none`: no lookups); without it, the system's resolvers. */
+export function cnameResolver(server: string | undefined): CnameResolver | null {
+  if (server === "none") return null;
+  return new CnameResolver(server === undefined ? null : wrapUsage(() => parseDnsServer(server)));
 }
 
 /** The sandbox plan for this machine's browsers; without the sandbox only when asked, and said so. */
@@ -271,7 +280,7 @@ async function recordCrawl(store: CrawlStore, plan: CrawlPlan, added: number): P
     sandbox: options.sandbox?.sandbox ?? true,
     runsAs: options.sandbox?.user?.name ?? null,
   });
-  await writeMeta(store, "vantage", { proxy: options.proxy });
+  await writeMeta(store, "vantage", { proxy: options.proxy, dnsServer: plan.values["dns-server"] ?? null });
   const trackerDbPath = plan.values["tracker-db"];
   if (plan.trackerDb && trackerDbPath) await recordTrackerDb(store, trackerDbPath, plan.trackerDb);
   const lists: ListRecord[] = plan.lists.map((list) => ({ ...list, at: now }));

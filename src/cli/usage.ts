@@ -11,6 +11,8 @@ export const CRAWL_OPTIONS_HELP = `  --list FILE              site list: plain, 
   --timeout SEC            per-page navigation limit (default 30)
   --dwell SEC              time on each page after load (default 3)
   --proxy URL              send all browser traffic through this HTTP(S) proxy
+  --dns-server HOST:PORT   resolve first-party hosts' CNAME chains (cloaked trackers) with this server;
+                           none: no lookups (default: the system's resolvers, made on this machine)
   --ignore-https-errors    accept any TLS certificate, browser-wide
   --gpc                    send Global Privacy Control (Sec-GPC header, navigator.globalPrivacyControl)
   --consent accept|reject|ignore   consent banners: accept, reject, or leave them (default ignore)
@@ -41,7 +43,7 @@ export const FLEET_OPTIONS_HELP = `fleet options (with --db postgres://...; DIR 
 export const USAGE = `usage:
   earshot crawl SITES... [--list FILE] --out DIR [options]
   earshot crawl SITES... [--list FILE] --db postgres://... [--enqueue-only] [options]   a fleet crawl
-  earshot worker --db postgres://... [--crawl ID] [--concurrency N]   crawl queued sites (any number, any machine)
+  earshot worker --db postgres://... [--crawl ID] [--concurrency N] [--dns-server HOST:PORT]   crawl queued sites (any number, any machine)
   earshot status --db postgres://... [--crawl ID] [--json]            a crawl's progress (or: earshot status DIR)
   earshot export DIR --table TABLE [--format jsonl|csv|parquet] [-o FILE] [--keep-values]
                     TABLE: sites, pages, requests, cookies, findings, storage, events, websockets, collected, matrix

@@ -1,7 +1,7 @@
 import { parseArgs } from "node:util";
 import { runWorker } from "../fleet/worker.ts";
 import { isPostgresUrl } from "../store/sql.ts";
-import { browserSandbox } from "./crawl-command.ts";
+import { browserSandbox, cnameResolver } from "./crawl-command.ts";
 import { crawlIdOption } from "./export-command.ts";
 import { UsageError } from "./usage.ts";
 
@@ -16,6 +16,7 @@ export async function workerCommand(argv: string[], signal: AbortSignal): Promis
       concurrency: { type: "string" },
       quiet: { type: "boolean", short: "q" },
       "no-sandbox": { type: "boolean" },
+      "dns-server": { type: "string" },
     },
   });
   if (positionals.length > 0)
@@ -30,7 +31,12 @@ export async function workerCommand(argv: string[], signal: AbortSignal): Promis
   const outcome = await runWorker(
     values.db,
     crawlIdOption(values.crawl),
-    { concurrency, quiet: values.quiet ?? false, sandbox: browserSandbox(values["no-sandbox"] ?? false) },
+    {
+      concurrency,
+      quiet: values.quiet ?? false,
+      sandbox: browserSandbox(values["no-sandbox"] ?? false),
+      cnames: cnameResolver(values["dns-server"]),
+    },
     signal,
   ).catch((error: unknown) => {
     const message = error instanceof Error ? error.message : String(error);

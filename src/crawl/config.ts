@@ -2,6 +2,7 @@
  * A crawl's options as recorded in its metadata, and the crawler's options rebuilt from them: every
  * worker of a fleet crawls with the options the crawl was created with.
  */
+import type { CnameResolver } from "./cname.ts";
 import type { ConsentMode } from "./consent.ts";
 import type { Identity } from "./identity.ts";
 import type { SandboxPlan } from "./sandbox.ts";
@@ -50,7 +51,13 @@ export interface CrawlConfig {
 /** Options for crawling on this machine from a recorded config (a worker joining a fleet crawl). */
 export function crawlOptionsFromConfig(
   config: CrawlConfig,
-  extra: { executable: string; concurrency: number; identity: Identity; sandbox?: SandboxPlan },
+  extra: {
+    executable: string;
+    concurrency: number;
+    identity: Identity;
+    sandbox?: SandboxPlan;
+    cnames?: CnameResolver | null;
+  },
 ): CrawlOptions {
   return {
     executable: extra.executable,
@@ -69,6 +76,7 @@ export function crawlOptionsFromConfig(
     consent: config.consent as ConsentMode,
     compare: config.compare ?? null,
     sandbox: extra.sandbox,
+    cnames: extra.cnames ?? null,
   };
 }
 

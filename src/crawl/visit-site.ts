@@ -17,6 +17,7 @@ import { LIMITS } from "../util/limits.ts";
 import { sleep, withTimeout } from "../util/time.ts";
 import { answerUnknownBanner } from "./answer-banner.ts";
 import type { BrowserProcess } from "./browser.ts";
+import type { CnameResolver } from "./cname.ts";
 import { type ConsentMode, type ConsentWatch, installConsent } from "./consent.ts";
 import { readConsentApis } from "./consent-apis.ts";
 import { classifyNavigationError, errorDetail } from "./errors.ts";
@@ -44,6 +45,8 @@ export interface VisitOptions {
   beforePage?: (() => Promise<void>) | null;
   /** Screenshots and HTML of every page (`all`), of pages with findings that need them (`evidence`), or none. */
   screenshots?: ScreenshotMode;
+  /** Resolves the CNAME chains of each page's first-party hosts (null: `--dns-server none`). */
+  cnames?: CnameResolver | null;
 }
 
 export type { ScreenshotMode };
@@ -157,6 +160,8 @@ export async function visitSite(
       }
     }
     if (browser.dead) throw new Error("browser crashed");
+    if (options.cnames)
+      for (const p of progress.pages) if (p.cnames === undefined) p.cnames = await options.cnames.forPage(p);
     return {
       site: site.site,
       inputUrl: site.inputUrl,

@@ -5,6 +5,7 @@
  */
 import { attributeRequest, type RequestAttribution } from "../attribute/attribute-request.ts";
 import type { TrackerDb } from "../attribute/tracker-db.ts";
+import type { CnameChains } from "../capture/types.ts";
 import { decodeRequest, decoderInput } from "./index.ts";
 import type { Beacon } from "./types.ts";
 
@@ -20,12 +21,14 @@ export interface Attribution extends RequestAttribution {
   beacon: Beacon | null;
 }
 
+/** `cnames`: the page's CNAME chains, for first-party hosts that are trackers in disguise. */
 export function attributeStored(
   request: StoredRequest,
   pageUrl: string,
   trackerDb: TrackerDb | null = null,
+  cnames: CnameChains | null = null,
 ): Attribution {
   const input = decoderInput(request.url, request.method, request.postData, request.requestHeaders ?? {});
   const beacon = input ? decodeRequest(input) : null;
-  return { ...attributeRequest(request.url, pageUrl, beacon, trackerDb), beacon };
+  return { ...attributeRequest(request.url, pageUrl, beacon, trackerDb, cnames), beacon };
 }

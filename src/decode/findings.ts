@@ -3,6 +3,7 @@ import type { TrackerDb } from "../attribute/tracker-db.ts";
 import type {
   CapturedCookie,
   CapturedRequest,
+  CnameChains,
   ConsentRecord,
   Identity,
   PageScriptFacts,
@@ -29,6 +30,8 @@ export interface PageForAnalysis {
   storage: StorageItem[];
   /** What each script did with fingerprintable APIs (absent for crawls made before it was captured). */
   scripts?: PageScriptFacts[];
+  /** CNAME chains of the page's first-party aliases (absent: not resolved). */
+  cnames?: CnameChains;
   /** What collectors without a table of their own gathered, under their names. */
   collected?: Record<string, unknown>;
 }
@@ -57,6 +60,8 @@ export interface Finding {
   kind: FindingKind;
   /** Indexes into the page's requests that carried it: the evidence. */
   evidence: number[];
+  /** First-party hosts it was reached at that are aliases of its servers (CNAME cloaking), with their chains. */
+  cloaked: Array<{ host: string; chain: string[] }>;
 }
 
 // Categories (third-party-web's, Disconnect's, Tracker Radar's, Ghostery's) of hosts that serve
@@ -100,6 +105,7 @@ export function emptyFinding(entity: string, tracker: string, phase: Phase): Fin
     phase,
     kind: "data",
     evidence: [],
+    cloaked: [],
   };
 }
 
@@ -164,6 +170,14 @@ function isDownload(request: CapturedRequest, beacon: Beacon | null): boolean {
   return DOWNLOADS.has(request.resourceType ?? "");
 }
 
+function hostOf(url: string): string | null {
+  try {
+    return new URL(url).hostname;
+  } catch {
+    return null;
+  }
+}
+
 function carriesPageUrl(request: CapturedRequest, pageUrl: string): boolean {
   const bare = pageUrl.split("#")[0] ?? pageUrl;
   let path = "";
@@ -178,6 +192,32 @@ function carriesPageUrl(request: CapturedRequest, pageUrl: string): boolean {
   if (referer && path === "/" && referer === bare) return true;
   const haystack = `${request.url}\n${request.postData ?? ""}`;
   return haystack.includes(bare) || haystack.includes(encodeURIComponent(bare));
+}
+
+/** The persistent identifiers one request carried: its beacon's, cookies sent along, cookie values copied in. */
+function identifiersSent(
+  request: CapturedRequest,
+  beacon: Beacon | null,
+  page: PageForAnalysis,
+  idCookies: CapturedCookie[],
+  tracking: boolean,
+): Identifier[] {
+  const identifiers: Identifier[] = (beacon?.identifiers ?? []).map((raw) => linkIdentifier(raw, page));
+  // Third-party cookies sent along are identifiers too, whoever reads them; so are the site's own
+  // cookies that a browser sends to a cloaked host.
+  if (tracking) {
+    for (const c of cookieHeaderNames(request.requestHeaders))
+      identifiers.push({ name: c.name, source: "cookie", value: c.value });
+  }
+  // First-party cookie values copied into a request (an ID handed over in the URL or body).
+  const haystack = `${request.url}\n${request.postData ?? ""}`;
+  for (const c of idCookies) {
+    if (identifiers.some((i) => i.value.includes(c.value) || c.value.includes(i.value))) continue;
+    if (haystack.includes(c.value) || haystack.includes(encodeURIComponent(c.value))) {
+      identifiers.push({ name: c.name, source: "cookie", value: c.value });
+    }
+  }
+  return identifiers;
 }
 
 /**
@@ -215,7 +255,9 @@ function needlesFor(identity: Identity | null | undefined): ReturnType<typeof id
 
 /** Each request's attribution and decoded beacon, computed once for everything a page's analysis derives. */
 export function attributePage(page: PageForAnalysis, trackerDb: TrackerDb | null = null): Attribution[] {
-  return page.requests.map((request) => attributeStored(request, page.pageUrl, trackerDb));
+  return page.requests.map((request) =>
+    attributeStored(request, page.pageUrl, trackerDb, page.cnames ?? null),
+  );
 }
 
 export function findingsForPage(
@@ -228,26 +270,16 @@ export function findingsForPage(
   const idCookies = page.cookies.filter((c) => c.value.length >= MIN_ID_LENGTH);
   page.requests.forEach((request, index) => {
     if (!/^(https?|wss?):/.test(request.url)) return;
-    const who = attributions[index] ?? attributeStored(request, page.pageUrl, options.trackerDb ?? null);
+    const who =
+      attributions[index] ??
+      attributeStored(request, page.pageUrl, options.trackerDb ?? null, page.cnames ?? null);
     const beacon = who.beacon;
-    if (who.party === "first" && !beacon) return;
-    const identifiers: Identifier[] = (beacon?.identifiers ?? []).map((raw) => linkIdentifier(raw, page));
-    // Third-party cookies sent along are identifiers too, whoever reads them.
-    if (who.party === "third") {
-      for (const c of cookieHeaderNames(request.requestHeaders))
-        identifiers.push({ name: c.name, source: "cookie", value: c.value });
-    }
-    // First-party cookie values copied into a request (an ID handed over in the URL or body).
-    const haystack = `${request.url}\n${request.postData ?? ""}`;
-    for (const c of idCookies) {
-      if (identifiers.some((i) => i.value.includes(c.value) || c.value.includes(i.value))) continue;
-      if (haystack.includes(c.value) || haystack.includes(encodeURIComponent(c.value))) {
-        identifiers.push({ name: c.name, source: "cookie", value: c.value });
-      }
-    }
+    // A cloaked host is first-party in the browser's eyes and a tracker's in fact.
+    const tracking = who.party === "third" || who.cname !== undefined;
+    if (who.party === "first" && !beacon && !who.cname) return;
+    const identifiers = identifiersSent(request, beacon, page, idCookies, tracking);
     const pageUrlSent = Boolean(beacon?.pageUrl) || carriesPageUrl(request, page.pageUrl);
-    const leaks =
-      needles.length > 0 && (who.party === "third" || beacon !== null) ? findLeaks(request, needles) : [];
+    const leaks = needles.length > 0 && (tracking || beacon !== null) ? findLeaks(request, needles) : [];
     // The identity only exists in the page once the crawler types it: sent before the submit, it was
     // read from the fields as they were filled.
     const submittedAt = page.formSubmittedAt ?? null;
@@ -278,6 +310,9 @@ export function findingsForPage(
     if (leaks.length > 0 || !isDownload(request, beacon)) finding.kind = "data";
     finding.requests++;
     finding.evidence.push(index);
+    const host = who.cname ? hostOf(request.url) : null;
+    if (host && who.cname && !finding.cloaked.some((c) => c.host === host))
+      finding.cloaked.push({ host, chain: who.cname });
     const shared = new Set<DataShared>(finding.dataShared);
     shared.add("ip_address");
     if (request.requestHeaders["user-agent"]) shared.add("user_agent");

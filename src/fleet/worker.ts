@@ -6,6 +6,7 @@
 import { registrableDomain } from "../attribute/party.ts";
 import type { SiteResult } from "../capture/types.ts";
 import { findChromium } from "../crawl/browser.ts";
+import type { CnameResolver } from "../crawl/cname.ts";
 import { type CrawlConfig, crawlOptionsFromConfig, siteDeadlineSec } from "../crawl/config.ts";
 import { type CrawlOutcome, runCrawl, type SiteSource } from "../crawl/crawler.ts";
 import { DEFAULT_IDENTITY } from "../crawl/identity.ts";
@@ -94,6 +95,8 @@ export interface WorkerOptions {
   executable?: string;
   /** Chromium's sandbox and the account it runs as (default: `sandboxPlan(false)`). */
   sandbox?: SandboxPlan;
+  /** Resolves first-party hosts' CNAME chains on this machine (null: none are resolved). */
+  cnames?: CnameResolver | null;
 }
 
 export async function runWorker(
@@ -111,6 +114,7 @@ export async function runWorker(
     concurrency: options.concurrency ?? config.concurrency,
     identity: identity ?? DEFAULT_IDENTITY,
     sandbox: options.sandbox,
+    cnames: options.cnames ?? null,
   });
   // A fleet crawl keeps no evidence files: there is no crawl directory on every worker's machine.
   const keep: KeepOptions = {

@@ -6,6 +6,7 @@
 import type { CrawlStore } from "../store/crawl-store.ts";
 import { readMeta } from "../store/meta.ts";
 import {
+  cloakedFindings,
   consentRecords,
   dataFindings,
   idSyncs,
@@ -54,6 +55,7 @@ export async function loadOverview(store: CrawlStore): Promise<{ overview: Overv
   for await (const c of consentRecords(store)) aggregate.addConsent(c.siteId, c.record);
   for await (const p of refusingPages(store)) aggregate.addRefusingPage(p);
   for await (const s of idSyncs(store)) aggregate.addSync(s);
+  for await (const f of cloakedFindings(store)) aggregate.addCloaking(f);
   return aggregate.result(await crawlInfo(store));
 }
 

@@ -10,6 +10,7 @@ import type {
   RefusingPage,
   SensitivePage,
   SiteSummary,
+  StoredCloaking,
   StoredSync,
 } from "../store/report-reads.ts";
 import { clip } from "../util/bound.ts";
@@ -18,6 +19,7 @@ import type {
   BeforeConsentRow,
   Capped,
   CategoryReach,
+  CloakedRow,
   CompanyReach,
   CrawlInfo,
   LeakRow,
@@ -67,7 +69,8 @@ function push<T>(list: Capped<T>, row: () => T): void {
 
 /**
  * Fed in this order: sites, sensitive pages, data findings, sensitive pages again (those that
- * turned out to be tracked), consent records, refusing pages, identifier syncs; then `result`.
+ * turned out to be tracked), consent records, refusing pages, identifier syncs, cloaked findings;
+ * then `result`.
  */
 export class OverviewAggregate {
   private readonly sites = new Map<number, SiteAccumulator>();
@@ -83,6 +86,8 @@ export class OverviewAggregate {
   private readonly sensitivePages = capped<SensitivePageRow>();
   private readonly refused = capped<RefusedRow>();
   private readonly syncs = capped<SyncRow>();
+  private readonly cloaked = capped<CloakedRow>();
+  private readonly cloakedSeen = new Set<string>();
   private readonly syncEdges = new Map<
     string,
     { source: string; entity: string; sites: Set<number>; pages: Set<number> }
@@ -213,6 +218,16 @@ export class OverviewAggregate {
     }));
   }
 
+  /** A finding whose tracker was reached at the site's own subdomains; each host once per site. */
+  addCloaking(f: StoredCloaking): void {
+    for (const { host, chain } of f.cloaked) {
+      const key = `${f.site}\u0000${host}`;
+      if (this.cloakedSeen.has(key) || this.cloakedSeen.size >= 100_000) continue;
+      this.cloakedSeen.add(key);
+      push(this.cloaked, () => ({ site: f.site, host, chain, entity: f.entity, tracker: f.tracker }));
+    }
+  }
+
   /** An identifier one company handed to another. */
   addSync(s: StoredSync): void {
     push(this.syncs, () => ({
@@ -256,6 +271,7 @@ export class OverviewAggregate {
         beforeConsent: this.beforeConsent,
         refusedYetTracked: this.refused,
         syncs: this.syncs,
+        cloaked: this.cloaked,
         syncGraph: [...this.syncEdges.values()]
           .map((e) => ({ source: e.source, entity: e.entity, sites: e.sites.size, pages: e.pages.size }))
           .sort(

@@ -107,6 +107,17 @@ export interface Overview {
   syncs?: Capped<SyncRow>;
   /** Who passes identifiers to whom: one edge per pair of companies. */
   syncGraph?: SyncEdge[];
+  /** The sites' own subdomains that are aliases of a tracker's servers (CNAME cloaking). */
+  cloaked?: Capped<CloakedRow>;
+}
+
+/** A site's subdomain that is an alias of a tracker's servers. */
+export interface CloakedRow {
+  site: string;
+  host: string;
+  chain: string[];
+  entity: string;
+  tracker: string;
 }
 
 /** One company's identifier for the visitor, received by another company on a page. */

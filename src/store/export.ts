@@ -1,6 +1,6 @@
 import { partyOf } from "../attribute/party.ts";
 import type { TrackerDb } from "../attribute/tracker-db.ts";
-import type { ConsentRecord } from "../capture/types.ts";
+import type { CnameChains, ConsentRecord } from "../capture/types.ts";
 import { attributeStored } from "../decode/attribution.ts";
 import { phaseOf } from "../decode/findings.ts";
 import type { Identifier } from "../decode/types.ts";
@@ -99,7 +99,8 @@ const TABLE_EXPORTS: Record<Exclude<ExportTable, "matrix">, TableExport> = {
   requests: {
     query: () =>
       `SELECT s.site, p.url AS page_url, r.url, r.method, r.resource_type, r.status, r.target_kind, r.initiator_url,
-         r.error, r.hop, r.sent_at, r.post_data_length, ${postDataSql("r")} AS post_data, r.request_headers, p.consent, p.variant
+         r.error, r.hop, r.sent_at, r.post_data_length, ${postDataSql("r")} AS post_data, r.request_headers, p.consent, p.variant,
+         p.cnames
        FROM requests r JOIN pages p ON p.id = r.page_id JOIN sites s ON s.id = r.site_id ORDER BY s.position, r.id`,
     record: (r, options) => {
       const url = String(r.url);
@@ -109,7 +110,8 @@ const TABLE_EXPORTS: Record<Exclude<ExportTable, "matrix">, TableExport> = {
         postData: r.post_data as string | null,
         requestHeaders: parseJson<Record<string, string>>(r.request_headers as string | null, {}),
       };
-      const who = attributeStored(request, String(r.page_url), options.trackerDb);
+      const cnames = r.cnames ? parseJson<CnameChains>(String(r.cnames), {}) : null;
+      const who = attributeStored(request, String(r.page_url), options.trackerDb, cnames);
       const party = who.party;
       return {
         site: r.site,
@@ -129,6 +131,7 @@ const TABLE_EXPORTS: Record<Exclude<ExportTable, "matrix">, TableExport> = {
         sentAt: r.sent_at,
         postDataLength: r.post_data_length,
         variant: r.variant,
+        cname: who.cname ?? null,
       };
     },
   },
@@ -182,6 +185,7 @@ const TABLE_EXPORTS: Record<Exclude<ExportTable, "matrix">, TableExport> = {
         // Added after the contract's fields, so that CSV columns keep their places.
         kind: r.kind,
         siteSensitive: parseJson(r.site_sensitive as string, []),
+        cloaked: parseJson(r.cloaked as string, []),
       };
     },
   },

@@ -8,7 +8,7 @@ import { pageFileName, safeFileName } from "../util/file-names.ts";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { TrackerDb } from "../attribute/tracker-db.ts";
-import type { ConsentRecord } from "../capture/types.ts";
+import type { CnameChains, ConsentRecord } from "../capture/types.ts";
 import { attributeStored } from "../decode/attribution.ts";
 import { phaseOf } from "../decode/findings.ts";
 import { parseJson } from "../util/json.ts";
@@ -60,6 +60,8 @@ export interface HarEntry {
     tracker: string | null;
     phase: string;
     targetKind: string;
+    /** A first-party host that is an alias of a tracker's servers: its CNAME chain. */
+    cname?: string[];
   };
 }
 
@@ -107,6 +109,7 @@ interface HarPageContext {
   startedAt: number;
   consent: ConsentRecord | null;
   trackerDb: TrackerDb | null;
+  cnames: CnameChains | null;
 }
 
 type Row = Record<string, string | number | null>;
@@ -126,7 +129,7 @@ function requestEntry(r: Row, page: HarPageContext): HarEntry {
     requestHeaders.find((h) => h.name.toLowerCase() === "content-type")?.value ?? "application/octet-stream";
   const headerMap = parseJson<Record<string, string>>(r.request_headers as string | null, {});
   const stored = { url, method: String(r.method), postData, requestHeaders: headerMap };
-  const who = attributeStored(stored, page.url, page.trackerDb);
+  const who = attributeStored(stored, page.url, page.trackerDb, page.cnames);
   const entry: HarEntry = {
     pageref: page.pageref,
     startedDateTime: iso(Number(r.sent_at)),
@@ -168,6 +171,7 @@ function requestEntry(r: Row, page: HarPageContext): HarEntry {
       tracker: who.tracker,
       phase: phaseOf(page.consent, Number(r.sent_at)),
       targetKind: String(r.target_kind),
+      ...(who.cname ? { cname: who.cname } : {}),
     },
   };
   if (r.remote_ip) entry.serverIPAddress = String(r.remote_ip);
@@ -242,9 +246,10 @@ export async function pageHar(
     started_at: number;
     sensitive: string;
     consent: string | null;
+    cnames: string | null;
     site: string;
   }>(
-    `SELECT p.id, p.url, p.title, p.depth, p.status, p.started_at, p.sensitive, p.consent, s.site FROM pages p
+    `SELECT p.id, p.url, p.title, p.depth, p.status, p.started_at, p.sensitive, p.consent, p.cnames, s.site FROM pages p
        JOIN sites s ON s.id = p.site_id WHERE p.id = ?`,
     [pageId],
   );
@@ -255,6 +260,7 @@ export async function pageHar(
     startedAt: page.started_at,
     consent: parseJson<ConsentRecord | null>(page.consent, null),
     trackerDb,
+    cnames: page.cnames ? parseJson<CnameChains>(page.cnames, {}) : null,
   };
   const rows = await sql.all<Row>(
     `SELECT requests.*, ${postDataSql()} AS body FROM requests WHERE page_id = ? ORDER BY id`,

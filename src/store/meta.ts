@@ -64,7 +64,7 @@ export interface CrawlMeta {
     /** The unprivileged account the browser ran as when Earshot ran as root. */
     runsAs?: string | null;
   };
-  vantage: { proxy: string | null };
+  vantage: { proxy: string | null; dnsServer?: string | null };
   lists: ListRecord[];
   runs: RunRecord[];
   imports: ImportRecord[];

@@ -6,6 +6,7 @@ import type { ScriptFacts } from "../capture/fingerprint-script.ts";
 import type {
   CapturedCookie,
   CapturedRequest,
+  CnameChains,
   ConsentRecord,
   PageScriptFacts,
   StorageItem,
@@ -25,9 +26,11 @@ export async function loadPageFrom(db: Db, pageId: number, pageUrl: string): Pro
     consent: string | null;
     site_name: string | null;
     depth: number;
-  }>("SELECT title, headings, description, text_excerpt, consent, site_name, depth FROM pages WHERE id = ?", [
-    pageId,
-  ]);
+    cnames: string | null;
+  }>(
+    "SELECT title, headings, description, text_excerpt, consent, site_name, depth, cnames FROM pages WHERE id = ?",
+    [pageId],
+  );
   let headings: string[] = [];
   try {
     headings = JSON.parse(row?.headings ?? "[]") as string[];
@@ -56,6 +59,7 @@ export async function loadPageFrom(db: Db, pageId: number, pageUrl: string): Pro
     storage: await storageOf(db, pageId),
     scripts: await scriptsOf(db, pageId),
     collected: await collectedOf(db, pageId),
+    ...(row?.cnames ? { cnames: parseJson<CnameChains>(row.cnames, {}) } : {}),
   };
 }
 

@@ -154,6 +154,24 @@ export async function* idSyncs(store: CrawlStore, variant?: VariantFilter): Asyn
   );
 }
 
+export interface StoredCloaking {
+  site: string;
+  entity: string;
+  tracker: string;
+  cloaked: Array<{ host: string; chain: string[] }>;
+}
+
+/** Findings whose tracker was reached at the site's own subdomains (CNAME cloaking), in crawl order. */
+export async function* cloakedFindings(store: CrawlStore): AsyncIterable<StoredCloaking> {
+  for await (const f of store.sql.iterate<{ site: string; entity: string; tracker: string; cloaked: string }>(
+    `SELECT s.site, f.entity, f.tracker, f.cloaked FROM findings f JOIN sites s ON s.id = f.site_id
+     WHERE f.cloaked <> '[]' ORDER BY s.position, f.id`,
+  )) {
+    const cloaked = parseJson<unknown>(f.cloaked, []);
+    yield { ...f, cloaked: Array.isArray(cloaked) ? (cloaked as StoredCloaking["cloaked"]) : [] };
+  }
+}
+
 /** Each page's consent record (the banner and what the crawler did about it), with its site. */
 export async function* consentRecords(
   store: CrawlStore,

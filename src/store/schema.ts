@@ -266,6 +266,12 @@ export const MIGRATIONS: string[] = [
   );
   CREATE INDEX id_syncs_page ON id_syncs(page_id);
   `,
+  // 16: CNAME cloaking: each page's first-party aliases and their chains (JSON host → names), and the
+  // cloaked hosts a finding's tracker was reached at (JSON [{host, chain}]).
+  `
+  ALTER TABLE pages ADD COLUMN cnames TEXT;
+  ALTER TABLE findings ADD COLUMN cloaked TEXT NOT NULL DEFAULT '[]';
+  `,
 ];
 
 /** Request bodies longer than this are kept in `bodies`, once each, instead of in their request row. */

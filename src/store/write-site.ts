@@ -77,8 +77,8 @@ async function insertPage(
   const pageRow = await tx.get<{ id: number }>(
     `INSERT INTO pages (site_id, depth, requested_url, url, title, status, http_status, error, started_at, ended_at,
        headings, description, text_excerpt, sensitive, sensitive_evidence, consent, variant, evidence, consent_state,
-       lang, site_name)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+       lang, site_name, cnames)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
     [
       siteId,
       page.depth,
@@ -101,6 +101,7 @@ async function insertPage(
       derived?.consentState ? JSON.stringify(derived.consentState) : null,
       derived?.sensitive.lang ?? null,
       page.content.siteName ?? null,
+      page.cnames ? JSON.stringify(page.cnames) : null,
     ],
   );
   return Number(pageRow?.id);
@@ -259,8 +260,8 @@ async function insertFindings(
   for (const f of findings) {
     await tx.run(
       `INSERT INTO findings (site_id, page_id, entity, tracker, requests, pixel_ids, events, data_shared, identifiers, leaks,
-         phase, evidence, kind)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+         phase, evidence, kind, cloaked)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       [
         siteId,
         pageId,
@@ -275,6 +276,7 @@ async function insertFindings(
         f.phase,
         JSON.stringify(f.evidence.map((i) => requestIds[i]).filter((id) => id !== undefined)),
         f.kind,
+        JSON.stringify(f.cloaked ?? []),
       ],
     );
   }

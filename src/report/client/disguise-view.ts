@@ -1,8 +1,9 @@
 /**
  * Trackers in disguise: identifiers one company hands to another (a table, and a graph of who
- * passes IDs to whom), built from DOM nodes like every other view.
+ * passes IDs to whom) and trackers at the site's own subdomains (CNAME cloaking), built from DOM
+ * nodes like every other view.
  */
-import type { Overview, SyncEdge, SyncRow } from "../types.ts";
+import type { CloakedRow, Overview, SyncEdge, SyncRow } from "../types.ts";
 import { h, svg } from "./dom.ts";
 import { shortUrl, siteLink } from "./format.ts";
 import { dataTable } from "./table.ts";
@@ -82,6 +83,38 @@ function syncTable(o: Overview): HTMLElement {
       { label: "How", sortValue: (r) => r.means, cell: (r) => `${r.means}, ${r.encoding}` },
     ],
   });
+}
+
+function cloakedTable(o: Overview): HTMLElement {
+  const cloaked = o.cloaked ?? { rows: [], total: 0 };
+  return dataTable<CloakedRow>({
+    caption: "The sites' own subdomains that are aliases of a tracker's servers",
+    rows: cloaked.rows,
+    totalRows: cloaked.total,
+    empty: "No first-party host was found to be an alias (CNAME) of a tracker.",
+    columns: [
+      { label: "Site", sortValue: (r) => r.site, cell: (r) => siteLink(r.site) },
+      { label: "Host", sortValue: (r) => r.host, cell: (r) => h("code", {}, r.host) },
+      { label: "Company", sortValue: (r) => r.entity, cell: (r) => `${r.entity} (${r.tracker})` },
+      { label: "CNAME chain", cell: (r) => h("code", {}, [r.host, ...r.chain].join(" → ")) },
+    ],
+  });
+}
+
+/** CNAME cloaking: trackers answering at the site's own subdomains, first-party to the browser. */
+export function cloakingSection(o: Overview): HTMLElement {
+  return h(
+    "section",
+    { "aria-labelledby": "h-cloaking" },
+    h("h2", { id: "h-cloaking" }, "CNAME cloaking"),
+    h(
+      "p",
+      {},
+      "A subdomain of the site that is an alias (DNS CNAME) of a tracker's servers: the browser treats the " +
+        "tracker as the site itself, sends it the site's own cookies, and third-party blocking does not apply.",
+    ),
+    cloakedTable(o),
+  );
 }
 
 export function syncSection(o: Overview): HTMLElement {

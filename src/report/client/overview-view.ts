@@ -6,7 +6,7 @@ import { companyLabel, LEAD_COMPANIES, siteQueryParams } from "../query.ts";
 import type { BeforeConsentRow, LeakRow, Overview, RefusedRow, SensitivePageRow } from "../types.ts";
 import { changesView } from "./changes-view.ts";
 import { barChart, percent } from "./charts.ts";
-import { syncSection } from "./disguise-view.ts";
+import { cloakingSection, syncSection } from "./disguise-view.ts";
 import { h } from "./dom.ts";
 import { categoryBadges, categoryLabel, date, shortUrl, siteLink } from "./format.ts";
 import { dataTable } from "./table.ts";
@@ -289,6 +289,7 @@ export function overviewView(o: Overview): HTMLElement {
       leaksTable(o),
     ),
     syncSection(o),
+    cloakingSection(o),
     h(
       "section",
       { "aria-labelledby": "h-consent" },
