@@ -205,7 +205,7 @@ describe("command line: crawl from lists and export", () => {
     ]);
     const csv = (await exportTable("findings", "csv")).trim().split("\r\n");
     expect(csv[0]).toBe(
-      "site,pageUrl,entity,tracker,requests,pixelIds,events,dataShared,identifiers,leaks,phase,sensitive,variant,kind,siteSensitive",
+      "site,pageUrl,entity,tracker,requests,pixelIds,events,dataShared,identifiers,leaks,phase,sensitive,variant,kind,siteSensitive,cloaked",
     );
     expect(csv).toHaveLength(4);
   });

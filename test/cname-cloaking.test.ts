@@ -134,6 +134,11 @@ describe("CNAME cloaking", () => {
         "metrics.cloaked-shop.test | Adobe (Adobe Analytics) | metrics.cloaked-shop.test → cloaked-shop.test.sc.omtrdc.net",
         "t.cloaked-shop.test | Eulerian (Eulerian Analytics) | t.cloaked-shop.test → cloaked-shop.eulerian.net → et5.eulerian.net",
       ]);
+      // The site's page says where the tracker answered.
+      await page.goto(`file://${join(out, "report.html")}#/site/${CLOAKED_SITE}`);
+      await page.waitForSelector("details.finding");
+      const text = (await page.locator("main").textContent()) ?? "";
+      expect(text).toContain("t.cloaked-shop.test → cloaked-shop.eulerian.net → et5.eulerian.net");
     } finally {
       await browser.close();
     }

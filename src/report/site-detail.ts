@@ -94,6 +94,7 @@ function findingView(
     leaks: f.leaks,
     evidence,
     evidenceOmitted: Math.max(0, f.requests - evidence.length),
+    cloaked: f.cloaked,
   };
 }
 

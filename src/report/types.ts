@@ -201,6 +201,8 @@ export interface FindingView {
   evidence: EvidenceRequest[];
   /** Requests that carried it but are not included as evidence here. */
   evidenceOmitted: number;
+  /** The site's own subdomains it answered at, aliases of its servers (absent in older reports). */
+  cloaked?: Array<{ host: string; chain: string[] }>;
 }
 
 /** What one company learned from one page, in plain words and in detail. */

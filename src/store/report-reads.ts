@@ -260,6 +260,8 @@ export interface DetailFinding {
   leaks: Leak[];
   /** The ids of the requests behind the finding. */
   evidence: number[];
+  /** The site's own subdomains it was reached at, aliases of its servers (CNAME cloaking). */
+  cloaked: Array<{ host: string; chain: string[] }>;
 }
 
 export interface DetailRequest {
@@ -363,6 +365,7 @@ function detailFinding(f: Record<string, string | number>): DetailFinding {
   const evidence = parseJson<unknown>(String(f.evidence ?? "[]"), []);
   const identifiers = parseJson<unknown>(String(f.identifiers ?? "[]"), []);
   const leaks = parseJson<unknown>(String(f.leaks ?? "[]"), []);
+  const cloaked = parseJson<unknown>(String(f.cloaked ?? "[]"), []);
   return {
     pageId: Number(f.page_id),
     entity: String(f.entity),
@@ -376,6 +379,7 @@ function detailFinding(f: Record<string, string | number>): DetailFinding {
     identifiers: Array.isArray(identifiers) ? (identifiers as Identifier[]) : [],
     leaks: Array.isArray(leaks) ? (leaks as Leak[]) : [],
     evidence: Array.isArray(evidence) ? evidence.filter((id): id is number => typeof id === "number") : [],
+    cloaked: Array.isArray(cloaked) ? (cloaked as DetailFinding["cloaked"]).slice(0, 20) : [],
   };
 }
 

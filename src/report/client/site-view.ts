@@ -83,6 +83,12 @@ function findingView(f: FindingView): HTMLElement {
       f.events.length ? [h("dt", {}, "Events"), h("dd", {}, f.events.join(", "))] : null,
       h("dt", {}, "Data shared"),
       h("dd", {}, f.dataShared.join(", ")),
+      f.cloaked?.length
+        ? [
+            h("dt", {}, "At the site's own address (CNAME cloaking)"),
+            h("dd", {}, f.cloaked.map((c) => [c.host, ...c.chain].join(" → ")).join("; ")),
+          ]
+        : null,
       f.leaks.length
         ? [
             h("dt", {}, "Personal data"),
