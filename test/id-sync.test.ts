@@ -96,6 +96,12 @@ describe("identifier syncing", () => {
         ].sort(),
       );
       expect(await page.locator(`${section} svg .sync-edge`).count()).toBe(3);
+      // The site's page says, in plain words, what each receiver got.
+      await page.goto(`file://${join(out, "report.html")}#/site/${SYNC_SITE}`);
+      await page.waitForSelector("details.finding");
+      const text = (await page.locator("main").textContent()) ?? "";
+      expect(text).toContain("Google's identifier for you (_ga), handed over by parameter");
+      expect(text).toContain("The Trade Desk's identifier for you (TDID), handed over by redirect");
     } finally {
       await browser.close();
     }

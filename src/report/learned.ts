@@ -57,6 +57,7 @@ export function whatWasLearned(
   page: { url: string; title: string | null },
   actions: PageAction[],
   sentAt: number[],
+  received: Array<{ sourceEntity: string; idName: string; means: string }> = [],
 ): string[] {
   // A script that was only downloaded told its servers your IP address, not what you did.
   const findings = all.filter((f) => f.kind !== "script_loaded");
@@ -88,6 +89,16 @@ export function whatWasLearned(
     else learned.push(`an ID made for this visit ${value} (${id.name})`);
   }
   if (idCount > 3) learned.push(`${idCount - 3} more identifiers`);
+  for (const s of received.slice(0, 3))
+    learned.push(
+      `${s.sourceEntity}'s identifier for you (${shorten(s.idName, 40)}), handed over by ${s.means}`,
+    );
+  if (received.length > 3) learned.push(`${received.length - 3} more identifiers of other companies`);
+  const cloaked = [...new Set(findings.flatMap((f) => (f.cloaked ?? []).map((c) => c.host)))];
+  if (cloaked.length > 0)
+    learned.push(
+      `at the site's own address ${shorten(cloaked[0] ?? "", 80)}, an alias of its servers (CNAME cloaking), with the site's own cookies`,
+    );
 
   const events = [...new Set(findings.flatMap((f) => f.events))];
   if (events.length > 0) {

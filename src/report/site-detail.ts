@@ -9,6 +9,7 @@ import type {
   DetailFinding,
   DetailPage,
   DetailRequest,
+  DetailSync,
   SiteDetailRows,
 } from "../store/report-reads.ts";
 import { clip } from "../util/bound.ts";
@@ -101,7 +102,12 @@ function findingView(
 function pageDetail(
   p: DetailPage,
   rows: SiteDetailRows,
-  byPage: { cookies: DetailCookie[]; actions: DetailAction[]; findings: DetailFinding[] },
+  byPage: {
+    cookies: DetailCookie[];
+    actions: DetailAction[];
+    findings: DetailFinding[];
+    syncs: DetailSync[];
+  },
   options: DetailOptions,
 ): PageDetail {
   const byCompany = new Map<string, { findings: FindingView[]; sentAt: number[] }>();
@@ -121,7 +127,13 @@ function pageDetail(
     ([, c]) => c.findings.length,
   ).map(([entity, c]) => ({
     entity,
-    learned: whatWasLearned(c.findings, p, byPage.actions, c.sentAt),
+    learned: whatWasLearned(
+      c.findings,
+      p,
+      byPage.actions,
+      c.sentAt,
+      byPage.syncs.filter((s) => s.entity === entity),
+    ),
     findings: c.findings,
   }));
   const consent = p.consent;
@@ -167,6 +179,7 @@ export function siteDetailFrom(rows: SiteDetailRows, row: SiteRow, options: Deta
   const cookies = groupByPage(rows.cookies);
   const actions = groupByPage(rows.actions);
   const findings = groupByPage(rows.findings);
+  const syncs = groupByPage(rows.syncs ?? []);
   return {
     site: row,
     inputUrl: rows.site.inputUrl,
@@ -180,6 +193,7 @@ export function siteDetailFrom(rows: SiteDetailRows, row: SiteRow, options: Deta
           cookies: cookies.get(p.id) ?? [],
           actions: actions.get(p.id) ?? [],
           findings: findings.get(p.id) ?? [],
+          syncs: syncs.get(p.id) ?? [],
         },
         options,
       ),

@@ -264,6 +264,14 @@ export interface DetailFinding {
   cloaked: Array<{ host: string; chain: string[] }>;
 }
 
+export interface DetailSync {
+  pageId: number;
+  sourceEntity: string;
+  idName: string;
+  entity: string;
+  means: string;
+}
+
 export interface DetailRequest {
   id: number;
   url: string;
@@ -288,6 +296,8 @@ export interface SiteDetailRows {
   cookies: DetailCookie[];
   actions: DetailAction[];
   findings: DetailFinding[];
+  /** Identifiers of one company that another received, per page. */
+  syncs: DetailSync[];
   /** When each request of the site was sent, by id. */
   sentAt: Map<number, number>;
   /** The requests kept as evidence (the first `evidencePerFinding` of each finding), by id. */
@@ -344,6 +354,11 @@ export async function siteDetailRows(
       [site.id],
     )
   ).map(detailFinding);
+  const syncs = await sql.all<DetailSync>(
+    `SELECT page_id AS "pageId", source_entity AS "sourceEntity", id_name AS "idName", entity, means
+     FROM id_syncs WHERE site_id = ? ORDER BY id`,
+    [site.id],
+  );
   const wanted = findings.flatMap((f) => f.evidence.slice(0, evidencePerFinding));
   return {
     site: { ...site, sensitive: parseStringArray(site.sensitive) },
@@ -356,6 +371,7 @@ export async function siteDetailRows(
     cookies,
     actions,
     findings,
+    syncs,
     sentAt: new Map(sent.map((r) => [r.id, r.sentAt])),
     requests: await requestsById(store, wanted),
   };
