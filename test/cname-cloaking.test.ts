@@ -139,7 +139,9 @@ describe("CNAME cloaking", () => {
       await page.waitForSelector("details.finding");
       const text = (await page.locator("main").textContent()) ?? "";
       expect(text).toContain("t.cloaked-shop.test → cloaked-shop.eulerian.net → et5.eulerian.net");
-      expect(text).toContain("at the site's own address t.cloaked-shop.test, an alias of its servers (CNAME cloaking)");
+      expect(text).toContain(
+        "at the site's own address t.cloaked-shop.test, an alias of its servers (CNAME cloaking)",
+      );
     } finally {
       await browser.close();
     }

@@ -190,14 +190,29 @@ function encodings(value: string): Array<[SyncEncoding, string]> {
   );
 }
 
+const HASHED = new Set<SyncEncoding>(["md5", "sha1", "sha256"]);
+
+/** A request's places (query, path, body: not headers), read once for every identifier looked for. */
+interface Places {
+  places: Array<[string, string]>;
+  /** Every place's text together, as is and lowercased: a quick "is it anywhere" before "where". */
+  all: string;
+  lower: string;
+}
+
+function placesOf(request: CapturedRequest): Places {
+  const places = requestPlaces({ ...request, requestHeaders: {} });
+  const all = places.map(([, text]) => text).join("\n");
+  return { places, all, lower: all.toLowerCase() };
+}
+
 /** Where in a request a value is carried, and in which form; null when it is not. */
-function carried(request: CapturedRequest, forms: Array<[SyncEncoding, string]>) {
-  for (const [where, text] of requestPlaces({ ...request, requestHeaders: {} })) {
+function carried(request: Places, forms: Array<[SyncEncoding, string]>) {
+  if (!forms.some(([encoding, form]) => (HASHED.has(encoding) ? request.lower : request.all).includes(form)))
+    return null;
+  for (const [where, text] of request.places) {
     for (const [encoding, form] of forms) {
-      const found =
-        encoding === "md5" || encoding === "sha1" || encoding === "sha256"
-          ? text.toLowerCase().includes(form)
-          : containsToken(text, form);
+      const found = HASHED.has(encoding) ? text.toLowerCase().includes(form) : containsToken(text, form);
       if (found) return { where, encoding };
     }
   }
@@ -227,9 +242,10 @@ export function syncsForPage(
     if (!/^https?:/.test(request.url)) return;
     const to = receiver(request, who[index]);
     if (!to) return;
+    const places = placesOf(request);
     for (const { id, forms } of owned) {
       if (id.entity === to.entity) continue;
-      const at = carried(request, forms);
+      const at = carried(places, forms);
       if (!at) continue;
       const means: SyncMeans =
         request.hop > 0 ? "redirect" : at.where.startsWith("body") ? "body" : "parameter";
