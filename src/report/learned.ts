@@ -48,29 +48,12 @@ function pageWhere(url: string): string {
 
 export const SCRIPT_ONLY = "script loaded, nothing sent: its code was downloaded, and no beacon followed";
 
-/**
- * The plain-language list of what a company learned from one page. `sentAt` are the send times of
- * every request that carried the company's findings (to tie them to the clicks that caused them).
- */
-export function whatWasLearned(
-  all: FindingView[],
-  page: { url: string; title: string | null },
-  actions: PageAction[],
-  sentAt: number[],
-  received: Array<{ sourceEntity: string; idName: string; means: string }> = [],
+/** The identifiers a company received, the first three named; other companies' IDs; a cloaked address. */
+function identifierLines(
+  findings: FindingView[],
+  received: Array<{ sourceEntity: string; idName: string; means: string }>,
 ): string[] {
-  // A script that was only downloaded told its servers your IP address, not what you did.
-  const findings = all.filter((f) => f.kind !== "script_loaded");
-  if (findings.length === 0) return [SCRIPT_ONLY];
   const learned: string[] = [];
-  const shared = new Set(findings.flatMap((f) => f.dataShared));
-  if (shared.has("page_url")) {
-    const title = shared.has("page_title") && page.title ? ` ("${shorten(page.title, 80)}")` : "";
-    learned.push(`you visited ${pageWhere(page.url)}${title}`);
-  } else if (shared.has("referrer")) {
-    learned.push(`the address of the page you came from`);
-  }
-
   const ids = findings.flatMap((f) => f.identifiers);
   const seen = new Set<string>();
   let idCount = 0;
@@ -99,6 +82,33 @@ export function whatWasLearned(
     learned.push(
       `at the site's own address ${shorten(cloaked[0] ?? "", 80)}, an alias of its servers (CNAME cloaking), with the site's own cookies`,
     );
+  return learned;
+}
+
+/**
+ * The plain-language list of what a company learned from one page. `sentAt` are the send times of
+ * every request that carried the company's findings (to tie them to the clicks that caused them).
+ */
+export function whatWasLearned(
+  all: FindingView[],
+  page: { url: string; title: string | null },
+  actions: PageAction[],
+  sentAt: number[],
+  received: Array<{ sourceEntity: string; idName: string; means: string }> = [],
+): string[] {
+  // A script that was only downloaded told its servers your IP address, not what you did.
+  const findings = all.filter((f) => f.kind !== "script_loaded");
+  if (findings.length === 0) return [SCRIPT_ONLY];
+  const learned: string[] = [];
+  const shared = new Set(findings.flatMap((f) => f.dataShared));
+  if (shared.has("page_url")) {
+    const title = shared.has("page_title") && page.title ? ` ("${shorten(page.title, 80)}")` : "";
+    learned.push(`you visited ${pageWhere(page.url)}${title}`);
+  } else if (shared.has("referrer")) {
+    learned.push(`the address of the page you came from`);
+  }
+
+  learned.push(...identifierLines(findings, received));
 
   const events = [...new Set(findings.flatMap((f) => f.events))];
   if (events.length > 0) {
