@@ -13,6 +13,7 @@
  * strings (handed to every vendor by design), and values shared inside one company (a GA client ID
  * that Google Analytics and Google Ads both read).
  */
+
 import { attributeRequest } from "../attribute/attribute-request.ts";
 import { partyOf, registrableDomain } from "../attribute/party.ts";
 import type { TrackerDb } from "../attribute/tracker-db.ts";
@@ -22,6 +23,7 @@ import { type Attribution, attributeStored } from "../decode/attribution.ts";
 import { containsToken, type PageForAnalysis, type Phase, phaseOf } from "../decode/findings.ts";
 import { hash, requestPlaces } from "../decode/leaks.ts";
 import type { IdentifierSource } from "../decode/types.ts";
+import { hostOf } from "../util/text.ts";
 
 export type SyncMeans = "redirect" | "parameter" | "body";
 export type SyncEncoding = "plain" | "url" | "base64" | "md5" | "sha1" | "sha256";
@@ -97,14 +99,9 @@ function setCookies(request: CapturedRequest): Array<{ name: string; value: stri
 
 /** Whether the response at `url` could have set a cookie for `domain` (setters are noted by name). */
 function domainMatches(url: string, domain: string): boolean {
-  let host = "";
-  try {
-    host = new URL(url).hostname;
-  } catch {
-    return false;
-  }
+  const host = hostOf(url);
   const d = domain.replace(/^\./, "");
-  return host === d || host.endsWith(`.${d}`);
+  return host !== null && (host === d || host.endsWith(`.${d}`));
 }
 
 /** Who a host belongs to, for a cookie that lives on it. */
@@ -112,9 +109,9 @@ function ownerOfDomain(domain: string, pageUrl: string, trackerDb: TrackerDb | n
   const url = `https://${domain.replace(/^\./, "")}/`;
   if (partyOf(url, pageUrl) === "first") return null;
   const who = attributeRequest(url, pageUrl, null, trackerDb);
-  return who.entity
-    ? who
-    : { entity: registrableDomain(url) ?? domain, tracker: registrableDomain(url) ?? domain };
+  if (who.entity) return who;
+  const name = registrableDomain(url) ?? domain;
+  return { entity: name, tracker: name };
 }
 
 /** Every value the page's capture proves to be some company's identifier for the visitor. */

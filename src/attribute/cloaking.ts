@@ -6,7 +6,9 @@
  * third-party-web where its category is one that watches (advertising, analytics, marketing); an
  * alias of a CDN or a host is an ordinary CNAME.
  */
+
 import type { CnameChains } from "../capture/types.ts";
+import { hostOf } from "../util/text.ts";
 import { attributeUrl } from "./entities.ts";
 import type { TrackerDb } from "./tracker-db.ts";
 
@@ -78,13 +80,8 @@ export function cloakingOf(
   cnames: CnameChains,
   trackerDb: TrackerDb | null = null,
 ): Cloaking | null {
-  let host: string;
-  try {
-    host = new URL(url).hostname.toLowerCase();
-  } catch {
-    return null;
-  }
-  const chain = cnames[host];
+  const host = hostOf(url);
+  const chain = host === null ? undefined : cnames[host];
   if (!chain || chain.length === 0) return null;
   for (const name of chain) {
     const who = trackerOf(name, trackerDb);

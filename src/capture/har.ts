@@ -3,6 +3,7 @@ import { createReadStream } from "node:fs";
 import { createRequire } from "node:module";
 import { bound, boundHeaders, clip } from "../util/bound.ts";
 import { LIMITS } from "../util/limits.ts";
+import { hostOf } from "../util/text.ts";
 import { htmlToPageText } from "./html-text.ts";
 import { newCapturedRequest } from "./request.ts";
 import type { CapturedCookie, CapturedRequest, CapturedWebSocket, PageCapture, SiteResult } from "./types.ts";
@@ -229,12 +230,8 @@ function stackUrl(stack: unknown): string | null {
 
 /** Cookies the request sent and the response set, as cookie records (the HAR has no cookie jar). */
 function cookiesOf(sent: Json[], set: Json[], url: string): CapturedCookie[] {
-  let host = "";
-  try {
-    host = new URL(url).hostname;
-  } catch {
-    return [];
-  }
+  const host = hostOf(url);
+  if (host === null) return [];
   const cookie = (c: Json, setBy: string | null): CapturedCookie | null => {
     const name = text(c.name);
     const value = text(c.value) ?? "";

@@ -4,10 +4,12 @@
  * facts CNAME-cloaking attribution reads (`src/attribute/cloaking.ts`). Behind `--proxy` the browser
  * reaches sites through the proxy, but these lookups are still made here.
  */
+
 import { Resolver } from "node:dns/promises";
 import { isIP } from "node:net";
 import { partyOf } from "../attribute/party.ts";
 import type { CnameChains, PageCapture } from "../capture/types.ts";
+import { hostOf } from "../util/text.ts";
 import { withTimeout } from "../util/time.ts";
 
 const MAX_HOPS = 8;
@@ -80,13 +82,5 @@ export class CnameResolver {
       }),
     );
     return chains;
-  }
-}
-
-function hostOf(url: string): string | null {
-  try {
-    return new URL(url).hostname.toLowerCase();
-  } catch {
-    return null;
   }
 }

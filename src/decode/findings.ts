@@ -10,6 +10,7 @@ import type {
   PageText,
   StorageItem,
 } from "../capture/types.ts";
+import { hostOf } from "../util/text.ts";
 import { type Attribution, attributeStored } from "./attribution.ts";
 import { findLeaks, identityNeedles, type LeakMatch, leakShares } from "./leaks.ts";
 import type { Beacon, DataShared, Identifier, RawIdentifier } from "./types.ts";
@@ -168,14 +169,6 @@ const DOWNLOADS = new Set(["script", "stylesheet", "font"]);
 function isDownload(request: CapturedRequest, beacon: Beacon | null): boolean {
   if (beacon) return beacon.kind === "loader";
   return DOWNLOADS.has(request.resourceType ?? "");
-}
-
-function hostOf(url: string): string | null {
-  try {
-    return new URL(url).hostname;
-  } catch {
-    return null;
-  }
 }
 
 function carriesPageUrl(request: CapturedRequest, pageUrl: string): boolean {

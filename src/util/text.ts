@@ -6,3 +6,12 @@ export function decodeUriSafe(text: string): string {
     return text;
   }
 }
+
+/** The host of a URL (lowercase, as the WHATWG parser gives it), or null when it is not a URL. */
+export function hostOf(url: string): string | null {
+  try {
+    return new URL(url).hostname;
+  } catch {
+    return null;
+  }
+}
