@@ -1,10 +1,12 @@
 /**
  * Issue 22: the identifier-sync rule on hand-made captures, without a browser: whose identifier a
- * value is, the forms it is found in, and the look-alikes that must not count.
+ * value is, the forms it is found in, and the look-alikes that must not count; and which stored
+ * CNAME chains make a host a tracker's.
  */
 import { createHash } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { isSyncableId, syncsForPage } from "../src/analyze/id-sync.ts";
+import { cloakingOf } from "../src/attribute/cloaking.ts";
 import type { CapturedCookie, CapturedRequest } from "../src/capture/types.ts";
 import type { PageForAnalysis } from "../src/decode/findings.ts";
 
@@ -122,5 +124,21 @@ describe("identifier syncing", () => {
     ).toEqual([]);
     const site = request(PAGE, { responseHeaders: { "set-cookie": `sessionid=${id}; Path=/` } });
     expect(summary(page([site, request(`https://pixel.rubiconproject.com/tap.php?sid=${id}`)]))).toEqual([]);
+  });
+});
+
+describe("CNAME cloaking, on stored chains", () => {
+  it("takes an alias of a known target for its tracker, an alias of a CDN for nothing", () => {
+    expect(cloakingOf("https://t.shop.test/x", { "t.shop.test": ["shop.eulerian.net"] })).toMatchObject({
+      entity: "Eulerian",
+      chain: ["shop.eulerian.net"],
+    });
+    expect(cloakingOf("https://cdn.shop.test/x", { "cdn.shop.test": ["shop.test.edgekey.net"] })).toBeNull();
+  });
+
+  it("reads only the page's own chains: a host named like an object's property, a damaged value", () => {
+    expect(cloakingOf("http://constructor/x", {})).toBeNull();
+    expect(cloakingOf("http://__proto__/x", {})).toBeNull();
+    expect(cloakingOf("https://t.shop.test/x", JSON.parse('{"t.shop.test":"shop.eulerian.net"}'))).toBeNull();
   });
 });

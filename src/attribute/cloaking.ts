@@ -81,8 +81,9 @@ export function cloakingOf(
   trackerDb: TrackerDb | null = null,
 ): Cloaking | null {
   const host = hostOf(url);
-  const chain = host === null ? undefined : cnames[host];
-  if (!chain || chain.length === 0) return null;
+  // Own keys only: a host called "constructor" must not find Object's.
+  const chain = host !== null && Object.hasOwn(cnames, host) ? cnames[host] : undefined;
+  if (!Array.isArray(chain) || chain.length === 0) return null;
   for (const name of chain) {
     const who = trackerOf(name, trackerDb);
     if (who) return { entity: who.entity, tracker: who.tracker, category: who.category, chain };
