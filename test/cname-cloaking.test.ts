@@ -9,7 +9,16 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { FixtureWeb } from "../src/fixture-web/server.ts";
 import { CLOAKED_SITE, cnameWeb, startCnameServer } from "./fixtures/cname-web.ts";
-import { crawlArgs, exportRows, launchViewer, runEarshot, startWeb, tempDir } from "./helpers.ts";
+import {
+  crawlArgs,
+  exportRows,
+  launchViewer,
+  openReportPage,
+  runEarshot,
+  startWeb,
+  tableRows,
+  tempDir,
+} from "./helpers.ts";
 
 interface RequestRow {
   url: string;
@@ -124,20 +133,16 @@ describe("CNAME cloaking", () => {
     expect(report.code, report.stderr).toBe(0);
     const browser = await launchViewer();
     try {
-      const page = await browser.newPage();
-      await page.goto(`file://${join(out, "report.html")}`);
-      await page.waitForSelector("body[data-ready='1']", { timeout: 15_000 });
-      const rows = await page.$$eval("section[aria-labelledby='h-cloaking'] tbody tr", (trs) =>
-        trs.map((tr) => Array.from(tr.querySelectorAll("td")).map((td) => (td.textContent ?? "").trim())),
-      );
+      const page = await openReportPage(browser, out);
+      const rows = await tableRows(page, "section[aria-labelledby='h-cloaking']");
       expect(rows.map((r) => `${r[1]} | ${r[2]} | ${r[3]}`).sort()).toEqual([
         "metrics.cloaked-shop.test | Adobe (Adobe Analytics) | metrics.cloaked-shop.test → cloaked-shop.test.sc.omtrdc.net",
         "t.cloaked-shop.test | Eulerian (Eulerian Analytics) | t.cloaked-shop.test → cloaked-shop.eulerian.net → et5.eulerian.net",
       ]);
       // The site's page says where the tracker answered.
-      await page.goto(`file://${join(out, "report.html")}#/site/${CLOAKED_SITE}`);
-      await page.waitForSelector("details.finding");
-      const text = (await page.locator("main").textContent()) ?? "";
+      const site = await openReportPage(browser, out, `#/site/${CLOAKED_SITE}`);
+      await site.waitForSelector("details.finding");
+      const text = (await site.locator("main").textContent()) ?? "";
       expect(text).toContain("t.cloaked-shop.test → cloaked-shop.eulerian.net → et5.eulerian.net");
       expect(text).toContain(
         "at the site's own address t.cloaked-shop.test, an alias of its servers (CNAME cloaking)",

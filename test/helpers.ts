@@ -121,6 +121,25 @@ export async function launchViewer(): Promise<import("playwright-core").Browser>
   });
 }
 
+/** Opens a crawl's report.html at a route (`#/site/NAME`), once its client has drawn it. */
+export async function openReportPage(
+  browser: import("playwright-core").Browser,
+  dir: string,
+  route = "",
+): Promise<import("playwright-core").Page> {
+  const page = await browser.newPage();
+  await page.goto(`file://${join(dir, "report.html")}${route}`);
+  await page.waitForSelector("body[data-ready='1']", { timeout: 15_000 });
+  return page;
+}
+
+/** The text of each cell of each body row of the tables under `selector`. */
+export function tableRows(page: import("playwright-core").Page, selector: string): Promise<string[][]> {
+  return page.$$eval(`${selector} tbody tr`, (trs) =>
+    trs.map((tr) => Array.from(tr.querySelectorAll("td")).map((td) => (td.textContent ?? "").trim())),
+  );
+}
+
 /** Starts `earshot serve DIR` on a free port; resolves with the process and its address once it listens. */
 export async function startServe(dir: string): Promise<{ server: ChildProcess; base: string }> {
   const server = startEarshot(["serve", dir, "--port", "0"]);

@@ -7,6 +7,7 @@ import { createHash } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { isSyncableId, syncsForPage } from "../src/analyze/id-sync.ts";
 import { cloakingOf } from "../src/attribute/cloaking.ts";
+import { newCapturedRequest } from "../src/capture/request.ts";
 import type { CapturedCookie, CapturedRequest } from "../src/capture/types.ts";
 import type { PageForAnalysis } from "../src/decode/findings.ts";
 
@@ -15,34 +16,18 @@ let sequence = 0;
 
 function request(url: string, extra: Partial<CapturedRequest> = {}): CapturedRequest {
   sequence++;
-  return {
+  return newCapturedRequest({
     requestId: `r${sequence}`,
-    hop: 0,
     targetKind: "page",
-    frameId: null,
-    documentUrl: PAGE,
     url,
     method: "GET",
     resourceType: "image",
-    requestHeaders: {},
-    postData: null,
-    postDataLength: null,
-    postDataSha256: null,
-    initiatorType: null,
-    initiatorUrl: null,
-    initiatorStack: null,
+    documentUrl: PAGE,
     sentAt: 1000 + sequence,
     status: 200,
     responseHeaders: {},
-    remoteIp: null,
-    mimeType: null,
-    protocol: null,
-    fromCache: false,
-    encodedSize: null,
-    error: null,
-    redirectedTo: null,
     ...extra,
-  };
+  });
 }
 
 /** A response of The Trade Desk setting `name=value`. */

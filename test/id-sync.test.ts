@@ -3,12 +3,21 @@
  * is found with its source and destination company, none of the look-alikes is; the syncs export as
  * their own table, keep values only with --keep-values, and survive `earshot analyze`.
  */
-import { join } from "node:path";
 import type Database from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { FixtureWeb } from "../src/fixture-web/server.ts";
 import { SYNC_SITE, syncWeb } from "./fixtures/sync-web.ts";
-import { crawlArgs, exportRows, launchViewer, openDb, runEarshot, startWeb, tempDir } from "./helpers.ts";
+import {
+  crawlArgs,
+  exportRows,
+  launchViewer,
+  openDb,
+  openReportPage,
+  runEarshot,
+  startWeb,
+  tableRows,
+  tempDir,
+} from "./helpers.ts";
 
 interface SyncRow {
   site: string;
@@ -81,13 +90,9 @@ describe("identifier syncing", () => {
     expect(report.code, report.stderr).toBe(0);
     const browser = await launchViewer();
     try {
-      const page = await browser.newPage();
-      await page.goto(`file://${join(out, "report.html")}`);
-      await page.waitForSelector("body[data-ready='1']", { timeout: 15_000 });
+      const page = await openReportPage(browser, out);
       const section = "section[aria-labelledby='h-syncs']";
-      const rows = await page.$$eval(`${section} tbody tr`, (trs) =>
-        trs.map((tr) => Array.from(tr.querySelectorAll("td")).map((td) => (td.textContent ?? "").trim())),
-      );
+      const rows = await tableRows(page, section);
       expect(rows.map((r) => `${r[2]} -> ${r[4]?.split(" (")[0]}`).sort()).toEqual(
         [
           "The Trade Desk -> Rubicon Project",
@@ -97,9 +102,9 @@ describe("identifier syncing", () => {
       );
       expect(await page.locator(`${section} svg .sync-edge`).count()).toBe(3);
       // The site's page says, in plain words, what each receiver got.
-      await page.goto(`file://${join(out, "report.html")}#/site/${SYNC_SITE}`);
-      await page.waitForSelector("details.finding");
-      const text = (await page.locator("main").textContent()) ?? "";
+      const site = await openReportPage(browser, out, `#/site/${SYNC_SITE}`);
+      await site.waitForSelector("details.finding");
+      const text = (await site.locator("main").textContent()) ?? "";
       expect(text).toContain("Google's identifier for you (_ga), handed over by parameter");
       expect(text).toContain("The Trade Desk's identifier for you (TDID), handed over by redirect");
     } finally {

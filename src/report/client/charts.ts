@@ -32,7 +32,7 @@ export function percent(value: number, of: number): string {
   return `${p < 10 && p > 0 ? p.toFixed(1) : Math.round(p)}%`;
 }
 
-function truncate(text: string, max: number): string {
+export function truncate(text: string, max: number): string {
   return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
 }
 

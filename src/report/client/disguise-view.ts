@@ -4,6 +4,7 @@
  * nodes like every other view.
  */
 import type { CloakedRow, Overview, SyncEdge, SyncRow } from "../types.ts";
+import { truncate } from "./charts.ts";
 import { h, svg } from "./dom.ts";
 import { shortUrl, siteLink } from "./format.ts";
 import { dataTable } from "./table.ts";
@@ -12,10 +13,6 @@ const GRAPH_EDGES = 24;
 const ROW = 26;
 const WIDTH = 760;
 const NODE = 210;
-
-function truncate(text: string, max: number): string {
-  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
-}
 
 /** Sources on the left, receivers on the right, a line per pair (thicker on more sites). */
 function syncGraph(edges: SyncEdge[]): SVGElement {
