@@ -19,8 +19,14 @@ import { partyOf, registrableDomain } from "../attribute/party.ts";
 import type { TrackerDb } from "../attribute/tracker-db.ts";
 import type { CapturedRequest } from "../capture/types.ts";
 import { isConsentRecordName } from "../classify/consent-state.ts";
-import { type Attribution, attributeStored } from "../decode/attribution.ts";
-import { containsToken, type PageForAnalysis, type Phase, phaseOf } from "../decode/findings.ts";
+import type { Attribution } from "../decode/attribution.ts";
+import {
+  attributePage,
+  containsToken,
+  type PageForAnalysis,
+  type Phase,
+  phaseOf,
+} from "../decode/findings.ts";
 import { hash, requestPlaces } from "../decode/leaks.ts";
 import type { IdentifierSource } from "../decode/types.ts";
 import { hostOf } from "../util/text.ts";
@@ -229,9 +235,11 @@ function receiver(request: CapturedRequest, who: Attribution | undefined) {
  */
 export function syncsForPage(
   page: PageForAnalysis,
-  who: Attribution[] = page.requests.map((r) => attributeStored(r, page.pageUrl)),
+  attributions: Attribution[] | null = null,
   trackerDb: TrackerDb | null = null,
 ): IdSync[] {
+  // Attributed as the page's findings are (its CNAME chains and the tracker database included).
+  const who = attributions ?? attributePage(page, trackerDb);
   const owned = ownedIds(page, who, trackerDb).map((id) => ({ id, forms: encodings(id.value) }));
   if (owned.length === 0) return [];
   const syncs = new Map<string, IdSync>();
