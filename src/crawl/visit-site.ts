@@ -409,6 +409,11 @@ async function leavePage(page: Page, capture: SiteCapture, unresponsive: boolean
   await capture.settle(UNLOAD_QUIET_MS, UNLOAD_GRACE_MS);
 }
 
+/** Whether this page's renderer died during the visit, as either DevTools session saw it. */
+function rendererDied(capture: SiteCapture, events: PageEvent[]): boolean {
+  return capture.rendererCrashed || events.some((e) => e.kind === "renderer_crash");
+}
+
 async function visitPage(
   page: Page,
   capture: SiteCapture,
@@ -438,8 +443,7 @@ async function visitPage(
       : null;
   if (options.interact && answering(page, state) && (state.status === "ok" || state.status === "timeout"))
     await interact(page, options.identity, options.timeoutMs, events, options.consent);
-  // A renderer that died after the navigation gave up waiting still means the page crashed.
-  if (capture.rendererCrashed && (state.status === "ok" || state.status === "timeout"))
+  if (rendererDied(capture, events) && (state.status === "ok" || state.status === "timeout"))
     state.status = "crashed";
   const finalUrl =
     state.finalUrl === "about:blank" || !/^https?:/.test(state.finalUrl) ? url : state.finalUrl;
@@ -466,6 +470,10 @@ async function visitPage(
     await noteApis(page, watch);
   await capture.beforeLeave(pageCapture);
   await leavePage(page, capture, state.unresponsive);
+  // A renderer that died after the navigation gave up waiting (while the page was read, or left)
+  // still means the page crashed.
+  if (rendererDied(capture, events) && (pageCapture.status === "ok" || pageCapture.status === "timeout"))
+    pageCapture.status = "crashed";
   await capture.finishPage(pageCapture);
   pageCapture.consent = { ...consent };
   pageCapture.events.push(...events);
