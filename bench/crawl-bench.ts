@@ -5,6 +5,9 @@
  *   npm run bench -- [--sites 200] [--concurrency 4] [--pages-per-site 1] [--dwell 1]
  *       (a) a bare Playwright loop capturing nothing, (b) `earshot crawl`, (c) `earshot crawl --interact`:
  *       pages/min, machine CPU s/page, peak memory (PSS) of all processes, database per page, b/a
+ *   npm run bench -- --peer [--sites 100]                   home pages at tracker-radar-collector's defaults
+ *       (dwell 2.5 s, timeout 30 s, 0.8 × cores in parallel): the bare loop and the crawl
+ *   npm run bench -- --modes crawl [--sites 80]             only some of the three loops (bare,crawl,interact)
  *   npm run bench -- --sweep 1,2,4,8,12,16 [--sites 40]    the crawl at each concurrency
  *   npm run bench -- --soak 2000                            RSS at each 10% of 2,000 pages, default concurrency;
  *                                                          exits 1 when it keeps growing
@@ -28,8 +31,21 @@ const { values } = parseArgs({
     timeout: { type: "string", default: "30" },
     sweep: { type: "string" },
     soak: { type: "string" },
+    /** Which of the three loops to run (all by default): bare,crawl,interact. */
+    modes: { type: "string", default: "bare,crawl,interact" },
+    /** The bare loop and the crawl at DuckDuckGo's tracker-radar-collector's defaults. */
+    peer: { type: "boolean", default: false },
   },
 });
+if (values.peer) {
+  // tracker-radar-collector's defaults (crawler.js, crawlerConductor.js): home pages only, 30 s to
+  // load, 2.5 s more on the page, a crawler per 0.8 cores (at least one).
+  values["pages-per-site"] = "1";
+  values.dwell = "2.5";
+  values.timeout = "30";
+  values.concurrency = String(Math.max(1, Math.floor(availableParallelism() * 0.8)));
+  values.modes = "bare,crawl";
+}
 const root = resolve(import.meta.dirname, "..");
 const pagesPerSite = Number(values["pages-per-site"]);
 const soakPages = values.soak ? Number(values.soak) : null;
@@ -147,6 +163,28 @@ async function measure(
 }
 
 const earshot = join(root, "bin", "earshot");
+
+/** The baseline: the bare Playwright loop over the same sites and settings. */
+function measureBare(): Promise<Run> {
+  return measure(
+    "bare Playwright loop",
+    String(values.concurrency),
+    process.execPath,
+    [
+      "--import",
+      "tsx",
+      join(root, "bench", "bare-loop.ts"),
+      "--list",
+      list,
+      "--proxy",
+      web.proxyUrl,
+      "--concurrency",
+      String(values.concurrency),
+      ...visitArgs,
+    ],
+    null,
+  );
+}
 const concurrency = String(values.concurrency);
 try {
   if (soakPages) {
@@ -192,50 +230,46 @@ try {
         `${r.concurrency.padStart(11)}  ${String(r.pagesPerMinute).padStart(9)}  ${String(r.cpuSecondsPerPage).padStart(10)}  ${String(r.peakRssMB).padStart(11)}`,
       );
   } else {
-    const bare = await measure(
-      "bare Playwright loop",
-      concurrency,
-      process.execPath,
-      [
-        "--import",
-        "tsx",
-        join(root, "bench", "bare-loop.ts"),
-        "--list",
-        list,
-        "--proxy",
-        web.proxyUrl,
-        "--concurrency",
-        concurrency,
-        ...visitArgs,
-      ],
-      null,
-    );
-    const full = await measure(
-      "earshot crawl",
-      concurrency,
-      earshot,
-      crawlArgs(join(work, "full"), concurrency),
-      join(work, "full"),
-    );
-    const interact = await measure(
-      "earshot crawl --interact",
-      concurrency,
-      earshot,
-      crawlArgs(join(work, "interact"), concurrency, ["--interact"]),
-      join(work, "interact"),
-    );
+    const modes = new Set(String(values.modes).split(","));
+    const runs: Run[] = [];
+    if (modes.has("bare")) runs.push(await measureBare());
+    if (modes.has("crawl"))
+      runs.push(
+        await measure(
+          "earshot crawl",
+          concurrency,
+          earshot,
+          crawlArgs(join(work, "full"), concurrency),
+          join(work, "full"),
+        ),
+      );
+    if (modes.has("interact")) {
+      const out = join(work, "interact");
+      runs.push(
+        await measure(
+          "earshot crawl --interact",
+          concurrency,
+          earshot,
+          crawlArgs(out, concurrency, ["--interact"]),
+          out,
+        ),
+      );
+    }
     console.log(
       `\n${sites} sites, concurrency ${concurrency}, ${pagesPerSite} page(s) a site, dwell ${values.dwell} s, ${availableParallelism()} cores`,
     );
-    for (const r of [bare, full, interact]) {
+    for (const r of runs) {
       console.log(
         `${r.mode.padEnd(26)} ${String(r.pagesPerMinute).padStart(6)} pages/min  ${String(r.cpuSecondsPerPage).padStart(5)} CPU s/page  ${String(r.peakRssMB).padStart(5)} MB peak PSS` +
           (r.dbKiBPerPage !== null ? `  ${r.dbKiBPerPage} KiB/page in the database` : ""),
       );
     }
-    console.log(
-      `full capture / bare loop: ${(full.pagesPerMinute / bare.pagesPerMinute).toFixed(2)} of the pages per minute (target ≥ 0.90)`,
-    );
+    const bare = runs.find((r) => r.mode === "bare Playwright loop");
+    const full = runs.find((r) => r.mode === "earshot crawl");
+    if (bare && full)
+      console.log(
+        `full capture / bare loop: ${(full.pagesPerMinute / bare.pagesPerMinute).toFixed(2)} of the pages per minute (target ≥ 0.90)`,
+      );
   }
 } finally {
   await web.stop();

@@ -32,6 +32,9 @@ function configFor(mode: ConsentMode) {
     disabledCmps: [],
     enablePrehide: false,
     detectRetries: 20,
+    // The script runs in the page's main world: rule snippets run there at once, instead of a
+    // round trip to the crawler for each (a binding call, an evaluation, a reply: several a page).
+    isMainWorld: true,
     // Hiding a banner is not answering it: banners without a clicking rule go to the heuristic.
     enableCosmeticRules: false,
   };
