@@ -58,11 +58,26 @@ export class CaptureHub {
     });
   }
 
-  /** Starts capturing a browser context; its targets' events flow to the returned capture. */
-  register(browserContextId: string): SiteCapture {
+  /**
+   * Starts capturing a browser context; its targets' events flow to the returned capture. Headers
+   * to add to every request of the context (`Sec-GPC`) are set here, on the capture's sessions:
+   * Chromium applies a session's extra headers only while it has Network enabled, and Playwright's
+   * sessions do not (`devtools-relay.ts`).
+   */
+  async register(browserContextId: string, extraHeaders: Record<string, string> = {}): Promise<SiteCapture> {
     const capture = new SiteCapture(browserContextId, this.cdp, () => this.targetsOf(browserContextId));
+    capture.extraHeaders = extraHeaders;
     this.sites.set(browserContextId, capture);
+    if (Object.keys(extraHeaders).length > 0)
+      await Promise.all(
+        this.targetsOf(browserContextId).map((t) => this.sendHeaders(t.sessionId, extraHeaders)),
+      );
     return capture;
+  }
+
+  private sendHeaders(sessionId: string, headers: Record<string, string>): Promise<unknown> {
+    const sent = this.cdp.trySend("Network.setExtraHTTPHeaders", { headers }, sessionId);
+    return withTimeout(sent, COMMAND_TIMEOUT_MS, null);
   }
 
   unregister(browserContextId: string): void {
@@ -116,8 +131,11 @@ export class CaptureHub {
     this.sessions.set(sessionId, { ref, browserContextId: info.browserContextId ?? null });
     const send = (method: string, params: Record<string, unknown> = {}) =>
       withTimeout(this.cdp.trySend(method, params, sessionId), COMMAND_TIMEOUT_MS, null);
+    const headers = this.sites.get(info.browserContextId ?? "")?.extraHeaders ?? {};
     await Promise.all([
       ...TARGET_SETUPS.map((setup) => setup(ref, send)),
+      // After Network.enable (sent first, synchronously, by the network set-up).
+      Object.keys(headers).length > 0 ? this.sendHeaders(sessionId, headers) : Promise.resolve(),
       // Frames and workers inside this target are attached the same way, paused until set up.
       send("Target.setAutoAttach", { autoAttach: true, waitForDebuggerOnStart: true, flatten: true }),
       kind === "page" ? send("Inspector.enable") : Promise.resolve(),
@@ -133,6 +151,8 @@ export class SiteCapture {
   readonly context: PageContext;
   /** Set when a renderer of this site crashed during the current page. */
   rendererCrashed = false;
+  /** Added to every request of the site's targets. */
+  extraHeaders: Record<string, string> = {};
   /** When this site's last request was seen (ms): how the crawler knows a page has stopped sending. */
   lastRequestAt = 0;
 

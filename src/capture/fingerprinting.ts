@@ -20,17 +20,18 @@ const ENABLED = process.env.EARSHOT_FINGERPRINTING !== "off";
 
 export const fingerprintSetup: TargetSetup = async (target, send) => {
   if (target.kind === "other" || !ENABLED) return;
-  // Bindings need the Runtime domain enabled on the session that adds them.
-  await send("Runtime.enable");
-  await send("Runtime.addBinding", { name: BINDING });
-  if (target.kind === "page" || target.kind === "iframe") {
-    // Chromium runs a session's new-document scripts only while its Page domain is enabled.
-    await send("Page.enable");
-    await send("Page.addScriptToEvaluateOnNewDocument", { source: SCRIPT });
-  } else {
-    // A worker is paused before its first line: the wrappers go in first.
-    await send("Runtime.evaluate", { expression: SCRIPT });
-  }
+  // Sent at once, not one reply after another: the target waits, paused, for the last, and
+  // Chromium runs a session's commands in order. Bindings need the Runtime domain enabled on the
+  // session that adds them; new-document scripts run only while its Page domain is enabled.
+  const document = target.kind === "page" || target.kind === "iframe";
+  await Promise.all([
+    send("Runtime.enable"),
+    send("Runtime.addBinding", { name: BINDING }),
+    ...(document
+      ? [send("Page.enable"), send("Page.addScriptToEvaluateOnNewDocument", { source: SCRIPT })]
+      : // A worker is paused before its first line: the wrappers go in first.
+        [send("Runtime.evaluate", { expression: SCRIPT })]),
+  ]);
 };
 
 const bool = (v: unknown) => v === true;

@@ -13,6 +13,13 @@ import type { CdpMessage, CdpPipe } from "../capture/cdp.ts";
 /** Unix socket paths are limited to about 108 bytes. */
 const MAX_SOCKET_PATH = 100;
 
+/**
+ * Playwright's commands the relay answers itself, with an empty result. `Network.enable`: Chromium
+ * serialises every network event once for each session that enabled Network, and Earshot's own
+ * session (the capture) already has them all; Playwright needs none (the document's status comes
+ * from the capture), so the browser's work on them is halved and Playwright parses none of them.
+ */
+const ANSWERED_HERE: ReadonlySet<string> = new Set(["Network.enable"]);
 export class DevtoolsRelay {
   private client: WebSocket | null = null;
   private readonly sessions = new Set<string>();
@@ -83,6 +90,10 @@ export class DevtoolsRelay {
     }
     const { id, method, params = {} } = command;
     if (id === undefined || !method) return;
+    if (ANSWERED_HERE.has(method)) {
+      this.send({ id, result: {}, sessionId: command.sessionId });
+      return;
+    }
     this.cdp.relay(method, params, command.sessionId ?? this.root, (reply) => {
       const sessionId = reply.result?.sessionId;
       if (typeof sessionId === "string" && method === "Target.attachToTarget") this.own(sessionId);

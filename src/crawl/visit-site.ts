@@ -74,6 +74,11 @@ const READ_TIMEOUT_MS = 10_000;
 const UNLOAD_GRACE_MS = 300;
 const UNLOAD_QUIET_MS = 80;
 /**
+ * Once the document is gone it sends nothing new (Chromium reports nothing an unloading document
+ * starts): this only lets the events of requests it started just before arrive.
+ */
+const UNLOADED_QUIET_MS = 30;
+/**
  * A page that did send something as it was left may send more a few hundred milliseconds later (a
  * second batch, a retry timer): then wait until it has been quiet this long, at most the longer bound.
  */
@@ -90,6 +95,9 @@ const SIMULATE_LEAVE = `(() => {
     window.dispatchEvent(new PageTransitionEvent("pagehide", { persisted: false }));
   } catch (e) {}
 })()`;
+
+/** Asked of the page: the navigation starts once the evaluation has answered. */
+const UNLOAD = `setTimeout(() => { location.href = "about:blank"; }, 0)`;
 
 /**
  * Visits one site in a fresh browser context: the home page, then the most sensitive-looking
@@ -109,8 +117,7 @@ export async function visitSite(
     viewport: { width: 1366, height: 768 },
     locale: "en-US",
     // The user agent is the browser's own (set at launch, for workers too): Playwright's override
-    // would send client hints of another platform.
-    ...(options.gpc ? { extraHTTPHeaders: { "Sec-GPC": "1" } } : {}),
+    // would send client hints of another platform. Sec-GPC is added by the capture (`hub.register`).
   });
   let browserContextId: string | null = null;
   try {
@@ -130,31 +137,34 @@ export async function visitSite(
     const watch = await installConsent(context, options.consent, consent, events);
     const tabs = watchContext(context, events);
     const page = await tabs.open();
-    const session = await context.newCDPSession(page);
-    const info = (await session.send("Target.getTargetInfo")) as {
-      targetInfo: { browserContextId?: string };
-    };
-    await session.detach().catch(() => {});
-    browserContextId = info.targetInfo.browserContextId ?? null;
-    if (!browserContextId) throw new Error("could not identify the browser context");
-    const capture = hub.register(browserContextId);
+    browserContextId = await browserContextOf(context, page);
+    const capture = await hub.register(browserContextId, options.gpc ? { "Sec-GPC": "1" } : {});
+    const visit = (tab: Page, url: string, depth: number, follows: AnotherPageFollows) =>
+      visitPage(tab, capture, url, depth, options, events, watch, follows);
 
     const visited = new Set<string>();
     await options.beforePage?.();
-    const home = await visitPage(page, capture, site.inputUrl, 0, options, events, watch);
+    let subpages: string[] = [];
+    // The subpages are chosen from the home page's links before it is left: whether another page
+    // follows in this tab decides how it is left.
+    const home = await visit(page, site.inputUrl, 0, (links, finalUrl) => {
+      visited.add(pageKey(site.inputUrl));
+      visited.add(pageKey(finalUrl));
+      if (options.pagesPerSite > 1)
+        subpages = pickSubpages(links, finalUrl, options.pagesPerSite - 1, visited);
+      return subpages.length > 0;
+    });
     progress.pages.push(home.capture);
-    visited.add(pageKey(site.inputUrl));
     visited.add(pageKey(home.capture.finalUrl));
 
     const failure = homeFailure(home.capture);
-    if (!failure && options.pagesPerSite > 1) {
-      const subpages = pickSubpages(home.links, home.capture.finalUrl, options.pagesPerSite - 1, visited);
+    if (!failure) {
       let current = page;
-      for (const url of subpages) {
+      for (const [i, url] of subpages.entries()) {
         if (browser.dead) break;
         if (current.isClosed()) current = await tabs.open();
         await options.beforePage?.();
-        const sub = await visitPage(current, capture, url, 1, options, events, watch);
+        const sub = await visit(current, url, 1, () => i < subpages.length - 1);
         progress.pages.push(sub.capture);
         visited.add(pageKey(sub.capture.finalUrl));
       }
@@ -177,6 +187,21 @@ export async function visitSite(
     if (browserContextId) hub.unregister(browserContextId);
     await withTimeout(context.close(), 10_000, undefined);
   }
+}
+
+/** Whether another page of the site follows in this tab, given this one's links and final URL. */
+type AnotherPageFollows = (links: PageLink[], finalUrl: string) => boolean;
+
+/** The browser's id of a Playwright context, which the capture's events carry. */
+async function browserContextOf(context: BrowserContext, page: Page): Promise<string> {
+  const session = await context.newCDPSession(page);
+  const info = (await session.send("Target.getTargetInfo")) as {
+    targetInfo: { browserContextId?: string };
+  };
+  void session.detach().catch(() => {});
+  const id = info.targetInfo.browserContextId;
+  if (!id) throw new Error("could not identify the browser context");
+  return id;
 }
 
 /** Why the site as a whole counts as failed, judged by its home page; null when it loaded. */
@@ -350,14 +375,20 @@ async function readPage(
   events: PageEvent[],
 ): Promise<void> {
   if (!answering(page, state)) return;
-  await noteApis(page, watch);
-  await dwell(page, options, watch, events);
+  // The consent APIs are read as the dwell starts, at load, as a visitor's dwell would.
+  await Promise.all([noteApis(page, watch), dwell(page, options, watch, events)]);
+  // Asked together (each evaluation a round trip to the page); a page that does not answer
+  // the title does not answer the others either, and all three give up at the same time.
   // A rejection (the page navigated away meanwhile) is an answer; only silence is unresponsive.
-  const read = await withTimeout(
-    page.title().catch(() => null),
-    READ_TIMEOUT_MS,
-    UNANSWERED,
-  );
+  const [read, content, links] = await Promise.all([
+    withTimeout(
+      page.title().catch(() => null),
+      READ_TIMEOUT_MS,
+      UNANSWERED,
+    ),
+    readContent(page, READ_TIMEOUT_MS),
+    depth === 0 && options.pagesPerSite > 1 ? readLinks(page) : Promise.resolve([]),
+  ]);
   state.finalUrl = page.url();
   if (read === UNANSWERED) {
     // A page that does not answer a read would not answer the next ones either: skip them, and
@@ -372,9 +403,8 @@ async function readPage(
   }
   state.title = clip(read, LIMITS.title);
   if (!answering(page, state)) return;
-  state.content = await readContent(page, READ_TIMEOUT_MS);
-  state.finalUrl = page.url();
-  if (depth === 0 && options.pagesPerSite > 1) state.links = await readLinks(page);
+  state.content = content;
+  state.links = links;
 }
 
 function readLinks(page: Page): Promise<PageLink[]> {
@@ -398,15 +428,38 @@ function readLinks(page: Page): Promise<PageLink[]> {
  * Chromium does not report requests sent by a document it is already unloading, so the page is
  * first told it is hidden and being left, as a tab switch or close would, while it is still alive.
  */
-async function leavePage(page: Page, capture: SiteCapture, unresponsive: boolean): Promise<void> {
+async function leavePage(
+  page: Page,
+  capture: SiteCapture,
+  unresponsive: boolean,
+  anotherPageFollows: boolean,
+): Promise<void> {
   if (page.isClosed()) return;
   const leftAt = Date.now();
   if (!unresponsive) await withTimeout(page.evaluate(SIMULATE_LEAVE), SMALL_STEP_MS, undefined);
   await capture.settle(UNLOAD_QUIET_MS, UNLOAD_GRACE_MS);
   // Only pages that answered the leave with a request pay for the longer wait.
   if (capture.lastRequestAt >= leftAt) await capture.settle(LEAVE_FOLLOW_UP_QUIET_MS, LEAVE_FOLLOW_UP_MAX_MS);
-  await withTimeout(page.goto("about:blank", { timeout: SMALL_STEP_MS }), SMALL_STEP_MS + 500, null);
-  await capture.settle(UNLOAD_QUIET_MS, UNLOAD_GRACE_MS);
+  // The site's last page is closed with its context: nothing it sends after this is recorded.
+  if (!anotherPageFollows) return;
+  await unloadPage(page, unresponsive);
+  await capture.settle(UNLOADED_QUIET_MS, UNLOAD_GRACE_MS);
+}
+
+/**
+ * Unloads the document, so that nothing it still sends lands in the next page's record. The page
+ * navigates itself to about:blank: a browser-initiated navigation there starts a renderer process
+ * for the blank page (about a tenth of a page's CPU); one the page starts stays in its process. A
+ * page that does not answer, or does not go, is navigated by the browser.
+ */
+async function unloadPage(page: Page, unresponsive: boolean): Promise<void> {
+  const byItself = unresponsive
+    ? Promise.reject(new Error("unresponsive"))
+    : page
+        .evaluate(UNLOAD)
+        .then(() => page.waitForURL("about:blank", { timeout: SMALL_STEP_MS, waitUntil: "commit" }));
+  const unloaded = byItself.catch(() => page.goto("about:blank", { timeout: SMALL_STEP_MS }));
+  await withTimeout(unloaded, 2 * SMALL_STEP_MS + 500, null);
 }
 
 /** Whether this page's renderer died during the visit, as either DevTools session saw it. */
@@ -422,6 +475,7 @@ async function visitPage(
   options: VisitOptions,
   events: PageEvent[],
   watch: ConsentWatch,
+  anotherPageFollows: AnotherPageFollows,
 ): Promise<PageVisit> {
   const startedAt = Date.now();
   const consent = watch.record;
@@ -469,7 +523,7 @@ async function visitPage(
   if (!state.unresponsive && !state.nothingLoaded && state.status !== "failed" && state.status !== "crashed")
     await noteApis(page, watch);
   await capture.beforeLeave(pageCapture);
-  await leavePage(page, capture, state.unresponsive);
+  await leavePage(page, capture, state.unresponsive, anotherPageFollows(state.links, pageCapture.finalUrl));
   // A renderer that died after the navigation gave up waiting (while the page was read, or left)
   // still means the page crashed.
   if (rendererDied(capture, events) && (pageCapture.status === "ok" || pageCapture.status === "timeout"))
