@@ -47,6 +47,9 @@ export class NetworkCollector implements Collector {
   private requests: CapturedRequest[] = [];
   /** Latest hop of each request id, keyed by session and id (ids are only unique per target). */
   private latest = new Map<string, CapturedRequest>();
+  /** Every hop of each request id, in order; and the hops whose response's extra info has come. */
+  private chains = new Map<string, CapturedRequest[]>();
+  private answered = new WeakSet<CapturedRequest>();
   private extraRequestHeaders = new Map<string, Record<string, string>>();
   private pendingBodies: Array<Promise<void>> = [];
   private dropped = 0;
@@ -83,7 +86,7 @@ export class NetworkCollector implements Collector {
     },
     "Network.responseReceivedExtraInfo": (key, p) => {
       const headers = p.headers as Record<string, string>;
-      const request = this.latest.get(key);
+      const request = this.hopAnswered(key, p.statusCode);
       if (request) {
         request.responseHeaders = {
           ...(request.responseHeaders ?? {}),
@@ -166,6 +169,26 @@ export class NetworkCollector implements Collector {
     if (cdpRequest.hasPostData) this.readBody(request, cdpRequest, target, p.requestId as string);
     this.requests.push(request);
     this.latest.set(key, request);
+    if (request.hop === 0) this.chains.set(key, [request]);
+    else this.chains.get(key)?.push(request);
+  }
+
+  /**
+   * The hop a response's extra info (its Set-Cookie headers) belongs to: the first not yet given
+   * one whose status, where known, is the extra info's. A redirect's may come after the next hop's
+   * request: given to the latest hop, the redirect's cookies would be the next company's.
+   */
+  private hopAnswered(key: string, statusCode: unknown): CapturedRequest | undefined {
+    const hop = this.chains
+      .get(key)
+      ?.find(
+        (r) =>
+          !this.answered.has(r) &&
+          (r.status === null || typeof statusCode !== "number" || r.status === statusCode),
+      );
+    const request = hop ?? this.latest.get(key);
+    if (request) this.answered.add(request);
+    return request;
   }
 
   private readBody(
@@ -261,6 +284,7 @@ export class NetworkCollector implements Collector {
     }
     this.requests = [];
     this.latest.clear();
+    this.chains.clear();
     this.extraRequestHeaders.clear();
     this.pendingBodies = [];
     this.dropped = 0;

@@ -11,6 +11,17 @@ const MAX_FORMS = 3;
 const MAX_FIELDS = 20;
 const MAX_CLICKS = 5;
 const ACTION_TIMEOUT_MS = 2000;
+/** After a scroll step or a click: on once no request has started for the first, at most the second. */
+const SCROLL_QUIET_MS = 100;
+const SCROLL_MAX_MS = 250;
+const CLICK_QUIET_MS = 100;
+const CLICK_MAX_MS = 300;
+/** Whether the page may have a button (those in open shadow roots are only found by a locator). */
+const ANY_BUTTON = `document.querySelector("button, [role=button]") !== null ||
+  Array.prototype.some.call(document.querySelectorAll("*"), (el) => el.shadowRoot !== null)`;
+
+/** Resolves once no request has started for `quietMs`, or after `maxMs` (`SiteCapture.settle`). */
+export type Settle = (quietMs: number, maxMs: number) => Promise<void>;
 
 /** Which identity value a form field asks for, from its type, autocomplete, name, id, label and placeholder. */
 export function valueForField(
@@ -141,6 +152,7 @@ interface Visit {
   note: (detail: string, at?: number) => void;
   /** Undoes a navigation away from the site. */
   stayOnSite: () => Promise<void>;
+  settle: Settle;
 }
 
 type FieldDescription = {
@@ -163,6 +175,7 @@ export async function interact(
   timeoutMs: number,
   events: PageEvent[],
   consent: ConsentMode = "ignore",
+  settle: Settle = (_quietMs, maxMs) => sleep(maxMs),
 ): Promise<void> {
   const note = (detail: string, at = Date.now()) =>
     events.push({ kind: "interaction", detail: detail.slice(0, 500), at });
@@ -179,7 +192,7 @@ export async function interact(
       await withTimeout(page.goBack({ timeout: timeoutMs }), timeoutMs + 500, null);
     }
   };
-  const visit: Visit = { page, identity, timeoutMs, events, consent, note, stayOnSite };
+  const visit: Visit = { page, identity, timeoutMs, events, consent, note, stayOnSite, settle };
   await scrollDown(visit);
   // One form at a time: a submission may replace the page.
   for (let f = 0; f < MAX_FORMS; f++) if (!(await fillForm(visit, f))) break;
@@ -187,7 +200,7 @@ export async function interact(
 }
 
 /** Scrolls in steps, letting lazy content and scroll-depth trackers fire. */
-async function scrollDown({ page, note }: Visit): Promise<void> {
+async function scrollDown({ page, note, settle }: Visit): Promise<void> {
   let steps = 0;
   for (; steps < MAX_SCROLL_STEPS; steps++) {
     const atBottom = await withTimeout(
@@ -197,7 +210,8 @@ async function scrollDown({ page, note }: Visit): Promise<void> {
       ACTION_TIMEOUT_MS,
       true,
     );
-    await sleep(250);
+    // What a scroll sets off (lazy images, scroll-depth events) starts within milliseconds.
+    await settle(SCROLL_QUIET_MS, SCROLL_MAX_MS);
     if (atBottom) break;
   }
   note(`scrolled ${steps + 1} steps`);
@@ -257,6 +271,10 @@ async function fillForm(visit: Visit, f: number): Promise<boolean> {
 /** Clicks visible buttons outside forms (menus, accordions, "book appointment"), never a consent answer. */
 async function clickButtons(visit: Visit): Promise<void> {
   const { page, note } = visit;
+  // Counted in the page first: a locator's first use injects Playwright's selector engine into
+  // the page, a cost for pages without a button.
+  const any = await withTimeout(page.evaluate(ANY_BUTTON), ACTION_TIMEOUT_MS, true);
+  if (!any) return;
   const buttons = page.locator("button:visible, [role=button]:visible");
   const count = Math.min(await withTimeout(buttons.count(), ACTION_TIMEOUT_MS, 0), MAX_CLICKS);
   for (let i = 0; i < count; i++) {
@@ -284,7 +302,7 @@ async function clickButtons(visit: Visit): Promise<void> {
       false,
     );
     if (ok) note(`clicked "${label}" (${String(where)})`, clickedAt);
-    await sleep(300);
+    await visit.settle(CLICK_QUIET_MS, CLICK_MAX_MS);
     await visit.stayOnSite();
   }
 }

@@ -496,7 +496,9 @@ async function visitPage(
       ? await takeEvidence(page)
       : null;
   if (options.interact && answering(page, state) && (state.status === "ok" || state.status === "timeout"))
-    await interact(page, options.identity, options.timeoutMs, events, options.consent);
+    await interact(page, options.identity, options.timeoutMs, events, options.consent, (quiet, max) =>
+      capture.settle(quiet, max),
+    );
   if (rendererDied(capture, events) && (state.status === "ok" || state.status === "timeout"))
     state.status = "crashed";
   const finalUrl =
