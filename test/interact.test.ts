@@ -41,9 +41,25 @@ const FORM_PAGE = page(
   snippets.tiktok("C4FORMSITE0001"),
 );
 
+// The only button is a web component's, inside its open shadow root.
+const SHADOW_PAGE = page(
+  "Menu",
+  `<site-menu></site-menu>
+   <script>
+     customElements.define('site-menu', class extends HTMLElement {
+       connectedCallback() {
+         const root = this.attachShadow({ mode: 'open' });
+         root.innerHTML = '<button type="button">Open menu</button>';
+         root.querySelector('button').addEventListener('click', () => fetch('https://click.tracker.test/menu'));
+       }
+     });
+   </script>`,
+);
+
 describe("--interact", () => {
   let web: FixtureWeb;
   let out: string;
+  let shadowOut: string;
 
   beforeAll(async () => {
     web = await startWeb([
@@ -51,6 +67,8 @@ describe("--interact", () => {
       { host: "www.form-site.test", routes: { "/": FORM_PAGE } },
       { host: "scroll.tracker.test", routes: { "*": { body: "ok" } } },
       { host: "keys.tracker.test", routes: { "*": { body: "ok" } } },
+      { host: "www.shadow-site.test", routes: { "/": SHADOW_PAGE } },
+      { host: "click.tracker.test", routes: { "*": { body: "ok" } } },
     ]);
     out = tempDir();
     const r = await runEarshot([
@@ -60,6 +78,14 @@ describe("--interact", () => {
       ...crawlArgs(web, out, ["--pages-per-site", "1", "--dwell", "1"]),
     ]);
     expect(r.code, r.stderr).toBe(0);
+    shadowOut = tempDir();
+    const shadow = await runEarshot([
+      "crawl",
+      "www.shadow-site.test",
+      "--interact",
+      ...crawlArgs(web, shadowOut, ["--pages-per-site", "1", "--dwell", "1"]),
+    ]);
+    expect(shadow.code, shadow.stderr).toBe(0);
   }, 180_000);
 
   afterAll(async () => {
@@ -86,6 +112,17 @@ describe("--interact", () => {
     );
     expect(events[0]).toMatch(/^scrolled \d+ steps$/);
     expect(scrolled).toEqual({ n: 1 });
+  });
+
+  it("clicks a button inside a web component's shadow root, though the document has none", () => {
+    const db = openDb(shadowOut);
+    const clicked = db.prepare("SELECT detail FROM page_events WHERE detail LIKE 'clicked %'").all();
+    const sent = db
+      .prepare("SELECT COUNT(*) AS n FROM requests WHERE url = 'https://click.tracker.test/menu'")
+      .get();
+    db.close();
+    expect(clicked).toEqual([{ detail: expect.stringMatching(/^clicked "Open menu"/) }]);
+    expect(sent).toEqual({ n: 1 });
   });
 
   it("finds what was typed, as it was typed and as it was hashed on submit", async () => {

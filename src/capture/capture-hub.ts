@@ -65,8 +65,8 @@ export class CaptureHub {
    * sessions do not (`devtools-relay.ts`).
    */
   async register(browserContextId: string, extraHeaders: Record<string, string> = {}): Promise<SiteCapture> {
-    const capture = new SiteCapture(browserContextId, this.cdp, () => this.targetsOf(browserContextId));
-    capture.extraHeaders = extraHeaders;
+    const targets = () => this.targetsOf(browserContextId);
+    const capture = new SiteCapture(browserContextId, this.cdp, targets, extraHeaders);
     this.sites.set(browserContextId, capture);
     if (Object.keys(extraHeaders).length > 0)
       await Promise.all(
@@ -151,12 +151,16 @@ export class SiteCapture {
   readonly context: PageContext;
   /** Set when a renderer of this site crashed during the current page. */
   rendererCrashed = false;
-  /** Added to every request of the site's targets. */
-  extraHeaders: Record<string, string> = {};
   /** When this site's last request was seen (ms): how the crawler knows a page has stopped sending. */
   lastRequestAt = 0;
 
-  constructor(browserContextId: string, cdp: CdpPipe, targets: () => TargetRef[]) {
+  constructor(
+    browserContextId: string,
+    cdp: CdpPipe,
+    targets: () => TargetRef[],
+    /** Added to every request of the site's targets. */
+    readonly extraHeaders: Record<string, string>,
+  ) {
     this.context = {
       browserContextId,
       browserCommand: (method, params = {}) =>

@@ -174,8 +174,8 @@ export async function interact(
   identity: Identity,
   timeoutMs: number,
   events: PageEvent[],
-  consent: ConsentMode = "ignore",
-  settle: Settle = (_quietMs, maxMs) => sleep(maxMs),
+  consent: ConsentMode,
+  settle: Settle,
 ): Promise<void> {
   const note = (detail: string, at = Date.now()) =>
     events.push({ kind: "interaction", detail: detail.slice(0, 500), at });

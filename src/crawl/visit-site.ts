@@ -155,7 +155,6 @@ export async function visitSite(
       return subpages.length > 0;
     });
     progress.pages.push(home.capture);
-    visited.add(pageKey(home.capture.finalUrl));
 
     const failure = homeFailure(home.capture);
     if (!failure) {
@@ -453,12 +452,13 @@ async function leavePage(
  * page that does not answer, or does not go, is navigated by the browser.
  */
 async function unloadPage(page: Page, unresponsive: boolean): Promise<void> {
-  const byItself = unresponsive
-    ? Promise.reject(new Error("unresponsive"))
+  const byBrowser = () => page.goto("about:blank", { timeout: SMALL_STEP_MS });
+  const unloaded = unresponsive
+    ? byBrowser()
     : page
         .evaluate(UNLOAD)
-        .then(() => page.waitForURL("about:blank", { timeout: SMALL_STEP_MS, waitUntil: "commit" }));
-  const unloaded = byItself.catch(() => page.goto("about:blank", { timeout: SMALL_STEP_MS }));
+        .then(() => page.waitForURL("about:blank", { timeout: SMALL_STEP_MS, waitUntil: "commit" }))
+        .catch(byBrowser);
   await withTimeout(unloaded, 2 * SMALL_STEP_MS + 500, null);
 }
 
