@@ -265,11 +265,16 @@ try {
       );
     }
     const bare = runs.find((r) => r.mode === "bare Playwright loop");
-    const full = runs.find((r) => r.mode === "earshot crawl");
-    if (bare && full)
-      console.log(
-        `full capture / bare loop: ${(full.pagesPerMinute / bare.pagesPerMinute).toFixed(2)} of the pages per minute (target ≥ 0.90)`,
-      );
+    for (const [label, mode] of [
+      ["full capture", "earshot crawl"],
+      ["with interaction", "earshot crawl --interact"],
+    ]) {
+      const run = runs.find((r) => r.mode === mode);
+      if (bare && run)
+        console.log(
+          `${label} / bare loop: ${(run.pagesPerMinute / bare.pagesPerMinute).toFixed(2)} of the pages per minute (target ≥ 0.90)`,
+        );
+    }
   }
 } finally {
   await web.stop();

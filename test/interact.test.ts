@@ -1,3 +1,5 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEFAULT_IDENTITY } from "../src/crawl/identity.ts";
 import { valueForField } from "../src/crawl/interact.ts";
@@ -138,6 +140,24 @@ describe("--interact", () => {
     expect(meta?.leaks).toEqual([{ field: "email", encoding: "sha256", where: "query:udff[em]" }]);
     const tiktok = findings.find((f) => f.entity === "ByteDance");
     expect(tiktok?.events).toEqual(expect.arrayContaining(["Pageview", "ClickButton"]));
+  });
+
+  it("keeps the look of a page it typed into, from before the typing; takes none of a page without a field", () => {
+    const evidenceOf = (dir: string) => {
+      const db = openDb(dir);
+      const row = db.prepare("SELECT evidence FROM pages").get() as { evidence: string | null };
+      db.close();
+      return row.evidence === null
+        ? null
+        : (JSON.parse(row.evidence) as { screenshot: string; html: string });
+    };
+    // Not a sensitive page and no banner: only the typing (and what it leaked) asks for the proof.
+    const form = evidenceOf(out);
+    expect(form?.screenshot).toMatch(/^evidence\/www\.form-site\.test\/01-home\.jpg$/);
+    const html = readFileSync(join(out, String(form?.html)), "utf8");
+    expect(html).toContain('id="em"');
+    expect(html).not.toContain(DEFAULT_IDENTITY.email);
+    expect(evidenceOf(shadowOut)).toBeNull();
   });
 
   it("chooses each field's value from its type, autocomplete, name and label", () => {

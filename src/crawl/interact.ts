@@ -20,6 +20,9 @@ const CLICK_MAX_MS = 300;
 const ANY_BUTTON = `document.querySelector("button, [role=button]") !== null ||
   Array.prototype.some.call(document.querySelectorAll("*"), (el) => el.shadowRoot !== null)`;
 
+/** Whether the page has a form field interaction may type into (hidden ones aside). */
+const ANY_FIELD = `document.querySelector("form input:not([type=hidden]), form textarea") !== null`;
+
 /** Resolves once no request has started for `quietMs`, or after `maxMs` (`SiteCapture.settle`). */
 export type Settle = (quietMs: number, maxMs: number) => Promise<void>;
 
@@ -165,6 +168,14 @@ type FieldDescription = {
 };
 
 /**
+ * Whether interaction may type into the page, so that its look before is worth keeping as evidence
+ * (a page that does not answer is assumed to).
+ */
+export async function mayType(page: Page): Promise<boolean> {
+  return (await withTimeout(page.evaluate(ANY_FIELD), ACTION_TIMEOUT_MS, true)) !== false;
+}
+
+/**
  * Behaves like a visitor: scrolls to the bottom in steps, fills every visible form with the synthetic
  * identity (typing, so key loggers see keystrokes) and submits it, and clicks visible buttons that
  * stay on the page. Navigation away from the site is undone. Everything is noted as page events.
@@ -199,22 +210,29 @@ export async function interact(
   await clickButtons(visit);
 }
 
+/**
+ * One step down: "bottom" when the viewport already shows the end (nothing scrolls, so nothing
+ * fires), "last" when this step reached it, "more" otherwise.
+ */
+const SCROLL_STEP = `(() => {
+  const doc = document.scrollingElement || document.documentElement;
+  if (window.innerHeight + window.scrollY >= doc.scrollHeight - 2) return "bottom";
+  window.scrollBy(0, window.innerHeight);
+  return window.innerHeight + window.scrollY >= doc.scrollHeight - 2 ? "last" : "more";
+})()`;
+
 /** Scrolls in steps, letting lazy content and scroll-depth trackers fire. */
 async function scrollDown({ page, note, settle }: Visit): Promise<void> {
   let steps = 0;
-  for (; steps < MAX_SCROLL_STEPS; steps++) {
-    const atBottom = await withTimeout(
-      page.evaluate(
-        "(() => { window.scrollBy(0, window.innerHeight); return window.innerHeight + window.scrollY >= document.body.scrollHeight - 2; })()",
-      ),
-      ACTION_TIMEOUT_MS,
-      true,
-    );
+  while (steps < MAX_SCROLL_STEPS) {
+    const step = await withTimeout(page.evaluate(SCROLL_STEP), ACTION_TIMEOUT_MS, "bottom");
+    if (step === "bottom") break;
+    steps++;
     // What a scroll sets off (lazy images, scroll-depth events) starts within milliseconds.
     await settle(SCROLL_QUIET_MS, SCROLL_MAX_MS);
-    if (atBottom) break;
+    if (step === "last") break;
   }
-  note(`scrolled ${steps + 1} steps`);
+  note(`scrolled ${steps} steps`);
 }
 
 /** Fills form `f` with the identity and submits it; false once there is no such form. */

@@ -22,7 +22,7 @@ import { type ConsentMode, type ConsentWatch, installConsent } from "./consent.t
 import { readConsentApis } from "./consent-apis.ts";
 import { classifyNavigationError, errorDetail } from "./errors.ts";
 import type { Identity } from "./identity.ts";
-import { interact } from "./interact.ts";
+import { interact, mayType } from "./interact.ts";
 import { type PageLink, pageKey, pickSubpages } from "./links.ts";
 import { readContent } from "./read-content.ts";
 
@@ -485,16 +485,10 @@ async function visitPage(
   const state = await navigate(page, capture, url, options, events);
   await readPage(page, state, depth, options, watch, events);
   // The page as the visitor saw it, before the crawler typed into it or submitted it away.
-  const mode = options.screenshots ?? "none";
   const { title, content } = state;
-  const evidence =
-    mode !== "none" &&
-    answering(page, state) &&
-    (mode === "all" ||
-      options.interact ||
-      mayNeedEvidence({ url: state.finalUrl, title, content, scripts: capture.preview().scripts }, consent))
-      ? await takeEvidence(page)
-      : null;
+  const evidence = (await evidenceWanted(page, capture, state, options, consent))
+    ? await takeEvidence(page)
+    : null;
   if (options.interact && answering(page, state) && (state.status === "ok" || state.status === "timeout"))
     await interact(page, options.identity, options.timeoutMs, events, options.consent, (quiet, max) =>
       capture.settle(quiet, max),
@@ -576,6 +570,25 @@ async function noteApis(page: Page, watch: ConsentWatch): Promise<void> {
   const read = await readConsentApis(page);
   if (!read) return;
   watch.record.apis = [...(watch.record.apis ?? []), read];
+}
+
+/**
+ * Whether to take the page's evidence now: of every page, of one whose findings may need it, or of
+ * one interaction will type into (what it sends afterwards may be the identity).
+ */
+async function evidenceWanted(
+  page: Page,
+  capture: SiteCapture,
+  state: PageState,
+  options: VisitOptions,
+  consent: ConsentRecord,
+): Promise<boolean> {
+  const mode = options.screenshots ?? "none";
+  if (mode === "none" || !answering(page, state)) return false;
+  if (mode === "all") return true;
+  const { finalUrl: url, title, content } = state;
+  if (mayNeedEvidence({ url, title, content, scripts: capture.preview().scripts }, consent)) return true;
+  return options.interact && (await mayType(page));
 }
 
 /**
