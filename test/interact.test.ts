@@ -72,22 +72,19 @@ describe("--interact", () => {
       { host: "www.shadow-site.test", routes: { "/": SHADOW_PAGE } },
       { host: "click.tracker.test", routes: { "*": { body: "ok" } } },
     ]);
-    out = tempDir();
-    const r = await runEarshot([
-      "crawl",
-      "www.form-site.test",
-      "--interact",
-      ...crawlArgs(web, out, ["--pages-per-site", "1", "--dwell", "1"]),
-    ]);
-    expect(r.code, r.stderr).toBe(0);
-    shadowOut = tempDir();
-    const shadow = await runEarshot([
-      "crawl",
-      "www.shadow-site.test",
-      "--interact",
-      ...crawlArgs(web, shadowOut, ["--pages-per-site", "1", "--dwell", "1"]),
-    ]);
-    expect(shadow.code, shadow.stderr).toBe(0);
+    const crawlWithInteraction = async (site: string) => {
+      const dir = tempDir();
+      const r = await runEarshot([
+        "crawl",
+        site,
+        "--interact",
+        ...crawlArgs(web, dir, ["--pages-per-site", "1", "--dwell", "1"]),
+      ]);
+      expect(r.code, r.stderr).toBe(0);
+      return dir;
+    };
+    out = await crawlWithInteraction("www.form-site.test");
+    shadowOut = await crawlWithInteraction("www.shadow-site.test");
   }, 180_000);
 
   afterAll(async () => {
