@@ -4,9 +4,8 @@ import { createRequire } from "node:module";
 import { bound, boundHeaders, clip } from "../util/bound.ts";
 import { LIMITS } from "../util/limits.ts";
 import { hostOf } from "../util/text.ts";
-import { htmlToPageText } from "./html-text.ts";
 import { newCapturedRequest } from "./request.ts";
-import type { CapturedCookie, CapturedRequest, CapturedWebSocket, PageCapture, SiteResult } from "./types.ts";
+import type { CapturedCookie, CapturedRequest, CapturedWebSocket } from "./types.ts";
 
 const require = createRequire(import.meta.url);
 // stream-json is CommonJS: its parser turns the file into tokens without holding it in memory.
@@ -35,9 +34,17 @@ export interface HarCapture {
   dropped: number;
 }
 
-/** One HAR entry as a captured request, with what it says of its page, cookies and document. */
+/** One HAR entry as a captured request, with what it says of its page, frame, cookies and document. */
 export interface HarRecord {
+  /** Position in the file (entries are read in file order). */
+  index: number;
   pageref: string | null;
+  /** The frame that made it, where the producer names frames (Playwright's `_frameref`, `_frameId`). */
+  frameRef: string | null;
+  /** WebPageTest's mark on the page's own document. */
+  isBasePage: boolean;
+  /** The producer itself called it a document (`_resourceType`, `_request_type`), not a guess from its answer. */
+  declaredDocument: boolean;
   request: CapturedRequest;
   cookies: CapturedCookie[];
   /** The HTML of a document response, when the HAR kept it (bounded). */
@@ -135,7 +142,7 @@ function headerMap(list: unknown): Record<string, string> {
     const value = text(obj(h).value);
     // HTTP/2 pseudo-headers (:authority, :path) are how Chrome writes the request line: not headers.
     if (!name || value === null || name.startsWith(":")) continue;
-    out[name] = out[name] ? `${out[name]}${name === "cookie" ? "; " : ", "}${value}` : value;
+    out[name] = out[name] ? `${out[name]}${name === "cookie" ? "; " : "\n"}${value}` : value;
   }
   return boundHeaders(out, LIMITS.headersPerMessage, LIMITS.headerValue);
 }
@@ -143,7 +150,8 @@ function headerMap(list: unknown): Record<string, string> {
 /** The body as sent: `postData.text`, or its `params` form-encoded (some writers keep only those). */
 function postBody(postData: Json): string | null {
   const raw = text(postData.text);
-  if (raw !== null && raw !== "") return raw;
+  if (raw !== null && raw !== "")
+    return postData.encoding === "base64" ? Buffer.from(raw, "base64").toString("utf8") : raw;
   const params = arr(postData.params);
   if (params.length === 0) return null;
   return params
@@ -162,11 +170,66 @@ const RESOURCE_BY_MIME: Array<[RegExp, string]> = [
   [/font/, "font"],
 ];
 
-function resourceTypeOf(entry: Json, mime: string | null): string {
-  const given = text(entry._resourceType);
+/** Sec-Fetch-Dest as the browser sent it, in CDP's resource types. */
+const RESOURCE_BY_DEST: Record<string, string> = {
+  document: "document",
+  iframe: "document",
+  frame: "document",
+  script: "script",
+  style: "stylesheet",
+  image: "image",
+  font: "font",
+  audio: "media",
+  video: "media",
+  track: "media",
+  manifest: "manifest",
+  worker: "script",
+  sharedworker: "script",
+  serviceworker: "script",
+};
+
+/**
+ * What kind of resource an entry fetched: the producer's word (`_resourceType`, WebPageTest's
+ * `_request_type`), else what the browser said it wanted (Sec-Fetch-Dest, Accept), else the answer's
+ * type. Not the answer's type first: a tracker's image pixel that redirects answers with text/html.
+ */
+function resourceTypeOf(entry: Json, headers: Record<string, string>, mime: string | null): string {
+  const given = text(entry._resourceType) ?? text(entry._request_type);
   if (given) return given.toLowerCase();
+  const dest = headers["sec-fetch-dest"];
+  if (dest && RESOURCE_BY_DEST[dest]) return RESOURCE_BY_DEST[dest];
+  if (dest === "empty") return headers["x-requested-with"] ? "xhr" : "fetch";
+  const accept = headers.accept ?? "";
+  if (/^image\//.test(accept)) return "image";
+  if (/^text\/css/.test(accept)) return "stylesheet";
   for (const [pattern, type] of RESOURCE_BY_MIME) if (mime && pattern.test(mime)) return type;
   return "other";
+}
+
+/** The initiator in each producer's shape: an object (DevTools, Firefox), or chrome-har's and WebPageTest's fields. */
+function initiatorOf(entry: Json): { type: string | null; url: string | null; stack: string | null } {
+  const given = entry._initiator;
+  const detail = parseJson(text(entry._initiator_detail));
+  const initiator = given && typeof given === "object" ? obj(given) : detail;
+  const top = topFrame(initiator.stack);
+  const url =
+    text(initiator.url) ??
+    top?.url ??
+    (typeof given === "string" && given ? given : null) ??
+    text(entry._initiator_url);
+  const fn = top?.functionName ?? text(entry._initiator_function_name) ?? text(entry._initiator_function);
+  const line = top?.line ?? num(entry._initiator_line);
+  const stack = url && (fn || line !== null) ? `${fn ?? ""}@${url}:${line ?? 0}` : null;
+  return { type: text(initiator.type) ?? text(entry._initiator_type), url, stack };
+}
+
+function parseJson(value: string | null): Json {
+  if (!value) return {};
+  try {
+    return obj(JSON.parse(value));
+  } catch {
+    return {};
+  }
 }
 
 function harRecord(entry: Json, index: number): HarRecord {
@@ -184,48 +247,109 @@ function harRecord(entry: Json, index: number): HarRecord {
   const kept = body === null ? null : bound(body, LIMITS.postBody);
   const answered = Object.keys(res).length > 0;
   const responseHeaders = answered ? headerMap(res.headers) : null;
-  const mime = text(obj(res.content).mimeType) ?? responseHeaders?.["content-type"] ?? null;
+  const mime = text(obj(res.content).mimeType) || responseHeaders?.["content-type"] || null;
   const status = num(res.status);
-  const initiator = obj(entry._initiator);
+  const initiator = initiatorOf(entry);
   const request = newCapturedRequest({
     requestId: `har-${index}`,
     targetKind: "page",
     url,
     method: (text(req.method) ?? "GET").toUpperCase(),
-    resourceType: resourceTypeOf(entry, mime),
+    resourceType: resourceTypeOf(entry, headers, mime),
     requestHeaders: headers,
     postData: kept?.text ?? null,
     postDataLength: kept?.length ?? null,
     postDataSha256: kept?.sha256 ?? null,
-    initiatorType: text(initiator.type),
-    initiatorUrl: clip(text(initiator.url) ?? stackUrl(initiator.stack), LIMITS.url),
+    initiatorType: initiator.type,
+    initiatorUrl: clip(initiator.url, LIMITS.url),
+    initiatorStack: clip(initiator.stack, LIMITS.url),
     sentAt: Date.parse(String(entry.startedDateTime ?? "")) || 0,
-    // Status 0 is how HAR writers record a request that got no response.
+    // Status 0 (or -1) is how HAR writers record a request that got no response.
     status: status && status > 0 ? status : null,
     responseHeaders,
-    remoteIp: clip(text(entry.serverIPAddress), 64),
+    remoteIp: clip(text(entry.serverIPAddress)?.replace(/^\[|\]$/g, "") || null, 64),
     mimeType: clip(mime, 200),
-    fromCache: Boolean(entry._fromCache),
-    error: clip(text(res._error) ?? (status === 0 ? "no response" : null), LIMITS.errorText),
-    redirectedTo: clip(text(res.redirectURL) || null, LIMITS.url),
+    protocol: clip(text(res.httpVersion) || text(req.httpVersion) || null, 32),
+    fromCache: Boolean(entry._fromCache) || Object.keys(obj(obj(entry.cache).beforeRequest)).length > 0,
+    encodedSize: num(res._transferSize),
+    error: clip(
+      text(res._error) ?? text(entry._error) ?? (status === 0 || status === -1 ? "no response" : null),
+      LIMITS.errorText,
+    ),
+    redirectedTo: redirectTarget(url, text(res.redirectURL) || responseHeaders?.location || null, status),
   });
+  const frameRef = text(entry._frameref) ?? text(entry._frameId) ?? text(entry._frame_id);
+  request.frameId = clip(frameRef, 128);
   return {
+    index,
     pageref: text(entry.pageref),
+    frameRef,
+    isBasePage: entry._is_base_page === true || entry._is_base_page === "true",
+    declaredDocument: /^document$/i.test(text(entry._resourceType) ?? text(entry._request_type) ?? ""),
     request,
-    cookies: cookiesOf(sentCookies, arr(res.cookies).map(obj), url),
+    cookies: cookiesOf(sentCookies, setCookies(res, responseHeaders), url),
     html: request.resourceType === "document" ? documentHtml(obj(res.content)) : null,
-    webSocket: webSocketOf(entry, url),
+    webSocket: webSocketOf(entry, url, index),
   };
 }
 
-function stackUrl(stack: unknown): string | null {
+/** Where a redirect went, resolved against the request (writers keep the Location as sent, often relative). */
+function redirectTarget(url: string, location: string | null, status: number | null): string | null {
+  if (!location || status === null || status < 300 || status >= 400) return null;
+  try {
+    return clip(new URL(location, url).href, LIMITS.url);
+  } catch {
+    return null;
+  }
+}
+
+function topFrame(stack: unknown): { url: string; functionName: string | null; line: number | null } | null {
   for (let s = obj(stack); Object.keys(s).length; s = obj(s.parent)) {
     const frame = arr(s.callFrames)
       .map(obj)
       .find((f) => text(f.url));
-    if (frame) return text(frame.url);
+    if (frame)
+      return {
+        url: String(frame.url),
+        functionName: text(frame.functionName) || null,
+        line: num(frame.lineNumber),
+      };
   }
   return null;
+}
+
+/**
+ * The cookies a response set: the writer's `cookies`, else its Set-Cookie headers (proxies and some
+ * writers keep only those; several may be joined by new lines).
+ */
+function setCookies(res: Json, headers: Record<string, string> | null): Json[] {
+  const listed = arr(res.cookies).map(obj);
+  if (listed.length > 0 || !headers?.["set-cookie"]) return listed;
+  return headers["set-cookie"]
+    .split("\n")
+    .map(parseSetCookie)
+    .filter((c): c is Json => c !== null);
+}
+
+function parseSetCookie(line: string): Json | null {
+  const [pair, ...attributes] = line.split(";");
+  const eq = pair?.indexOf("=") ?? -1;
+  if (!pair || eq <= 0) return null;
+  const cookie: Json = { name: pair.slice(0, eq).trim(), value: pair.slice(eq + 1).trim() };
+  for (const attribute of attributes) {
+    const [key = "", ...rest] = attribute.split("=");
+    const name = key.trim().toLowerCase();
+    const value = rest.join("=").trim();
+    if (name === "domain") cookie.domain = value;
+    else if (name === "path") cookie.path = value;
+    else if (name === "expires") cookie.expires = value;
+    else if (name === "max-age" && Number.isFinite(Number(value)))
+      cookie.expires = new Date(Date.now() + Number(value) * 1000).toISOString();
+    else if (name === "httponly") cookie.httpOnly = true;
+    else if (name === "secure") cookie.secure = true;
+    else if (name === "samesite") cookie.sameSite = value;
+  }
+  return cookie;
 }
 
 /** Cookies the request sent and the response set, as cookie records (the HAR has no cookie jar). */
@@ -264,11 +388,11 @@ function documentHtml(content: Json): string | null {
   return html.slice(0, LIMITS.evidenceHtml);
 }
 
-function webSocketOf(entry: Json, url: string): CapturedWebSocket | null {
+function webSocketOf(entry: Json, url: string, index: number): CapturedWebSocket | null {
   const messages = arr(entry._webSocketMessages).map(obj);
   if (!/^wss?:/.test(url) && messages.length === 0) return null;
   return {
-    requestId: `har-ws-${url.length}-${messages.length}`,
+    requestId: `har-${index}`,
     url,
     initiatorUrl: null,
     status: num(obj(entry.response).status),
@@ -285,121 +409,4 @@ function webSocketOf(entry: Json, url: string): CapturedWebSocket | null {
     droppedFrames: Math.max(0, messages.length - LIMITS.webSocketFramesPerSocket),
     error: null,
   };
-}
-
-/** Top-level documents in order: where each page of a HAR without `pages` starts. */
-function isTopDocument(r: CapturedRequest): boolean {
-  const dest = r.requestHeaders["sec-fetch-dest"];
-  return r.resourceType === "document" && (dest === undefined || dest === "document");
-}
-
-/**
- * The pages of a HAR: each top-level document starts one (a redirect's next hop does not), within
- * each `log.pages` entry when there are some (Playwright keeps one per tab, Chrome one per navigation).
- */
-function pageGroups(har: HarCapture): Array<{ title: string | null; records: HarRecord[] }> {
-  const byPage = new Map<string, HarRecord[]>();
-  for (const r of har.entries) {
-    const id = har.pages.some((p) => p.id === r.pageref) ? (r.pageref ?? "") : (har.pages.at(-1)?.id ?? "");
-    const list = byPage.get(id);
-    if (list) list.push(r);
-    else byPage.set(id, [r]);
-  }
-  const titles = new Map(har.pages.map((p) => [p.id, p.title]));
-  const groups: Array<{ title: string | null; records: HarRecord[] }> = [];
-  for (const [id, records] of byPage) {
-    const mine: typeof groups = [];
-    let lastDocument: CapturedRequest | null = null;
-    for (const r of records) {
-      const starts =
-        isTopDocument(r.request) && !(lastDocument && lastDocument.redirectedTo === r.request.url);
-      if (starts || mine.length === 0) mine.push({ title: null, records: [] });
-      if (isTopDocument(r.request)) lastDocument = r.request;
-      mine[mine.length - 1]?.records.push(r);
-    }
-    // A page's title in the HAR names its first navigation.
-    if (mine[0]) mine[0].title = titles.get(id) ?? null;
-    groups.push(...mine);
-  }
-  return groups;
-}
-
-/** The page a group of entries makes: its document, requests, cookies and text. */
-function pageOf(group: { title: string | null; records: HarRecord[] }, depth: number): PageCapture {
-  const records = group.records.slice(0, LIMITS.requestsPerPage);
-  const requests = records.map((r) => r.request);
-  // The page is where its top document ended up: the last hop of the first document's redirects.
-  const first = requests.find(isTopDocument) ?? requests[0];
-  let doc = first;
-  while (doc?.redirectedTo) {
-    const next = requests.find((r) => r.url === doc?.redirectedTo && r !== doc);
-    if (!next) break;
-    doc = next;
-  }
-  const url = doc?.url ?? "about:blank";
-  const html = records.find((r) => r.request === doc)?.html ?? null;
-  const text = html ? htmlToPageText(html) : null;
-  const cookies = new Map<string, CapturedCookie>();
-  for (const c of records.flatMap((r) => r.cookies))
-    if (cookies.size < LIMITS.cookiesPerPage) cookies.set(`${c.domain} ${c.name}`, c);
-  const times = requests.map((r) => r.sentAt).filter((t) => t > 0);
-  // Chrome titles pages with their address; a real title is better evidence.
-  const title = text?.title ?? (group.title && group.title !== url ? group.title : null);
-  return {
-    depth,
-    requestedUrl: first?.url ?? url,
-    finalUrl: url,
-    title: clip(title, LIMITS.title),
-    content: text?.content ?? { headings: [], description: null, text: "" },
-    consent: null,
-    status: "ok",
-    httpStatus: doc?.status ?? null,
-    error: null,
-    startedAt: times.length ? Math.min(...times) : 0,
-    endedAt: times.length ? Math.max(...times) : 0,
-    requests,
-    cookies: [...cookies.values()],
-    storage: [],
-    webSockets: records.map((r) => r.webSocket).filter((w): w is CapturedWebSocket => w !== null),
-    events: [],
-  };
-}
-
-/** The host a page is of, lowercased: the name a site is known by. */
-export function siteOfUrl(url: string): string | null {
-  try {
-    const u = new URL(url);
-    return /^https?:$/.test(u.protocol) ? u.hostname.toLowerCase() : null;
-  } catch {
-    return null;
-  }
-}
-
-/** A HAR's pages as sites: by the host of each page, or all under `site` when one is given. */
-export function harSites(har: HarCapture, site: string | null): SiteResult[] {
-  const bySite = new Map<string, SiteResult>();
-  for (const group of pageGroups(har)) {
-    const page = pageOf(group, 0);
-    const name = site ?? siteOfUrl(page.finalUrl);
-    if (!name) continue;
-    let result = bySite.get(name);
-    if (result) page.depth = 1;
-    else {
-      result = {
-        site: name,
-        inputUrl: page.requestedUrl,
-        finalUrl: page.finalUrl,
-        status: "ok",
-        error: null,
-        errorDetail: null,
-        pages: [],
-        startedAt: page.startedAt,
-        endedAt: page.endedAt,
-      };
-      bySite.set(name, result);
-    }
-    result.pages.push(page);
-    result.endedAt = Math.max(result.endedAt, page.endedAt);
-  }
-  return [...bySite.values()];
 }

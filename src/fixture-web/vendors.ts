@@ -1,4 +1,4 @@
-import type { FixtureSite } from "./server.ts";
+import type { FixtureRequest, FixtureResponse, FixtureSite } from "./server.ts";
 
 /*
  * Our own emulations of tracking vendors' scripts and endpoints, at their real hostnames, speaking
@@ -123,20 +123,24 @@ const gtagScript = `(function () {
 })();`;
 
 /** The vendors' hosts, as fixture sites. Add them to any fixture web. */
+/** TikTok's events API answers the page's credentialed fetch with CORS headers, as the real one does. */
+const tiktokAnswer = (request: FixtureRequest): FixtureResponse => ({
+  headers: {
+    "content-type": "application/json",
+    "access-control-allow-origin": request.headers.origin ?? "*",
+    "access-control-allow-credentials": "true",
+  },
+  body: '{"code":0,"message":"OK"}',
+});
+
 export function vendorSites(): FixtureSite[] {
   return [
     {
       host: "analytics.tiktok.com",
       routes: {
         "/i18n/pixel/events.js": { headers: JS, body: tiktokScript },
-        "/api/v2/pixel": {
-          headers: { "content-type": "application/json" },
-          body: '{"code":0,"message":"OK"}',
-        },
-        "/api/v2/pixel/act": {
-          headers: { "content-type": "application/json" },
-          body: '{"code":0,"message":"OK"}',
-        },
+        "/api/v2/pixel": tiktokAnswer,
+        "/api/v2/pixel/act": tiktokAnswer,
       },
     },
     { host: "connect.facebook.net", routes: { "/en_US/fbevents.js": { headers: JS, body: metaScript } } },

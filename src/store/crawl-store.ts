@@ -322,6 +322,16 @@ export class CrawlStore {
     );
   }
 
+  /**
+   * Adds another visit of a site already in the crawl (an imported capture): its pages join the
+   * site's, nothing earlier is replaced; in one transaction like `writeSite`.
+   */
+  async addVisit(siteId: number, result: SiteResult, analysis: PageAnalysis[]): Promise<void> {
+    await this.writing(() =>
+      this.sql.transaction((tx) => writeSiteIn(tx, siteId, result, analysis, "append")),
+    );
+  }
+
   /** Replaces the findings of every page (analysis run again over the stored capture). */
   async reanalyse(
     analyse: (page: PageForAnalysis) => PageAnalysis,

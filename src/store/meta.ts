@@ -29,15 +29,25 @@ export interface RunRecord {
   browser: string | null;
 }
 
-/** A HAR file imported into the crawl. */
+/** A HAR file imported into the crawl: one visit of one site. */
 export interface ImportRecord {
   file: string;
   sha256: string;
   creator: { name: string; version: string } | null;
   pages: number;
   requests: number;
+  /** The site the visit was filed under (one; a list as first recorded). */
   sites: string[];
   at: number;
+  /** Entries in the file, and those left out by reason (absent in imports made before they were recorded). */
+  entries?: number;
+  skipped?: Record<string, number>;
+  /** Documents of frames inside the pages (not pages). */
+  frames?: number;
+  /** The visit's pages, with what a page was inferred from when the capture held no document for it. */
+  pageUrls?: Array<{ url: string; inferredFrom: string | null }>;
+  /** Which visit of its site this was (1 for the first). */
+  visit?: number;
 }
 
 /** The tracker database a crawl used: where it was and its checksum (the list itself is never copied). */

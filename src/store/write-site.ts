@@ -13,13 +13,18 @@ import type { Sql } from "./sql.ts";
 
 export type Db = Pick<Sql, "all" | "get" | "run">;
 
+/**
+ * `append` keeps what the site already has and adds these pages as another visit of it (an imported
+ * capture of a site already in the crawl); otherwise the site's earlier records are replaced.
+ */
 export async function writeSiteIn(
   tx: Db,
   siteId: number,
   result: SiteResult,
   analysis: PageAnalysis[],
+  mode: "replace" | "append" = "replace",
 ): Promise<void> {
-  await clearSite(tx, siteId);
+  if (mode === "replace") await clearSite(tx, siteId);
   for (const [index, page] of result.pages.entries()) {
     const derived = analysis[index];
     const pageId = await insertPage(tx, siteId, page, derived);
@@ -29,6 +34,25 @@ export async function writeSiteIn(
     await insertCollected(tx, siteId, pageId, page);
     await insertFindings(tx, siteId, pageId, derived?.findings ?? [], requestIds);
     await insertSyncs(tx, siteId, pageId, derived?.syncs ?? [], requestIds);
+  }
+  if (mode === "append") {
+    await tx.run(
+      `UPDATE sites SET status = ?, final_url = COALESCE(final_url, ?), pages = (SELECT COUNT(*) FROM pages WHERE site_id = ?),
+         started_at = CASE WHEN started_at IS NULL OR started_at > ? THEN ? ELSE started_at END,
+         finished_at = CASE WHEN finished_at IS NULL OR finished_at < ? THEN ? ELSE finished_at END
+       WHERE id = ?`,
+      [
+        result.status,
+        result.finalUrl,
+        siteId,
+        result.startedAt,
+        result.startedAt,
+        result.endedAt,
+        result.endedAt,
+        siteId,
+      ],
+    );
+    return;
   }
   await tx.run(
     `UPDATE sites SET status = ?, final_url = ?, error = ?, error_detail = ?, pages = ?, started_at = ?, finished_at = ?
