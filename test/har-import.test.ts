@@ -14,7 +14,7 @@ import {
   proxyShape,
   webPageTestShape,
 } from "./har-shapes.ts";
-import { crawlArgs, openDb, runEarshot, startWeb, tempDir } from "./helpers.ts";
+import { crawlArgs, launchViewer, openDb, openReportPage, runEarshot, startWeb, tempDir } from "./helpers.ts";
 
 const HOST = "www.harbor-clinic.test";
 // The visit starts where a list entry would send it: the bare domain, redirected to www.
@@ -248,6 +248,18 @@ describe("earshot import: HAR files from anywhere", () => {
     // The report reads it as it reads a crawl.
     const report = await runEarshot(["report", imported]);
     expect(report.code, report.stderr).toBe(0);
+    // The report says what was imported: the file, its writer, the site and its pages.
+    const viewer = await launchViewer();
+    try {
+      const view = await openReportPage(viewer, imported);
+      const section = await view.locator("section[aria-labelledby='h-imports']").innerText();
+      expect(section).toContain("visit.har, written by Playwright");
+      expect(section).toMatch(/2 pages of harbor-clinic\.test; (\d+) of \1 entries imported, none skipped/);
+      expect(section).toContain(`https://${HOST}${PAGES[1]}`);
+      expect(await view.locator("p.meta").first().innerText()).toMatch(/^Imported from 1 HAR files/);
+    } finally {
+      await viewer.close();
+    }
   });
 
   it("keeps a second capture of a site as another visit of it, and says so of a file imported again", async () => {

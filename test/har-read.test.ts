@@ -224,5 +224,12 @@ describe("reading HAR files as captures", () => {
       await expect(readHar(path)).rejects.toThrow(reason);
     }
     await expect(readHar(join(dir, "missing.har"))).rejects.toThrow(/cannot read it \(ENOENT\)/);
+    // A byte-order mark before the JSON is allowed by the HAR spec.
+    const bom = join(dir, "bom.har");
+    writeFileSync(
+      bom,
+      `\ufeff${JSON.stringify({ log: { version: "1.2", entries: [entry("https://a.example/")] } })}`,
+    );
+    expect((await readHar(bom)).entries).toHaveLength(1);
   });
 });

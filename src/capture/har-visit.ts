@@ -101,12 +101,11 @@ function navigations(records: HarRecord[]): { chains: HarRecord[][]; frames: num
  * popup a `log.pages` entry of its own while the opener's entries go on. A crawl records a popup's
  * requests on the page that opened it, and so does this.
  */
-function isPopup(chain: HarRecord[], current: PageDraft | undefined, records: HarRecord[]): boolean {
+function isPopup(chain: HarRecord[], current: PageDraft | undefined, lastSent: Map<string, number>): boolean {
   const first = chain[0];
   if (!first || !current || first.pageref === null || current.pageref === null) return false;
   if (first.pageref === current.pageref) return false;
-  const at = first.request.sentAt;
-  return records.some((r) => r.pageref === current.pageref && r.request.sentAt > at);
+  return (lastSent.get(current.pageref) ?? 0) > first.request.sentAt;
 }
 
 /** The page a capture without a document names: its `log.pages` title when it is an address, else the Referer most sent. */
@@ -138,13 +137,15 @@ function draftOf(chain: HarRecord[]): PageDraft {
 /** The pages of the visit: one per top-level navigation, plus one per `log.pages` entry that holds no navigation. */
 function pageDrafts(har: HarCapture, records: HarRecord[]): { drafts: PageDraft[]; frames: number } {
   const { chains, frames } = navigations(records);
+  const lastSent = new Map<string, number>();
+  for (const r of records) if (r.pageref !== null) lastSent.set(r.pageref, r.request.sentAt);
   const drafts: PageDraft[] = [];
   let popups = 0;
   // Tabs (log.pages entries) that hold a navigation, the popups' too: none of them is a page inferred from its entries.
   const navigated = new Set<string | null>();
   for (const chain of chains) {
     navigated.add(chain[0]?.pageref ?? null);
-    if (isPopup(chain, drafts.at(-1), records)) popups++;
+    if (isPopup(chain, drafts.at(-1), lastSent)) popups++;
     else drafts.push(draftOf(chain));
   }
   const groups = har.pages.length > 0 ? har.pages.map((p) => p.id) : [null];
@@ -174,14 +175,20 @@ function pageDrafts(har: HarCapture, records: HarRecord[]): { drafts: PageDraft[
  */
 function pageFor(r: HarRecord, drafts: PageDraft[]): PageDraft {
   const at = r.request.sentAt;
-  let index = -1;
-  for (let i = 0; i < drafts.length; i++) {
-    const d = drafts[i] as PageDraft;
-    const later = d.startedAt > at || (d.startedAt === at && d.startIndex > r.index);
-    if (later && index >= 0) break;
-    if (r.pageref === null || d.pageref === r.pageref || d.pageref === null) index = i;
+  // The last page started by then (binary search: a capture may hold thousands of pages)...
+  let low = 0;
+  let high = drafts.length - 1;
+  while (low < high) {
+    const mid = Math.ceil((low + high) / 2);
+    const d = drafts[mid] as PageDraft;
+    if (d.startedAt < at || (d.startedAt === at && d.startIndex <= r.index)) low = mid;
+    else high = mid - 1;
   }
-  if (index < 0)
+  // ...of the entry's own log.pages entry (tab or navigation), when the file has them.
+  let index = low;
+  const mine = (d: PageDraft) => r.pageref === null || d.pageref === null || d.pageref === r.pageref;
+  while (index > 0 && !mine(drafts[index] as PageDraft)) index--;
+  if (!mine(drafts[index] as PageDraft))
     index = Math.max(
       0,
       drafts.findIndex((d) => d.pageref === r.pageref),

@@ -102,14 +102,26 @@ export async function readHar(path: string): Promise<HarCapture> {
   await new Promise<void>((resolve, reject) => {
     const file = createReadStream(path);
     const tokens = parser({ streamValues: false });
-    file.on("data", (chunk) => hash.update(chunk));
+    let first = true;
+    file.on("data", (data: string | Buffer) => {
+      const chunk = typeof data === "string" ? Buffer.from(data) : data;
+      hash.update(chunk);
+      // A byte-order mark is allowed before a HAR's JSON (the spec says to ignore it); the parser is not told of it.
+      const bom = first && chunk[0] === 0xef && chunk[1] === 0xbb && chunk[2] === 0xbf;
+      first = false;
+      // Backpressure as pipe() would: the parser's buffer never holds more than a chunk or two.
+      if (!tokens.write(bom ? chunk.subarray(3) : chunk)) {
+        file.pause();
+        tokens.once("drain", () => file.resume());
+      }
+    });
+    file.on("end", () => tokens.end());
     file.on("error", (error: NodeJS.ErrnoException) =>
       reject(new HarError(`cannot read it (${error.code})`)),
     );
     tokens.on("data", onToken);
     tokens.on("error", (error: Error) => reject(new HarError(`not valid JSON (${shortReason(error)})`)));
     tokens.on("end", () => resolve());
-    file.pipe(tokens);
   });
   if (!top.done) throw new HarError("the file ends before its JSON does (truncated?)");
   const log = obj(obj(top.current).log);

@@ -41,6 +41,17 @@ async function crawlInfo(store: CrawlStore): Promise<CrawlInfo> {
     },
     pages: counts.pages,
     requests: counts.requests,
+    imports: ((await readMeta(store, "imports")) ?? []).map((r) => ({
+      file: r.file,
+      producer: r.creator ? `${r.creator.name} ${r.creator.version}`.trim() : null,
+      site: r.sites.join(", "),
+      visit: r.visit ?? 1,
+      entries: r.entries ?? r.requests,
+      requests: r.requests,
+      skipped: r.skipped ?? {},
+      frames: r.frames ?? 0,
+      pages: r.pageUrls ?? [],
+    })),
   };
 }
 

@@ -19,6 +19,22 @@ export interface CrawlInfo {
   sites: { total: number; ok: number; failed: number; pending: number; botWalls?: number };
   pages: number;
   requests: number;
+  /** HAR files imported into the crawl (`earshot import`): what wrote each, and what it became. */
+  imports?: ImportedCapture[];
+}
+
+/** One imported capture as the report tells it. */
+export interface ImportedCapture {
+  file: string;
+  /** The HAR's writer (`chrome-har 0.11.12`, `WebInspector 537.36`, ...), when it names itself. */
+  producer: string | null;
+  site: string;
+  visit: number;
+  entries: number;
+  requests: number;
+  skipped: Record<string, number>;
+  frames: number;
+  pages: Array<{ url: string; inferredFrom: string | null }>;
 }
 
 /** One company's reach: on how many sites and pages it received visitor data. */

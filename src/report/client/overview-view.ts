@@ -257,8 +257,61 @@ function listSection(o: Overview): HTMLElement {
   );
 }
 
+/** What each imported capture was: who wrote it, the site and pages it became, what was left out. */
+function importsSection(o: Overview): HTMLElement | null {
+  const imports = o.crawl.imports ?? [];
+  if (imports.length === 0) return null;
+  return h(
+    "section",
+    { "aria-labelledby": "h-imports" },
+    h("h2", { id: "h-imports" }, "Imported captures"),
+    h(
+      "p",
+      {},
+      "These pages come from HAR files recorded elsewhere, not from Earshot's browser: what the page did " +
+        "with a consent banner, and what it stored in the browser, are not in a HAR.",
+    ),
+    h(
+      "ul",
+      {},
+      ...imports.map((i) => {
+        const skipped = Object.entries(i.skipped);
+        return h(
+          "li",
+          {},
+          `${i.file}${i.producer ? `, written by ${i.producer}` : ""}: ${i.pages.length} pages of ${i.site}` +
+            `${i.visit > 1 ? ` (visit ${i.visit})` : ""}; ${i.requests} of ${i.entries} entries imported` +
+            (skipped.length
+              ? `, skipped: ${skipped.map(([why, n]) => `${n} ${why}`).join("; ")}`
+              : ", none skipped") +
+            `; ${i.frames} documents of frames kept inside their pages.`,
+          h(
+            "ul",
+            {},
+            ...i.pages.map((p) =>
+              h(
+                "li",
+                {},
+                p.url + (p.inferredFrom ? ` (no document in the capture: named by ${p.inferredFrom})` : ""),
+              ),
+            ),
+          ),
+        );
+      }),
+    ),
+  );
+}
+
 function crawlLine(o: Overview): HTMLElement {
   const { sites, config } = o.crawl;
+  if ((o.crawl.imports?.length ?? 0) > 0 && Object.keys(config).length === 0)
+    return h(
+      "p",
+      { class: "meta" },
+      `Imported from ${o.crawl.imports?.length} HAR files: ${sites.total} sites, ${o.crawl.pages} pages, ` +
+        `${o.crawl.requests} requests; imported ${date(o.crawl.createdAt)}. Consent banners, GPC and ` +
+        "interaction were as the capturing browser had them.",
+    );
   return h(
     "p",
     { class: "meta" },
@@ -281,6 +334,7 @@ export function overviewView(o: Overview): HTMLElement {
     companySection(o),
     sensitiveSection(o),
     listSection(o),
+    importsSection(o),
     o.changes ? changesView(o.changes) : null,
     h(
       "section",
