@@ -87,7 +87,10 @@ describe("earshot import: HAR files from anywhere", () => {
       snippets.ga4("G-HARTEST") +
       snippets.cdn();
     // An ad frame that loads its own pixel and a popup the page opens: neither is a page of the visit.
-    const extras = `<iframe src="https://${FRAME_HOST}/frame.html" width="300" height="250"></iframe>`;
+    // ...and a service worker that fetches on install: its requests are the page's, none a document.
+    const extras =
+      `<iframe src="https://${FRAME_HOST}/frame.html" width="300" height="250"></iframe>` +
+      `<script>navigator.serviceWorker?.register("/sw.js").catch(() => {})</script>`;
     web = await startWeb([
       ...vendorSites(),
       { host: SITE, routes: { "/": { status: 301, headers: { location: `https://${HOST}/` } } } },
@@ -107,6 +110,11 @@ describe("earshot import: HAR files from anywhere", () => {
             head,
           ),
           "/popup.html": page("Newsletter", "<p>Sign up</p>"),
+          "/sw.js": {
+            headers: { "content-type": "application/javascript" },
+            body: `self.addEventListener("install", (e) => e.waitUntil(fetch("/sw-precache.json")));`,
+          },
+          "/sw-precache.json": { headers: { "content-type": "application/json" }, body: "[]" },
           "/domestic-violence-help": page(
             "Get help",
             "<main><h1>Safety planning</h1><p>If you are being abused by a partner, call our domestic violence hotline. We can help with a protective order.</p></main>",
@@ -195,6 +203,9 @@ describe("earshot import: HAR files from anywhere", () => {
       const framed = db
         .prepare("SELECT p.url FROM requests r JOIN pages p ON p.id = r.page_id WHERE r.url LIKE ?")
         .all(`https://${FRAME_HOST}/frame.html%`) as Array<{ url: string }>;
+      const worker = db
+        .prepare("SELECT p.url FROM requests r JOIN pages p ON p.id = r.page_id WHERE r.url LIKE ?")
+        .all(`https://${HOST}/sw%`) as Array<{ url: string }>;
       db.close();
       expect(sites).toEqual([{ site: SITE }]);
       // A proxy sees no tabs: a popup it logged is a navigation like any other (the README says so).
@@ -206,6 +217,9 @@ describe("earshot import: HAR files from anywhere", () => {
       ]);
       // The ad frame's document is a request of the page that framed it, not a page.
       expect(framed.map((p) => p.url)).toEqual([`https://${HOST}/`]);
+      // So are the service worker's script and what it fetched, where the writer saw them.
+      expect(worker.map((w) => w.url)).toEqual(worker.map(() => `https://${HOST}/`));
+      if (producer === "playwright") expect(worker.length).toBeGreaterThan(0);
       // With the popup a page, what the home page sent after opening it is filed under the popup:
       // the visit's findings still are the crawl's.
       const compare = producer === "mitmproxy" ? visitSummary : summary;

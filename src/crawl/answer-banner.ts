@@ -7,6 +7,8 @@ import type { ConsentAnswer } from "./consent-words.ts";
 
 /** Time for a banner to react to a click (close, or open its settings). */
 const SETTLE_MS = 700;
+/** How long the settings a click opened may take to show. */
+const PANEL_WAIT_MS = 3000;
 /** How long after load a platform autoconsent recognised is left to its rule. */
 const RULE_GRACE_MS = 3000;
 
@@ -81,10 +83,7 @@ async function answer(
     return null;
   }
   if ((await click(banner, settings, watch, note)) === null) return null;
-  await sleep(SETTLE_MS);
-  // The settings are the same dialog grown, or a new one.
-  const panels = await findBanners(page);
-  const panel = panels.find((p) => controlFor(p, want)) ?? panels.find((p) => controlFor(p, "save")) ?? null;
+  const panel = await settingsPanel(page, want);
   if (!panel) {
     note(`the settings offer no control that ${want === "grant" ? "accepts" : "refuses"} or saves`);
     return null;
@@ -95,6 +94,22 @@ async function answer(
   note(`${want === "grant" ? "ticked" : "unticked"} ${changed} toggles`);
   const save = controlFor(panel, "save");
   return save ? click(panel, save, watch, note) : null;
+}
+
+/**
+ * The banner's settings once they show: the same dialog grown, or a new one, with a control that
+ * gives `want` or saves. Looked for again until PANEL_WAIT_MS: a panel may slide in, and a loaded
+ * machine may take longer than SETTLE_MS to draw it.
+ */
+async function settingsPanel(page: Page, want: ConsentAnswer): Promise<Banner | null> {
+  const deadline = Date.now() + PANEL_WAIT_MS;
+  await sleep(SETTLE_MS);
+  for (;;) {
+    const panels = await findBanners(page);
+    const panel = panels.find((p) => controlFor(p, want)) ?? panels.find((p) => controlFor(p, "save"));
+    if (panel || Date.now() >= deadline) return panel ?? null;
+    await sleep(300);
+  }
 }
 
 async function click(
