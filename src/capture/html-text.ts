@@ -1,5 +1,7 @@
+import { parseHTML } from "linkedom";
 import { clip } from "../util/bound.ts";
 import { LIMITS } from "../util/limits.ts";
+import { pageTextScript, sanitiseText } from "./page-text-script.ts";
 import type { PageText } from "./types.ts";
 
 const ENTITIES: Record<string, string> = { amp: "&", lt: "<", gt: ">", quot: '"', apos: "'", nbsp: " " };
@@ -26,11 +28,34 @@ const NOT_CONTENT =
 
 /**
  * A page's title, headings and main text from its HTML, for pages that were not crawled but
- * imported (a HAR keeps the document's HTML, not what the browser rendered). Bounded like a crawl's.
+ * imported (a HAR keeps the document's HTML, not what the browser rendered). The crawl's own reading
+ * script runs over the parsed document (Readability within the page's main content), so an imported
+ * page is read as a crawled one is; a document the parser or the script cannot take is read by the
+ * tags alone. Bounded like a crawl's.
  */
 export function htmlToPageText(html: string): { title: string | null; content: PageText } {
   const source = html.slice(0, 4 * 1024 * 1024);
   const title = source.match(/<title\b[^>]*>([\s\S]*?)<\/title>/i)?.[1];
+  const read = readInDocument(source);
+  return {
+    title: title ? clip(clean(title), LIMITS.title) : null,
+    content: read ?? readByTags(source),
+  };
+}
+
+/** The crawl's reading script over the document as parsed (scripts are not run: linkedom runs none). */
+function readInDocument(source: string): PageText | null {
+  try {
+    const { document } = parseHTML(source);
+    const run = new Function("document", `return ${pageTextScript()}`) as (d: unknown) => unknown;
+    const read = sanitiseText(run(document));
+    return read.text || read.headings.length ? read : null;
+  } catch {
+    return null;
+  }
+}
+
+function readByTags(source: string): PageText {
   const description = source.match(
     /<meta\b[^>]*name\s*=\s*["']description["'][^>]*content\s*=\s*["']([^"']*)["']/i,
   )?.[1];
@@ -41,11 +66,8 @@ export function htmlToPageText(html: string): { title: string | null; content: P
     .map((m) => `${(m[1] ?? "").toLowerCase()}:${clean(m[2] ?? "").slice(0, LIMITS.headingText)}`)
     .filter((h) => h.length > 3);
   return {
-    title: title ? clip(clean(title), LIMITS.title) : null,
-    content: {
-      headings,
-      description: description ? clip(decodeEntities(description).trim(), 500) : null,
-      text: clean(main).slice(0, LIMITS.pageText),
-    },
+    headings,
+    description: description ? clip(decodeEntities(description).trim(), 500) : null,
+    text: clean(main).slice(0, LIMITS.pageText),
   };
 }

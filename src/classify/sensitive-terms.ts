@@ -104,6 +104,7 @@ export const TERMS: Record<SensitiveCategory, WeighedTerms> = {
   },
   reproductive_health: {
     3: [
+      "(?:global )?gag rule",
       "abortion",
       "birth control",
       "contracepti\\w*",
@@ -131,6 +132,7 @@ export const TERMS: Record<SensitiveCategory, WeighedTerms> = {
       "aborto",
       "anticonceptiv\\w*",
       "embarazo",
+      "embarazad[ao]s?",
       "interruption volontaire de grossesse",
       "ivg",
       "grossesse",
@@ -376,6 +378,7 @@ export const TERMS: Record<SensitiveCategory, WeighedTerms> = {
       "ebt",
       "wic",
       "medicaid",
+      "children'?s health insurance program",
       "tanf",
       "needy families",
       "cash assistance",
@@ -405,16 +408,9 @@ export const TERMS: Record<SensitiveCategory, WeighedTerms> = {
       "prestacoes sociais",
       "seguranca social",
     ],
-    2: [
-      "snap",
-      "rental assistance",
-      "eligib\\w*",
-      "renewal form",
-      "proof of income",
-      "low(?:-| )income",
-      "rsa",
-    ],
-    1: ["benefits", "assistance", "apply for", "qualify", "household"],
+    2: ["snap", "rental assistance", "renewal form", "proof of income", "rsa", "chip"],
+    // Who a service is for, or what it asks: said of legal aid, tax credits and jobs as much as of benefits.
+    1: ["benefits", "assistance", "apply for", "qualify", "household", "eligib\\w*", "low(?:-| )income"],
   },
   financial_hardship: {
     3: [
@@ -537,8 +533,8 @@ export const TERMS: Record<SensitiveCategory, WeighedTerms> = {
       "nacionalidade",
       "expulsao",
     ],
-    2: ["consulate", "sponsor", "citizenship", "ciudadania"],
-    1: ["legal help", "know your rights", "visas?", "passport"],
+    2: ["consulate", "citizenship", "ciudadania"],
+    1: ["legal help", "know your rights", "visas?", "passport", "sponsor"],
   },
   children: {
     3: [
@@ -558,6 +554,7 @@ export const TERMS: Record<SensitiveCategory, WeighedTerms> = {
       "after-school program",
       "summer camp",
       "child abuse",
+      "children'?s health insurance program",
       "parenting classes",
       "children ages",
       "ages (?:three|six|\\d+) to (?:five|twelve|\\d+)",
@@ -611,6 +608,7 @@ export const ELSEWHERE: string[] = [
   "krankenversicherung",
   "mutuelle",
   "medical bills?",
+  "medical expenses",
   "patient financial services",
   "(?:pet|dog|cat|animal)s? adoption",
   "adopt(?:able)? (?:a )?(?:pets?|dogs?|cats?)",
@@ -622,6 +620,71 @@ export const ELSEWHERE: string[] = [
   "teen drivers",
   "debt counselling for businesses",
   "balance sheet",
+];
+
+/**
+ * Who a page is about, said in its own main heading (or its title when it has none): "Adolescent
+ * programs", "Humanitarian aid for children". Read only there: in running text these are mentions.
+ */
+export const SUBJECTS: Partial<Record<SensitiveCategory, string[]>> = {
+  children: [
+    "children",
+    "child",
+    "kids",
+    "adolescen\\w*",
+    "babies",
+    "infants?",
+    "ninos",
+    "enfants",
+    "kinder",
+    "criancas",
+  ],
+};
+
+/**
+ * Children named as one of two groups a service is for ("women and children", "moms and young
+ * children", "Kinder und Familien"): the service is for the family, not about children. Masked where
+ * subject words are read. Babies are not masked: "moms and babies" is about infants' health.
+ */
+export const ALONGSIDE: string[] = [
+  "(?:women|mothers|moms|families|parents|adults|frauen|mutter|mujeres|madres|familias|femmes|meres|familles|mulheres|maes|familias) (?:and|und|y|et|e) (?:young |small |kleine |jeunes )?(?:children|kids|kinder|ninos|enfants|criancas)",
+  "(?:children|kids|kinder|ninos|enfants|criancas) (?:and|und|y|et|e) (?:families|family|parents|familien|eltern|familias|familles|frauen|women)",
+];
+
+/**
+ * What a page is about when it is about something else: a title or main heading that names
+ * insurance, an employer's duties, a donation or a press release makes the categories its running
+ * text merely mentions (the doctors a plan covers, Medicaid as an alternative) passing mentions.
+ */
+export const OTHER_SUBJECTS: string[] = [
+  "insurance",
+  "insurer",
+  "coverage",
+  "health (?:care )?law",
+  "(?:health )?plans?",
+  "premiums?",
+  "marketplace",
+  "deductibles?",
+  "tax credits?",
+  "employers?",
+  "employees",
+  "small business\\w*",
+  "cryptocurrenc\\w*",
+  "fundrais\\w*",
+  "raised for",
+  "spending accounts?",
+  "medicare",
+  "press release",
+  "privacy (?:policy|notice)",
+  "terms of (?:use|service)",
+  "careers?",
+  "jobs at",
+  "seguros?",
+  "cobertura",
+  "mercado",
+  "empleados",
+  "pequenas empresas",
+  "pequenos negocios",
 ];
 
 /** Sentences that disclaim or merely point elsewhere: they carry no weight. */

@@ -1,9 +1,12 @@
 import { detectLanguage } from "./language.ts";
 import {
+  ALONGSIDE,
   DISCLAIMERS,
   ELSEWHERE,
+  OTHER_SUBJECTS,
   SENSITIVE_CATEGORIES,
   type SensitiveCategory,
+  SUBJECTS,
   TERMS,
 } from "./sensitive-terms.ts";
 
@@ -44,6 +47,18 @@ const COMPILED: Array<{ category: SensitiveCategory; terms: CompiledTerm[] }> = 
     })),
   }),
 );
+/** A category's subject words, as a weight-3 term: read only in a page's own heading (`subjectField`). */
+const SUBJECT_TERMS = new Map(
+  Object.entries(SUBJECTS).map(([category, words]) => [
+    category,
+    {
+      weight: 3 as const,
+      re: new RegExp(`(?<![\\p{L}\\p{N}])(?:${words.join("|")})(?![\\p{L}\\p{N}])`, "gu"),
+    },
+  ]),
+);
+const ALONGSIDE_RE = new RegExp(`(?<![\\p{L}])(?:${ALONGSIDE.join("|")})(?![\\p{L}])`, "gu");
+const OTHER_SUBJECT_RE = new RegExp(`(?<![\\p{L}])(?:${OTHER_SUBJECTS.join("|")})(?![\\p{L}])`, "u");
 const ELSEWHERE_RE = new RegExp(`(?<![\\p{L}])(?:${ELSEWHERE.join("|")})(?![\\p{L}])`, "gu");
 const DISCLAIMER_RE = new RegExp(`(?:${DISCLAIMERS.join("|")})`, "u");
 /** Longer text than any page's stored excerpt is not read further. */
@@ -104,6 +119,10 @@ interface Field {
   factor: number;
   /** Repeats count (running text): a subject a page keeps coming back to is its subject. */
   repeats: boolean;
+  /** What the page says it is about (address, title, main heading), as opposed to what it mentions. */
+  own?: boolean;
+  /** Where a category's subject words (SUBJECTS) count: the page's own heading. */
+  subject?: boolean;
 }
 
 /** Minimum score for a page; a weight-3 phrase in the title or main heading alone reaches it. */
@@ -121,19 +140,33 @@ const HEALTH_CHILDREN: SensitiveCategory[] = [
   "lgbtq",
 ];
 
+/** A category's score over a page's fields: decisive (it can decide), own (the page says it is about it). */
+interface CategoryScore {
+  category: SensitiveCategory;
+  score: number;
+  decisive: boolean;
+  own: boolean;
+  evidence: string[];
+}
+
 /** Each category's score over the fields, with the phrases that made it. */
 function score(
   fields: Field[],
   /** A field in which one telling phrase decides (what a site calls itself: "Riverside Clinic"). */
   naming?: string,
-): Array<{ category: SensitiveCategory; score: number; decisive: boolean; evidence: string[] }> {
+): CategoryScore[] {
   return COMPILED.map(({ category, terms }) => {
     let total = 0;
     const evidence: Array<{ text: string; points: number }> = [];
     const telling = new Set<string>();
     let decisive = false;
+    let own = false;
+    const subject = SUBJECT_TERMS.get(category);
     for (const field of fields) {
-      for (const hit of hitsIn(terms, field.text)) {
+      const subjectHits =
+        field.subject && subject ? hitsIn([subject], field.text.replace(ALONGSIDE_RE, " ")) : [];
+      for (const hit of [...subjectHits, ...hitsIn(terms, field.text)]) {
+        if (field.own) own = true;
         if (hit.weight === 3 || (hit.weight === 2 && field.name === naming)) decisive = true;
         if (hit.weight === 2) telling.add(hit.phrase);
         const extra = field.repeats ? Math.min(hit.count - 1, 2) * 0.5 : 0;
@@ -151,13 +184,28 @@ function score(
       category,
       score: total,
       decisive: decisive || telling.size >= 2,
+      own,
       evidence: evidence.slice(0, 4).map((e) => e.text),
     };
   });
 }
 
+/** Below this share of the page's leading category, a category only its body mentions is a passing mention. */
+const PASSING_SHARE = 0.25;
+
+/**
+ * The categories a page's body only mentions, dropped: all of them when the page says it is about
+ * something else (insurance, a donation), else those far weaker than what the page is mostly about.
+ */
+function subjectOnly(scored: CategoryScore[], aboutElse: boolean): CategoryScore[] {
+  const top = Math.max(0, ...scored.filter((s) => s.decisive).map((s) => s.score));
+  return scored.map((s) =>
+    s.own || (!aboutElse && s.score >= top * PASSING_SHARE) ? s : { ...s, decisive: false },
+  );
+}
+
 function decide(
-  scored: ReturnType<typeof score>,
+  scored: CategoryScore[],
   threshold: number,
   prefix = "",
 ): Classification & { lang?: string | null } {
@@ -198,17 +246,28 @@ export function classifyPage(page: PageContent): Classification & { lang: string
     .filter((x) => !x.startsWith("h1:"))
     .map((x) => x.slice(3))
     .join(" | ");
+  const title = normaliseText(ownTitle(page.title, page.siteName));
+  const heading = normaliseText(h("h1"));
+  // A page that names another subject (insurance, a donation) is not about what its body mentions,
+  // nor about the children or teens its heading names ("Can children stay on a parent's plan?").
+  // Read before masking: "health insurance" is masked for the categories, and is what the page is about.
+  const aboutElse = OTHER_SUBJECT_RE.test(
+    `${ownTitle(page.title, page.siteName)} | ${h("h1")}`
+      .normalize("NFD")
+      .replace(/\p{M}/gu, "")
+      .toLowerCase(),
+  );
   const fields: Field[] = [
     // An address that says "domestic-violence" says what the page is about.
-    { name: "url", text: pathWords(page.url), factor: 1.5, repeats: false },
-    { name: "title", text: normaliseText(ownTitle(page.title, page.siteName)), factor: 2, repeats: false },
-    { name: "heading", text: normaliseText(h("h1")), factor: 2, repeats: false },
+    { name: "url", text: pathWords(page.url), factor: 1.5, repeats: false, own: true },
+    { name: "title", text: title, factor: 2, repeats: false, own: true, subject: !heading && !aboutElse },
+    { name: "heading", text: heading, factor: 2, repeats: false, own: true, subject: !aboutElse },
     { name: "subheading", text: normaliseText(sub), factor: 1, repeats: false },
     { name: "description", text: normaliseText(page.description ?? ""), factor: 1, repeats: false },
     { name: "text", text: normaliseText(page.text), factor: 1, repeats: true },
   ];
   return {
-    ...decide(score(fields), PAGE_THRESHOLD),
+    ...decide(subjectOnly(score(fields), aboutElse), PAGE_THRESHOLD),
     lang: detectLanguage(`${page.title ?? ""}. ${page.text}`, page.lang ?? null),
   };
 }
@@ -233,13 +292,22 @@ export function classifySite(site: SiteContent): Classification {
   const name = [...new Set([site.name ?? "", site.title ?? ""].map((x) => x.trim()).filter(Boolean))].join(
     " | ",
   );
+  // What the site calls itself and its main heading say what it is (who it is for included: "Save the
+  // Children"); what its home page only mentions, far less than that, it is not.
   const fields: Field[] = [
-    { name: "name", text: normaliseText(name), factor: 3, repeats: false },
+    { name: "name", text: normaliseText(name), factor: 3, repeats: false, own: true, subject: true },
     { name: "description", text: normaliseText(site.description ?? ""), factor: 2, repeats: false },
-    { name: "heading", text: normaliseText(h1.join(" | ")), factor: 2, repeats: false },
+    {
+      name: "heading",
+      text: normaliseText(h1.join(" | ")),
+      factor: 2,
+      repeats: false,
+      own: true,
+      subject: true,
+    },
     { name: "home page", text: normaliseText(site.text), factor: 1, repeats: true },
   ];
-  return decide(score(fields, "name"), SITE_THRESHOLD, "site ");
+  return decide(subjectOnly(score(fields, "name"), false), SITE_THRESHOLD, "site ");
 }
 
 /** How sensitive a link looks from its URL and text, to choose which subpages to visit first. */
