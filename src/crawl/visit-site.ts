@@ -549,12 +549,13 @@ async function dwell(
   const loadedAt = Date.now();
   const until = loadedAt + options.dwellMs;
   await sleep(Math.min(BANNER_FIRST_LOOK_MS, options.dwellMs));
-  while (
-    !page.isClosed() &&
-    !(await answerUnknownBanner(page, watch, note, Date.now() - loadedAt)) &&
-    Date.now() < until
-  )
+  // Two looks at least: on a loaded machine the first (its script compiled in the page) can outlast
+  // a short dwell, and a banner would go unseen.
+  for (let looks = 1; !page.isClosed(); looks++) {
+    if (await answerUnknownBanner(page, watch, note, Date.now() - loadedAt)) break;
+    if (Date.now() >= until && looks >= 2) break;
     await sleep(Math.min(BANNER_LOOK_EVERY_MS, Math.max(0, until - Date.now())));
+  }
   await sleep(Math.max(0, until - Date.now()));
   // autoconsent found a banner and is still answering it: let it finish.
   if (options.consent !== "ignore" && watch.autoconsent === "found") {
