@@ -148,10 +148,18 @@ function pageDrafts(har: HarCapture, records: HarRecord[]): { drafts: PageDraft[
     if (isPopup(chain, drafts.at(-1), lastSent)) popups++;
     else drafts.push(draftOf(chain));
   }
+  // Each log.pages entry's own entries, gathered once (a filtered export may hold thousands of them).
+  const byPage = new Map<string | null, HarRecord[]>();
+  for (const r of records) {
+    const id = har.pages.length > 0 ? r.pageref : null;
+    const list = byPage.get(id);
+    if (list) list.push(r);
+    else byPage.set(id, [r]);
+  }
   const groups = har.pages.length > 0 ? har.pages.map((p) => p.id) : [null];
   for (const id of groups) {
     if (navigated.has(id) || (id === null && drafts.length > 0)) continue;
-    const mine = records.filter((r) => (id === null ? true : r.pageref === id));
+    const mine = byPage.get(id) ?? [];
     if (mine.length === 0) continue;
     const named = inferredPage(mine, har.pages.find((p) => p.id === id)?.title ?? null);
     drafts.push({

@@ -64,13 +64,14 @@ const DISCLAIMER_RE = new RegExp(`(?:${DISCLAIMERS.join("|")})`, "u");
 /** Longer text than any page's stored excerpt is not read further. */
 const MAX_TEXT = 200_000;
 
+/** Lowercased and without accents, as every phrase list is written. */
+function folded(text: string): string {
+  return text.normalize("NFD").replace(/\p{M}/gu, "").toLowerCase();
+}
+
 /** Lowercased, without accents, the phrases that mean something else masked, disclaimers dropped. */
 export function normaliseText(text: string): string {
-  return text
-    .slice(0, MAX_TEXT)
-    .normalize("NFD")
-    .replace(/\p{M}/gu, "")
-    .toLowerCase()
+  return folded(text.slice(0, MAX_TEXT))
     .replace(/[’‘`´]/g, "'")
     .replace(/\s+/g, " ")
     .split(/(?<=[.!?]) /)
@@ -251,12 +252,7 @@ export function classifyPage(page: PageContent): Classification & { lang: string
   // A page that names another subject (insurance, a donation) is not about what its body mentions,
   // nor about the children or teens its heading names ("Can children stay on a parent's plan?").
   // Read before masking: "health insurance" is masked for the categories, and is what the page is about.
-  const aboutElse = OTHER_SUBJECT_RE.test(
-    `${ownTitle(page.title, page.siteName)} | ${h("h1")}`
-      .normalize("NFD")
-      .replace(/\p{M}/gu, "")
-      .toLowerCase(),
-  );
+  const aboutElse = OTHER_SUBJECT_RE.test(folded(`${ownTitle(page.title, page.siteName)} | ${h("h1")}`));
   const fields: Field[] = [
     // An address that says "domestic-violence" says what the page is about.
     { name: "url", text: pathWords(page.url), factor: 1.5, repeats: false, own: true },
