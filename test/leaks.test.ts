@@ -86,4 +86,44 @@ describe("personal-data leaks", () => {
       ]),
     ).toEqual(["hashed_email", "phone", "name"]);
   });
+
+  // Shapes of real requests in Dao and Fukuda's published leak data (CoNEXT 2021; `npm run eval:leaks`
+  // measures the whole of it where it has been fetched), with this crawl's identity in place of theirs.
+  it("finds hashes of hashes, upper-case hex, as real tags send them", () => {
+    const criteo = `https://sslwidget.criteo.com/event?a=43096&v=5.7.0&p0=e%3Dce%26m%3D%255B${sha256(md5(email))}%255D&p1=e%3Dvh`;
+    expect(summary(findLeaks(req(criteo), needles))).toEqual(["email/sha256_md5@query:p0"]);
+    expect(summary(findLeaks(req(`https://t.example/s?h=${sha256(sha256(email))}`), needles))).toEqual([
+      "email/sha256_sha256@query:h",
+    ]);
+    expect(summary(findLeaks(req(`https://t.example/s?h=${md5(sha256(email))}`), needles))).toEqual([
+      "email/md5_sha256@query:h",
+    ]);
+    expect(
+      summary(
+        findLeaks(req(`https://www.facebook.com/tr/?id=1&udff[em]=${sha256(email).toUpperCase()}`), needles),
+      ),
+    ).toEqual(["email/sha256@query:udff[em]"]);
+    expect(leakShares(findLeaks(req(criteo), needles))).toEqual(["hashed_email"]);
+  });
+
+  it("reads a query that is one encoded string, with no name and no '='", () => {
+    const inner = `https://pexus.example/v1/create/$UID/c0a6/https%253A%252F%252Fwww.shop.example%252Fconfirm%253Femail%253D${email.replace("@", "%2540")}`;
+    expect(summary(findLeaks(req(`https://secure.adnxs.com/getuid?${inner}`), needles))).toEqual([
+      "email/url@query",
+    ]);
+  });
+
+  it("does not report a name found only inside the address's own base64", () => {
+    const identity = { ...DEFAULT_IDENTITY, firstName: "Alexandra", email: "alexandra.rivera@example.com" };
+    const own = identityNeedles(identity);
+    const b64 = (v: string) => Buffer.from(v).toString("base64");
+    // base64("alexandra") is where base64("alexandra.rivera@…") starts.
+    expect(b64(identity.email).startsWith(b64("alexandra").replace(/=+$/, ""))).toBe(true);
+    expect(summary(findLeaks(req("https://t.example/p", `u=${b64(identity.email)}`), own))).toEqual([
+      "email/base64@body:u",
+    ]);
+    expect(summary(findLeaks(req("https://t.example/p", `fn=${b64("alexandra")}`), own))).toEqual([
+      "firstName/base64@body:fn",
+    ]);
+  });
 });

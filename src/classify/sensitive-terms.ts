@@ -227,7 +227,9 @@ export const TERMS: Record<SensitiveCategory, WeighedTerms> = {
       "buprenorphine",
       "detox\\w*",
       "withdrawal symptoms",
-      "rehab",
+      // "Rehab" alone is as often vocational or low-vision rehabilitation.
+      "(?:drug|alcohol|addiction|substance use) rehab\\w*",
+      "rehabs?(?: centers?| centres?| facilit(?:y|ies))",
       "sober",
       "sobriety",
       "relapse",
@@ -251,7 +253,7 @@ export const TERMS: Record<SensitiveCategory, WeighedTerms> = {
       "opioides",
     ],
     2: ["alcohol", "recovery (?:coaches|support|program)", "street drug", "test strips", "drogas"],
-    1: ["recovery", "treatment", "drinking"],
+    1: ["recovery", "treatment", "drinking", "rehab"],
   },
   religion: {
     3: [
@@ -310,8 +312,22 @@ export const TERMS: Record<SensitiveCategory, WeighedTerms> = {
       "oracion",
       "priere",
     ],
-    2: ["faith", "prayer", "pray", "temple", "priest", "holy", "blessings?", "spiritual", "christian"],
-    1: ["retreat", "youth group", "ministr(?:y|ies)"],
+    2: [
+      "faith",
+      "prayer",
+      "pray",
+      "temple",
+      "priest",
+      "holy",
+      "blessings?",
+      "spiritual",
+      "christian",
+      "jesus",
+      "christ",
+      "salvation",
+      "savior",
+    ],
+    1: ["retreat", "youth group", "ministr(?:y|ies)", "god"],
   },
   domestic_violence: {
     3: [
@@ -391,6 +407,12 @@ export const TERMS: Record<SensitiveCategory, WeighedTerms> = {
       "section 8",
       "housing (?:choice )?vouchers?",
       "poverty level",
+      // Means-tested pensions: paid on income and net worth.
+      "(?:veterans|survivors)'? pension",
+      "limited (?:or no )?income",
+      "countable income",
+      "net worth limits?",
+      "aid and attendance",
       "fair hearing",
       "benefits office",
       // es, fr, de, pt
@@ -416,7 +438,7 @@ export const TERMS: Record<SensitiveCategory, WeighedTerms> = {
     3: [
       "foreclosure",
       "behind on your (?:mortgage|rent|payments)",
-      "payday loans?",
+      "payday (?:loans?|lenders?)",
       "title loans?",
       "cash advances?",
       "bad credit",
@@ -451,8 +473,9 @@ export const TERMS: Record<SensitiveCategory, WeighedTerms> = {
       "dividas",
       "penhora",
     ],
-    2: ["debts?", "creditors?", "lender", "cannot pay", "can't pay", "embargo"],
-    1: ["hardship", "loans?", "credit report", "borrow"],
+    2: ["debts?", "creditors?", "cannot pay", "can't pay", "embargo"],
+    // A lender's own pages are about loans, not about hardship.
+    1: ["hardship", "loans?", "lenders?", "credit report", "borrow"],
   },
   lgbtq: {
     3: [
@@ -489,8 +512,9 @@ export const TERMS: Record<SensitiveCategory, WeighedTerms> = {
       "bissexuais",
       "pessoas trans",
     ],
-    2: ["pride", "transition\\w*", "trans\\*?", "prep"],
-    1: ["safe space"],
+    // "Transition" alone is as often between sessions, or out of the military.
+    2: ["pride", "trans\\*?", "prep", "(?:gender|social|medical) transition"],
+    1: ["safe space", "transition\\w*"],
   },
   immigration: {
     3: [
@@ -620,6 +644,10 @@ export const ELSEWHERE: string[] = [
   "teen drivers",
   "debt counselling for businesses",
   "balance sheet",
+  "good faith",
+  // Survivors of someone who died, not of abuse: "Survivors' and Dependents' Educational Assistance".
+  "survivors?'? (?:(?:and|or) )?dependents?'?",
+  "survivors?'? (?:pensions?|benefits?|compensation|educational)",
 ];
 
 /**

@@ -134,12 +134,18 @@ const SITE_THRESHOLD = 6;
  * Health is the broad parent of these (gender-affirming care and HIV testing at an LGBTQ+ centre
  * included): a page about them is not also "health" unless health stands out on its own.
  */
+/** ...and health stands out when it weighs at least half as much as the child it is beside. */
+const HEALTH_BESIDE_CHILD = 0.5;
 const HEALTH_CHILDREN: SensitiveCategory[] = [
   "reproductive_health",
   "mental_health",
   "substance_use",
   "lgbtq",
 ];
+
+/** "Health" inside a child category's own name: "mental health services" names mental health, not health. */
+const HEALTH_CHILD_RE =
+  /(?<![\p{L}])(?:mental|reproductive|sexual|behavioral|behavioural) health(?![\p{L}])/gu;
 
 /** A category's score over a page's fields: decisive (it can decide), own (the page says it is about it). */
 interface CategoryScore {
@@ -166,7 +172,8 @@ function score(
     for (const field of fields) {
       const subjectHits =
         field.subject && subject ? hitsIn([subject], field.text.replace(ALONGSIDE_RE, " ")) : [];
-      for (const hit of [...subjectHits, ...hitsIn(terms, field.text)]) {
+      const text = category === "health" ? field.text.replace(HEALTH_CHILD_RE, " ") : field.text;
+      for (const hit of [...subjectHits, ...hitsIn(terms, text)]) {
         if (field.own) own = true;
         if (hit.weight === 3 || (hit.weight === 2 && field.name === naming)) decisive = true;
         if (hit.weight === 2) telling.add(hit.phrase);
@@ -193,6 +200,8 @@ function score(
 
 /** Below this share of the page's leading category, a category only its body mentions is a passing mention. */
 const PASSING_SHARE = 0.25;
+/** The same, when the leading category is one the page names as its own subject. */
+const NAMED_SHARE = 0.75;
 
 /**
  * The categories a page's body only mentions, dropped: all of them when the page says it is about
@@ -200,8 +209,13 @@ const PASSING_SHARE = 0.25;
  */
 function subjectOnly(scored: CategoryScore[], aboutElse: boolean): CategoryScore[] {
   const top = Math.max(0, ...scored.filter((s) => s.decisive).map((s) => s.score));
+  // A page that names its subject (address, title, heading) is about that; what its body also says
+  // (a crisis-line box on every page of a site) must come close to it to count.
+  const named = Math.max(0, ...scored.filter((s) => s.own).map((s) => s.score));
   return scored.map((s) =>
-    s.own || (!aboutElse && s.score >= top * PASSING_SHARE) ? s : { ...s, decisive: false },
+    s.own || (!aboutElse && s.score >= top * PASSING_SHARE && s.score >= named * NAMED_SHARE)
+      ? s
+      : { ...s, decisive: false },
   );
 }
 
@@ -212,8 +226,17 @@ function decide(
 ): Classification & { lang?: string | null } {
   const kept = scored.filter((s) => s.decisive && s.score >= threshold);
   const specific = kept.some((s) => HEALTH_CHILDREN.includes(s.category));
+  const childTop = Math.max(
+    0,
+    ...kept.filter((s) => HEALTH_CHILDREN.includes(s.category)).map((s) => s.score),
+  );
   const categories = kept
-    .filter((s) => s.category !== "health" || !specific || s.score >= threshold * 3)
+    .filter(
+      (s) =>
+        s.category !== "health" ||
+        !specific ||
+        (s.score >= threshold * 3 && s.score >= childTop * HEALTH_BESIDE_CHILD),
+    )
     .map((s) => s.category);
   const evidence = kept
     .filter((s) => categories.includes(s.category))

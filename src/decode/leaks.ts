@@ -3,7 +3,36 @@ import type { CapturedRequest, Identity } from "../capture/types.ts";
 import type { DataShared } from "./types.ts";
 
 export type LeakField = "email" | "phone" | "firstName" | "lastName" | "address";
-export type LeakEncoding = "plain" | "url" | "base64" | "md5" | "sha1" | "sha256" | "sha512";
+export type LeakEncoding =
+  | "plain"
+  | "url"
+  | "base64"
+  | "md5"
+  | "sha1"
+  | "sha256"
+  | "sha512"
+  /** Hashes of a hash's hex digest, as real tags send them (Criteo's `m=`: SHA-256 of the MD5). */
+  | "sha256_md5"
+  | "sha256_sha256"
+  | "md5_sha256";
+
+/** Every hashed encoding: what a hashed identifier was made with. */
+export const HASHED_ENCODINGS: ReadonlySet<LeakEncoding> = new Set([
+  "md5",
+  "sha1",
+  "sha256",
+  "sha512",
+  "sha256_md5",
+  "sha256_sha256",
+  "md5_sha256",
+]);
+
+/** Hashes of hashes: [encoding, outer algorithm, inner algorithm]. */
+const CHAINED: Array<[LeakEncoding, string, string]> = [
+  ["sha256_md5", "sha256", "md5"],
+  ["sha256_sha256", "sha256", "sha256"],
+  ["md5_sha256", "md5", "sha256"],
+];
 
 /** The synthetic identity found in a request: which field, how it was encoded, and where. */
 export interface LeakMatch {
@@ -78,6 +107,8 @@ export function identityNeedles(identity: Identity): Needle[] {
       for (const algorithm of ["md5", "sha1", "sha256", "sha512"] as const) {
         needles.push({ field, encoding: algorithm, text: hash(algorithm, form), word: false });
       }
+      for (const [encoding, outer, inner] of CHAINED)
+        needles.push({ field, encoding, text: hash(outer, hash(inner, form)), word: false });
     }
   }
   return needles;
@@ -115,7 +146,11 @@ export function requestPlaces(
     out.push(["url", request.url]);
   }
   if (url) {
-    for (const [name, value] of url.searchParams) out.push([`query:${name.slice(0, 100)}`, value]);
+    for (const [name, value] of url.searchParams) {
+      // A query that is one encoded string, with no "=" ("getuid?https://…?email%2540…"), is its own value.
+      if (value === "" && name.length > 0) out.push(["query", name]);
+      else out.push([`query:${name.slice(0, 100)}`, value]);
+    }
     out.push(["url", `${url.pathname}${url.hash}`]);
   }
   const body = request.postData;
@@ -162,16 +197,26 @@ export function findLeaks(
   const emails = needles.filter(
     (n) => n.field === "email" && (n.encoding === "plain" || n.encoding === "url"),
   );
+  const emailsBase64 = needles.filter((n) => n.field === "email" && n.encoding === "base64");
   for (const [where, raw] of requestPlaces(request)) {
     const lower = raw.toLowerCase();
     const decoded = decodeSafe(raw).toLowerCase();
     // Names inside the email address are the email leaking, not the name.
     let withoutEmail: string | null = null;
+    // The same in base64: an address that starts with the first name encodes to text that starts with
+    // the name's encoding; the name found there is the address leaking.
+    let withoutEmail64: string | null = null;
     for (const needle of needles) {
       if (found.some((f) => f.field === needle.field && f.encoding === needle.encoding)) continue;
       if (needle.word) {
         withoutEmail ??= emails.reduce((text, e) => text.split(e.text).join(" "), lower);
         if (contains(withoutEmail, needle))
+          found.push({ field: needle.field, encoding: needle.encoding, where });
+        continue;
+      }
+      if (needle.encoding === "base64" && needle.field !== "email") {
+        withoutEmail64 ??= emailsBase64.reduce((text, e) => text.split(e.text).join(" "), lower);
+        if (contains(withoutEmail64, needle))
           found.push({ field: needle.field, encoding: needle.encoding, where });
         continue;
       }
@@ -192,7 +237,7 @@ export function findLeaks(
 export function leakShares(leaks: LeakMatch[]): DataShared[] {
   const out = new Set<DataShared>();
   for (const leak of leaks) {
-    const hashed = ["md5", "sha1", "sha256", "sha512"].includes(leak.encoding);
+    const hashed = HASHED_ENCODINGS.has(leak.encoding);
     if (leak.field === "email") out.add(hashed ? "hashed_email" : "email");
     else if (leak.field === "phone") out.add(hashed ? "hashed_phone" : "phone");
     else if (leak.field === "address") out.add("address");

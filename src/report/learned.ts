@@ -31,6 +31,9 @@ const ENCODING_WORDS: Record<string, string> = {
   sha1: "SHA-1 hash",
   sha256: "SHA-256 hash",
   sha512: "SHA-512 hash",
+  sha256_md5: "SHA-256 hash of its MD5 hash",
+  sha256_sha256: "SHA-256 hash of its SHA-256 hash",
+  md5_sha256: "MD5 hash of its SHA-256 hash",
 };
 
 export function shorten(text: string, limit: number): string {
