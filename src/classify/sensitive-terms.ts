@@ -28,6 +28,8 @@ export const TERMS: Record<SensitiveCategory, WeighedTerms> = {
   health: {
     3: [
       "diagnos(?:is|ed|es|tic)",
+      "pre-?existing (?:health |medical )?conditions?",
+      "(?:health|medical|physical) exams?",
       "symptoms?",
       "cancer",
       "oncolog\\w*",
@@ -229,7 +231,6 @@ export const TERMS: Record<SensitiveCategory, WeighedTerms> = {
       "withdrawal symptoms",
       // "Rehab" alone is as often vocational or low-vision rehabilitation.
       "(?:drug|alcohol|addiction|substance use) rehab\\w*",
-      "rehabs?(?: centers?| centres?| facilit(?:y|ies))",
       "sober",
       "sobriety",
       "relapse",
@@ -332,6 +333,7 @@ export const TERMS: Record<SensitiveCategory, WeighedTerms> = {
   domestic_violence: {
     3: [
       "domestic (?:violence|abuse)",
+      "sexual trauma",
       "intimate partner violence",
       "dating violence",
       "family violence",
@@ -596,7 +598,18 @@ export const TERMS: Record<SensitiveCategory, WeighedTerms> = {
       "kinder von",
       "jardim de infancia",
     ],
-    2: ["babies", "teachers", "classroom", "school year", "your child", "enfants", "criancas", "bebes"],
+    2: [
+      "babies",
+      "teachers",
+      "classroom",
+      "school year",
+      "your child",
+      "enfants",
+      "criancas",
+      "bebes",
+      "after-?school",
+      "for (?:kids|children)",
+    ],
     1: [
       "children",
       "kids",
@@ -663,6 +676,8 @@ export const SUBJECTS: Partial<Record<SensitiveCategory, string[]>> = {
     "babies",
     "infants?",
     "ninos",
+    "hij[oa]s",
+    "filh[oa]s",
     "enfants",
     "kinder",
     "criancas",

@@ -153,6 +153,10 @@ interface CategoryScore {
   score: number;
   decisive: boolean;
   own: boolean;
+  /** Said in the page's own fields by a phrase that tells (weight 2 or 3), not only a helping word. */
+  ownTelling: boolean;
+  /** The same, in the title or main heading (not only the address). */
+  named: boolean;
   evidence: string[];
 }
 
@@ -168,6 +172,8 @@ function score(
     const telling = new Set<string>();
     let decisive = false;
     let own = false;
+    let ownTelling = false;
+    let named = false;
     const subject = SUBJECT_TERMS.get(category);
     for (const field of fields) {
       const subjectHits =
@@ -175,6 +181,8 @@ function score(
       const text = category === "health" ? field.text.replace(HEALTH_CHILD_RE, " ") : field.text;
       for (const hit of [...subjectHits, ...hitsIn(terms, text)]) {
         if (field.own) own = true;
+        if (field.own && hit.weight >= 2) ownTelling = true;
+        if (field.own && hit.weight >= 2 && field.name !== "url") named = true;
         if (hit.weight === 3 || (hit.weight === 2 && field.name === naming)) decisive = true;
         if (hit.weight === 2) telling.add(hit.phrase);
         const extra = field.repeats ? Math.min(hit.count - 1, 2) * 0.5 : 0;
@@ -193,6 +201,8 @@ function score(
       score: total,
       decisive: decisive || telling.size >= 2,
       own,
+      ownTelling,
+      named,
       evidence: evidence.slice(0, 4).map((e) => e.text),
     };
   });
@@ -213,7 +223,7 @@ function subjectOnly(scored: CategoryScore[], aboutElse: boolean): CategoryScore
   // (a crisis-line box on every page of a site) must come close to it to count.
   const named = Math.max(0, ...scored.filter((s) => s.own).map((s) => s.score));
   return scored.map((s) =>
-    s.own || (!aboutElse && s.score >= top * PASSING_SHARE && s.score >= named * NAMED_SHARE)
+    s.ownTelling || (!aboutElse && s.score >= top * PASSING_SHARE && s.score >= named * NAMED_SHARE)
       ? s
       : { ...s, decisive: false },
   );
@@ -235,7 +245,9 @@ function decide(
       (s) =>
         s.category !== "health" ||
         !specific ||
-        (s.score >= threshold * 3 && s.score >= childTop * HEALTH_BESIDE_CHILD),
+        (s.score >= threshold * 3 &&
+          s.score >= childTop * HEALTH_BESIDE_CHILD &&
+          (s.named || !kept.some((c) => HEALTH_CHILDREN.includes(c.category) && c.named))),
     )
     .map((s) => s.category);
   const evidence = kept
