@@ -134,6 +134,11 @@ describe("fingerprinting", () => {
     expect(reads("wp-emoji.js")).toContainEqual(expect.objectContaining({ width: 300, chars: 0 }));
     const [visualiser] = factsOf("www.music-player.test", "https://www.music-player.test/visualiser.js");
     expect(visualiser?.audio).toMatchObject({ oscillator: true, analyser: true, read: true, offline: false });
+    // Tone.js rendered a note offline (an oscillator, rendered, read back) and then played it aloud.
+    const tone = factsOf("www.music-player.test", "https://www.music-player.test/tone.js");
+    expect(tone.map((f) => f.audio)).toContainEqual(
+      expect.objectContaining({ offline: true, oscillator: true, rendered: true, played: true }),
+    );
     const [call] = factsOf("www.video-chat.test", "https://www.video-chat.test/call.js");
     expect((call?.webrtc as { connections?: unknown[] } | undefined)?.connections).toEqual([
       { dataChannel: true, offer: true, iceHandler: true, answered: true },

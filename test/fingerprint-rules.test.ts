@@ -67,6 +67,14 @@ describe("audio", () => {
     expect(techniques(facts({ audio: { ...live, silenced: false } }))).toEqual([]);
   });
 
+  it("does not accuse a music library that renders offline and then plays the result (Tone.js)", () => {
+    // Tone's envelopes set gains to zero as they go: muted for a moment, and heard.
+    const tone = { ...base, compressor: false, offline: true, rendered: true, silenced: true, played: true };
+    expect(techniques(facts({ audio: tone }))).toEqual([]);
+    // A muted live graph through a compressor reaches the speakers too, and is still a probe.
+    expect(techniques(facts({ audio: { ...live, silenced: true, played: true } }))).toEqual(["audio"]);
+  });
+
   it("needs the rendered output read back", () => {
     const audio = { ...base, read: false, offline: true, rendered: true, silenced: false };
     expect(techniques(facts({ audio }))).toEqual([]);

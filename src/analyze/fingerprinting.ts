@@ -72,12 +72,17 @@ function isCanvasProbe(r: CanvasRead): boolean {
  * Audio: an oscillator rendered where nobody hears it (an OfflineAudioContext, or a live graph with
  * its gain at zero) and its output read back. A visualiser reading an analyser on a live, audible
  * context is not a probe. Captures made before the offline and muted facts were recorded keep the
- * earlier rule (an oscillator through a compressor or analyser, read back).
+ * earlier rule (an oscillator through a compressor or analyser, read back). A script that sends sound
+ * to a live context's speakers (starts a buffer there, or connects to its destination) makes music.
  */
 function isAudioProbe(a: PageScriptFacts["audio"]): boolean {
   if (!a.context || !a.oscillator || !a.read) return false;
   if (a.offline === undefined) return a.compressor || a.analyser;
-  return (a.offline && a.rendered === true) || (a.silenced === true && (a.compressor || a.analyser));
+  // Rendered offline and then played aloud (Tone.js's Offline, then a Player): music, not a probe.
+  const offlineProbe = a.offline && a.rendered === true && a.played !== true;
+  // A live graph muted at its gain, with what probes use: it reaches its destination, and is not heard.
+  const mutedProbe = a.silenced === true && (a.compressor || a.analyser);
+  return offlineProbe || mutedProbe;
 }
 
 /**

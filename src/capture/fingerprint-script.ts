@@ -46,6 +46,11 @@ export interface ScriptFacts {
     rendered?: boolean;
     /** A gain was set to zero: a graph nobody hears. */
     silenced?: boolean;
+    /**
+     * Sound was sent to a live context's speakers (a buffer source started there, or a node connected
+     * to its destination): a music library that renders offline and plays the result, not a probe.
+     */
+    played?: boolean;
   };
   webrtc: {
     connection: boolean;
@@ -137,7 +142,7 @@ export function fingerprintScript(binding: string): string {
     if (!f) {
       if (facts.size >= MAX_SCRIPTS) return null;
       f = { script, calls: {}, canvasReads: [], fonts: 0,
-        audio: { context: false, oscillator: false, compressor: false, analyser: false, read: false, offline: false, rendered: false, silenced: false },
+        audio: { context: false, oscillator: false, compressor: false, analyser: false, read: false, offline: false, rendered: false, silenced: false, played: false },
         webrtc: { connection: false, dataChannel: false, offer: false, iceHandler: false, connections: [] },
         webglDebugInfo: false, firstAt: now() };
       facts.set(script, f);
@@ -300,6 +305,9 @@ export function fingerprintScript(binding: string): string {
   if (G.OfflineAudioContext) wrap(G.OfflineAudioContext.prototype, "startRendering", () => audioFlag("OfflineAudioContext.startRendering", "rendered"));
   if (G.AudioBuffer) wrap(G.AudioBuffer.prototype, "getChannelData", () => audioFlag("AudioBuffer.getChannelData", "read"));
   if (G.AnalyserNode) wrap(G.AnalyserNode.prototype, "getFloatFrequencyData", () => audioFlag("AnalyserNode.getFloatFrequencyData", "read"));
+  const live = (node) => !!node && !!node.context && !(G.OfflineAudioContext && node.context instanceof G.OfflineAudioContext);
+  if (G.AudioBufferSourceNode) wrap(G.AudioBufferSourceNode.prototype, "start", (node) => { if (live(node)) audioFlag("AudioBufferSourceNode.start", "played"); });
+  if (G.AudioNode && G.AudioDestinationNode) wrap(G.AudioNode.prototype, "connect", (node, args) => { if (args[0] instanceof G.AudioDestinationNode && live(args[0])) audioFlag("AudioNode.connect", "played"); });
 
   // WebRTC: a connection, a data channel and an offer whose ICE candidates reveal local addresses,
   // recorded per connection too, since a connection that gets a remote description is a real call.

@@ -71,6 +71,7 @@ function sanitise(raw: unknown): ScriptFacts | null {
       offline: bool(audio.offline),
       rendered: bool(audio.rendered),
       silenced: bool(audio.silenced),
+      played: bool(audio.played),
     },
     webrtc: {
       connection: bool(webrtc.connection),

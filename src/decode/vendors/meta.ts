@@ -1,4 +1,17 @@
-import { addUnique, allParams, detail, hostIs, identify, matching, newBeacon, share } from "../params.ts";
+import {
+  addUnique,
+  allParams,
+  at,
+  detail,
+  hostIs,
+  identify,
+  looksLikeJson,
+  matching,
+  newBeacon,
+  parseJson,
+  share,
+  str,
+} from "../params.ts";
 import type { Beacon, Decoder, DecoderInput } from "../types.ts";
 
 const MATCHING: Record<string, "email" | "phone" | "name" | "address"> = {
@@ -25,6 +38,52 @@ function isPixelRelay(params: Map<string, string>): boolean {
   return PIXEL_FIELDS.filter((k) => params.has(k)).length >= 4;
 }
 
+/**
+ * The pixel's events in JSON, sent to the advertiser's own cloud as well as to facebook.com/tr: Meta's
+ * Signals Gateway (`POST …/events`, keys `fb.pixel_id`, `fb.fbp`, `fb.advanced_matching`) and the
+ * Conversions API form a server-side container relays (`{"data":[{"event_name", "user_data"…}]}`).
+ */
+function jsonEvents(input: DecoderInput): Beacon | null {
+  if (!input.body || !looksLikeJson(input.body)) return null;
+  const parsed = parseJson(input.body);
+  const events = (Array.isArray(parsed) ? parsed : [parsed]).flatMap((e) =>
+    Array.isArray(at(e, "data")) ? (at(e, "data") as unknown[]) : [e],
+  );
+  const gateway = events.some((e) => str(at(e, "fb.pixel_id")));
+  const capi = events.some(
+    (e) => str(at(e, "event_name")) && at(e, "user_data") && typeof at(e, "user_data") === "object",
+  );
+  if (!gateway && !capi) return null;
+  const beacon = newBeacon(meta);
+  beacon.tracker = gateway ? "Meta Signals Gateway" : "Meta Conversions API Gateway";
+  const pathPixel = input.url.pathname.match(/\/(\d{10,20})\/events\b/)?.[1];
+  addUnique(beacon.pixelIds, pathPixel, input.url.searchParams.get("pixel_id") || null);
+  for (const event of events) {
+    addUnique(beacon.pixelIds, str(at(event, "fb.pixel_id")), str(at(event, "pixel_id")));
+    addUnique(beacon.events, str(at(event, "event_name")));
+    beacon.pageUrl ??= str(at(event, "website_context", "location")) ?? str(at(event, "event_source_url"));
+    beacon.referrer ??= str(at(event, "website_context", "referrer"));
+    const user = (at(event, "fb.advanced_matching") ?? at(event, "user_data") ?? {}) as Record<
+      string,
+      unknown
+    >;
+    identify(beacon, "fbp", str(at(event, "fb.fbp")) ?? str(user.fbp), "_fbp");
+    identify(beacon, "fbc", str(at(event, "fb.fbc")) ?? str(user.fbc), "_fbc");
+    for (const [field, value] of Object.entries(user)) {
+      const text = Array.isArray(value) ? str(value[0]) : str(value);
+      if (field === "external_id") identify(beacon, "external_id", text);
+      else if (MATCHING[field]) matching(beacon, MATCHING[field], text);
+    }
+    const custom = at(event, "custom_data");
+    if (custom && typeof custom === "object" && Object.keys(custom).length > 0) {
+      share(beacon, "custom_data");
+      detail(beacon, "custom_data", custom);
+    }
+    if (str(at(event, "event_id"))) detail(beacon, "event_id", str(at(event, "event_id")));
+  }
+  return beacon.events.length > 0 ? beacon : null;
+}
+
 /** Meta Pixel: facebook.com/tr by GET image, POST form or beacon; loader connect.facebook.net. */
 export const meta: Decoder = {
   id: "meta",
@@ -40,6 +99,36 @@ export const meta: Decoder = {
         events: ["PageView"],
         shared: ["page_url", "unique_id", "event"],
       },
+    },
+    {
+      source:
+        "Meta pixel configured with the advertiser's Signals Gateway: the same PageView posted as JSON to the gateway on the advertiser's cloud (shape as a 2026 fbevents.js build sends it)",
+      url: "https://sl-3f9a1c2b7d.ecs.us-east-1.on.aws/events?cee=no",
+      method: "POST",
+      body: '{"event_name":"PageView","fb.pixel_id":"1234567890123","fb.fbp":"fb.1.1733000000000.987654321","fb.advanced_matching":{"em":"a7c0b8f6d1e2c3b4a5968778695a4b3c2d1e0f9a8b7c6d5e4f3a2b1c0d9e8f7a"},"custom_data":{"content_category":"checkout"},"website_context":{"location":"https://shop.example/cart","referrer":"https://shop.example/"},"event_id":"ob3_plugin-provided_1733000000000"}',
+      expect: {
+        pixelIds: ["1234567890123"],
+        events: ["PageView"],
+        shared: ["page_url", "unique_id", "event", "hashed_email", "custom_data"],
+      },
+    },
+    {
+      source: "a server-side tag container relaying the pixel in the Conversions API's JSON form",
+      url: "https://sgtm.shop.example/v18.0/1234567890123/events",
+      method: "POST",
+      body: '{"data":[{"event_name":"AddToCart","event_time":1733000000,"event_source_url":"https://shop.example/p/1","user_data":{"fbp":"fb.1.1733000000000.987654321","ph":["5e884898da28047151d0e56f8dc6292773603d0d6aabbdd62a11ef721d1542d8"]}}]}',
+      expect: {
+        pixelIds: ["1234567890123"],
+        events: ["AddToCart"],
+        shared: ["page_url", "unique_id", "event", "hashed_phone"],
+      },
+    },
+    {
+      source: "a site's own analytics endpoint posting JSON with an event_name: not Meta's",
+      url: "https://shop.example/api/events",
+      method: "POST",
+      body: '{"event_name":"search","query":"shoes","user":{"id":"42"}}',
+      expect: null,
     },
     {
       source: "a site's own search endpoint with an `id` and an `ev`: not a pixel",
@@ -58,6 +147,10 @@ export const meta: Decoder = {
     // browser's Attribution Reporting API, with the same parameters.
     const facebook = hostIs(url, "facebook.com");
     if (facebook && !BEACON.test(url.pathname)) return null;
+    if (!facebook && input.body?.includes("event_name")) {
+      const json = jsonEvents(input);
+      if (json) return json;
+    }
     // Every request of a page reaches this decoder: read its parameters only when it names an event.
     if (!facebook && !url.search.includes("ev=") && !input.body?.includes("ev=")) return null;
     const params = allParams(input);
