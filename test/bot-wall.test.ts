@@ -75,13 +75,45 @@ const WALLS: Array<[string, string, FixtureSite["routes"]]> = [
   ],
 ];
 
+/**
+ * A challenge that resolves, as Cloudflare's does for a browser it lets through: a 403 "Just a
+ * moment..." with `cf-mitigated: challenge` whose script sets `cf_clearance` and reloads the page,
+ * which then answers with the site (and its tracker).
+ */
+const RESOLVING_CHALLENGE: FixtureSite = {
+  host: "www.cf-passes.test",
+  routes: {
+    "/": (request) =>
+      /cf_clearance=/.test(request.headers.cookie ?? "")
+        ? html(
+            200,
+            {},
+            "Riverside Food Bank",
+            `<h1>Riverside Food Bank</h1><p>Find a pantry near you.</p>
+             <script>new Image().src = "https://analytics.tiktok.com/api/v2/pixel/track/?sdkid=CFPASS123&event=Pageview";</script>`,
+          )
+        : html(
+            403,
+            { "cf-mitigated": "challenge", server: "cloudflare" },
+            "Just a moment...",
+            `<h1>Verify you are human</h1>
+             <script>setTimeout(function () { document.cookie = "cf_clearance=granted-1; path=/"; location.reload(); }, 1500);</script>`,
+          ),
+    "*": { body: "" },
+  },
+};
+
 describe("bot walls are not clean sites", () => {
   let web: FixtureWeb;
   let sites: Array<Record<string, unknown>>;
+  let pages: Array<Record<string, unknown>>;
+  let findings: Array<Record<string, unknown>>;
+  let events: Array<Record<string, unknown>>;
 
   beforeAll(async () => {
     web = await startWeb([
       ...WALLS.map(([host, , routes]) => ({ host, routes })),
+      RESOLVING_CHALLENGE,
       { host: "geo.captcha-delivery.com", routes: { "*": { body: "captcha" } } },
       // A real page that talks about access: not a wall.
       {
@@ -94,10 +126,28 @@ describe("bot walls are not clean sites", () => {
       "crawl",
       ...WALLS.map(([host]) => host),
       "www.access-clinic.test",
+      RESOLVING_CHALLENGE.host,
       ...crawlArgs(web, out, ["--pages-per-site", "1", "--dwell", "0.5", "--concurrency", "3"]),
     ]);
     expect(r.code, r.stderr).toBe(0);
     const exported = await runEarshot(["export", out, "--table", "sites"]);
+    const pageRows = await runEarshot(["export", out, "--table", "pages"]);
+    const eventRows = await runEarshot(["export", out, "--table", "events"]);
+    events = eventRows.stdout
+      .trim()
+      .split("\n")
+      .filter(Boolean)
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
+    pages = pageRows.stdout
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
+    const findingRows = await runEarshot(["export", out, "--table", "findings"]);
+    findings = findingRows.stdout
+      .trim()
+      .split("\n")
+      .filter(Boolean)
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
     sites = exported.stdout
       .trim()
       .split("\n")
@@ -113,6 +163,18 @@ describe("bot walls are not clean sites", () => {
       expect(sites.find((s) => s.site === host)).toMatchObject({ status: "failed", error: "bot_wall" });
     });
   }
+
+  it("a challenge that lets the browser through is waited for: the site is crawled, and the pass recorded", () => {
+    expect(sites.find((s) => s.site === RESOLVING_CHALLENGE.host)).toMatchObject({ status: "ok" });
+    const home = pages.find((p) => p.site === RESOLVING_CHALLENGE.host);
+    expect(home).toMatchObject({ title: "Riverside Food Bank", httpStatus: 200 });
+    const passed = events.filter((e) => e.site === RESOLVING_CHALLENGE.host && e.kind === "challenge_passed");
+    expect(passed).toHaveLength(1);
+    expect(passed[0]?.detail).toMatch(/^Cloudflare challenge passed after \d+\.\d s$/);
+    expect(findings.filter((f) => f.site === RESOLVING_CHALLENGE.host).map((f) => f.entity)).toContain(
+      "ByteDance",
+    );
+  });
 
   it("a page of the site that only mentions access is ok", () => {
     expect(sites.find((s) => s.site === "www.access-clinic.test")).toMatchObject({ status: "ok" });

@@ -271,6 +271,15 @@ export class NetworkCollector implements Collector {
     return doc ?? null;
   }
 
+  /** The latest top-level document request of the current page for `url` (a page that reloaded has several). */
+  latestDocument(url: string): CapturedRequest | null {
+    for (let i = this.requests.length - 1; i >= 0; i--) {
+      const r = this.requests[i];
+      if (r && r.targetKind === "page" && r.resourceType === "document" && r.url === url) return r;
+    }
+    return null;
+  }
+
   async finishPage(page: PageCapture): Promise<void> {
     // Bodies still being fetched get a short grace period; a dead target answers null at once.
     await withTimeout(Promise.allSettled(this.pendingBodies), 5000, null);

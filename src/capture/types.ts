@@ -103,7 +103,9 @@ export interface PageEvent {
     | "limit_reached"
     | "interaction"
     | "form_submitted"
-    | "consent";
+    | "consent"
+    /** A bot-management challenge that let the browser through (`detail` says whose, and how long it took). */
+    | "challenge_passed";
   detail: string;
   at: number;
 }

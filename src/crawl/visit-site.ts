@@ -2,6 +2,7 @@ import type { BrowserContext, Page } from "playwright-core";
 import { mayNeedEvidence } from "../analyze/evidence-policy.ts";
 import type { CaptureHub, SiteCapture } from "../capture/capture-hub.ts";
 import type {
+  CapturedRequest,
   ConsentRecord,
   FailureReason,
   PageCapture,
@@ -335,6 +336,8 @@ async function navigate(
   try {
     const response = await page.goto(url, { waitUntil: "load", timeout: options.timeoutMs });
     state.httpStatus = response?.status() ?? null;
+    if (isChallenge(capture.network.latestDocument(page.url())))
+      await passChallenge(page, capture, state, options, events);
   } catch (e) {
     const message = e instanceof Error ? e.message : String(e);
     state.error = errorDetail(message);
@@ -362,6 +365,48 @@ async function navigate(
   state.nothingLoaded = state.status === "timeout" && state.httpStatus === null;
   if (!page.isClosed()) state.finalUrl = page.url();
   return state;
+}
+
+/** How long a challenge that reloads itself (Cloudflare's "Just a moment…") is given to let the browser through. */
+export const CHALLENGE_WAIT_MS = 15_000;
+
+/** A bot-management challenge page, by the header Cloudflare sends with one. */
+function isChallenge(doc: CapturedRequest | null): boolean {
+  return /challenge/i.test(doc?.responseHeaders?.["cf-mitigated"] ?? "");
+}
+
+/**
+ * Waits for a challenge to resolve: the page reloads itself (once its script has set the clearance
+ * cookie) into the site. Passed, the page is the site's and the pass is recorded; not passed in
+ * time, the challenge page stays and the site is recorded as behind a bot wall.
+ */
+async function passChallenge(
+  page: Page,
+  capture: SiteCapture,
+  state: PageState,
+  options: VisitOptions,
+  events: PageEvent[],
+): Promise<void> {
+  const started = Date.now();
+  const deadline = started + Math.min(CHALLENGE_WAIT_MS, options.timeoutMs);
+  while (Date.now() < deadline) {
+    const arrived = await page
+      .waitForNavigation({ waitUntil: "load", timeout: Math.max(1, deadline - Date.now()) })
+      .then(() => true)
+      .catch(() => false);
+    if (!arrived) return;
+    // Playwright may not hand the response over: the capture has the document as it came.
+    const doc = capture.network.latestDocument(page.url());
+    state.httpStatus = doc?.status ?? state.httpStatus;
+    if (doc && !isChallenge(doc) && (doc.status ?? 0) > 0 && (doc.status ?? 0) < 400) {
+      events.push({
+        kind: "challenge_passed",
+        detail: `Cloudflare challenge passed after ${((Date.now() - started) / 1000).toFixed(1)} s`,
+        at: Date.now(),
+      });
+      return;
+    }
+  }
 }
 
 /** Dwells (answering a banner), then reads the title, the content and, on the home page, the links. */
