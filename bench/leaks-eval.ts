@@ -1,6 +1,6 @@
 // Personal data found in real requests that leaked a real test account's e-mail address: the dataset
 // of Dao and Fukuda, "Alternative to third-party cookies: investigating persistent PII leakage-based
-// web tracking" (CoNEXT 2021), public repository `fukuda-lab/PII_leakage` (1,521 requests to 100
+// web tracking" (CoNEXT 2021), public repository `fukuda-lab/PII_leakage` (1,522 requests to 100
 // receivers, each with the encoding the authors found). Fetch it with the search tool's `fetch`; it is
 // read where `fetch` leaves it (outside the checkout), never copied here. `npm run eval:leaks`.
 import { execFileSync } from "node:child_process";
@@ -31,6 +31,7 @@ const needles = identityNeedles({ email: EMAIL, phone: "", firstName: "", lastNa
 const byForm = new Map<string, { total: number; found: number }>();
 const missed: string[] = [];
 let unnamed = 0;
+let unnamedByDomain = 0;
 for (const r of records) {
   if (r.length < header.length) continue;
   // The dataset doubles every "%" (a printf escape).
@@ -51,7 +52,10 @@ for (const r of records) {
   if (leaks.length > 0) tally.found++;
   else missed.push(`${form}: ${request.url.slice(0, 160)}`);
   byForm.set(form, tally);
-  if (!attributeUrl(request.url) && !registrableDomain(request.url)) unnamed++;
+  if (!attributeUrl(request.url)) {
+    unnamed++;
+    if (!registrableDomain(request.url)) unnamedByDomain++;
+  }
 }
 
 let total = 0;
@@ -65,7 +69,9 @@ for (const [form, t] of [...byForm].sort((a, b) => b[1].total - a[1].total)) {
 console.log(
   `  ${"all".padEnd(28)} ${String(found).padStart(5)} / ${total} (${((found / total) * 100).toFixed(1)}%)`,
 );
-console.log(`receivers named by neither the entity list nor a registrable domain: ${unnamed}`);
+console.log(
+  `receiving requests whose company the tracker lists do not know: ${unnamed} of ${total} (named by their registrable domain instead; without one: ${unnamedByDomain})`,
+);
 for (const m of missed.slice(0, 20)) console.log(`  missed ${m}`);
 
 /** RFC 4180: quoted fields may hold commas, quotes ("") and newlines. */

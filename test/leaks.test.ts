@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
 import { describe, expect, it } from "vitest";
+import { attributeUrl } from "../src/attribute/entities.ts";
 import { DEFAULT_IDENTITY } from "../src/crawl/identity.ts";
 import { findLeaks, identityNeedles, leakShares } from "../src/decode/leaks.ts";
 
@@ -125,5 +126,11 @@ describe("personal-data leaks", () => {
     expect(summary(findLeaks(req("https://t.example/p", `fn=${b64("alexandra")}`), own))).toEqual([
       "firstName/base64@body:fn",
     ]);
+  });
+
+  it("names receivers of personal data that third-party-web does not know", () => {
+    expect(attributeUrl("https://dc.oracleinfinity.io/v3/abc?dcsuri=/signup")?.entity).toBe("Oracle");
+    expect(attributeUrl("https://b97.yahoo.co.jp/pagead/conversion")?.entity).toBe("LY Corporation");
+    expect(attributeUrl("https://www.unknown-shop.example/x")).toBeNull();
   });
 });

@@ -1,4 +1,6 @@
 import { createRequire } from "node:module";
+import { MORE_ENTITIES } from "./more-entities.ts";
+import { registrableDomain } from "./party.ts";
 
 const require = createRequire(import.meta.url);
 const thirdPartyWeb = require("third-party-web") as {
@@ -62,7 +64,10 @@ export function attributeUrl(url: string): Attribution | null {
   } catch {
     return null;
   }
-  if (!entity) return null;
+  if (!entity) {
+    const more = MORE_ENTITIES[registrableDomain(url) ?? ""];
+    return more ? { ...more } : null;
+  }
   return {
     entity: COMPANY_NAMES[entity.company] ?? entity.company,
     tracker: entity.name,
