@@ -175,7 +175,11 @@ export class SiteCapture {
 
   onEvent(event: CdpEvent, target: TargetRef): void {
     if (event.method === "Inspector.targetCrashed") this.rendererCrashed = true;
-    else if (event.method === "Network.requestWillBeSent" || event.method === "Network.webSocketCreated")
+    else if (
+      event.method === "Network.requestWillBeSent" ||
+      event.method === "Network.webSocketCreated" ||
+      event.method === "Fetch.requestPaused"
+    )
       this.lastRequestAt = Date.now();
     for (const collector of this.collectors) collector.onEvent?.(event, target);
   }

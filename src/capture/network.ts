@@ -53,12 +53,15 @@ export class NetworkCollector implements Collector {
   private extraRequestHeaders = new Map<string, Record<string, string>>();
   private pendingBodies: Array<Promise<void>> = [];
   private dropped = 0;
+  /** The page targets whose requests are intercepted while a page unloads. */
+  private unloadSessions: string[] = [];
   /** Cookie name → URL of the response whose Set-Cookie set it. */
   readonly cookieSetters = new Map<string, string>();
 
   constructor(private readonly context: PageContext) {}
 
   onEvent(event: CdpEvent, target: TargetRef): void {
+    if (event.method === "Fetch.requestPaused") return this.onPaused(event.params, target);
     const key = `${target.sessionId}:${event.params.requestId as string}`;
     this.handlers[event.method]?.(key, event.params, target);
   }
@@ -242,6 +245,57 @@ export class NetworkCollector implements Collector {
     });
     this.requests.push(request);
     this.latest.set(key, request);
+  }
+
+  /**
+   * Watches the page targets' requests while a page is unloaded. DevTools' Network events never
+   * report what a document sends from its real `pagehide` or `unload` (a goodbye beacon: the
+   * server gets it, no event comes), but request interception sees it; it is on only for the
+   * unload, so no other request waits on it.
+   */
+  async watchUnload(): Promise<void> {
+    this.unloadSessions = this.context
+      .targets()
+      .filter((t) => t.kind === "page")
+      .map((t) => t.sessionId);
+    await Promise.all(
+      this.unloadSessions.map((session) =>
+        this.context.targetCommand(session, "Fetch.enable", { patterns: [{ urlPattern: "*" }] }),
+      ),
+    );
+  }
+
+  async stopWatchingUnload(): Promise<void> {
+    const sessions = this.unloadSessions;
+    this.unloadSessions = [];
+    await Promise.all(sessions.map((session) => this.context.targetCommand(session, "Fetch.disable")));
+  }
+
+  /** A request held by interception during an unload: let go at once, recorded unless Network saw it. */
+  private onPaused(p: Record<string, unknown>, target: TargetRef): void {
+    void this.context.targetCommand(target.sessionId, "Fetch.continueRequest", { requestId: p.requestId });
+    const networkId = p.networkId as string | undefined;
+    if (networkId && this.latest.has(`${target.sessionId}:${networkId}`)) return;
+    if (this.requests.length >= LIMITS.requestsPerPage) {
+      this.dropped++;
+      return;
+    }
+    const sent = p.request as CdpRequest & { postData?: string };
+    const request = newCapturedRequest({
+      requestId: networkId ?? (p.requestId as string),
+      targetKind: target.kind,
+      frameId: (p.frameId as string | undefined) ?? null,
+      documentUrl: clip(target.url, LIMITS.url),
+      url: clip(sent.url + (sent.urlFragment ?? ""), LIMITS.url) ?? "",
+      method: sent.method,
+      resourceType: ((p.resourceType as string | undefined) ?? "other").toLowerCase(),
+      requestHeaders: boundHeaders(sent.headers, LIMITS.headersPerMessage, LIMITS.headerValue),
+    });
+    const entries = sent.postDataEntries ?? [];
+    if (entries.length > 0 && entries.every((e) => e.bytes !== undefined))
+      this.setBody(request, Buffer.concat(entries.map((e) => Buffer.from(e.bytes ?? "", "base64"))));
+    else if (typeof sent.postData === "string") this.setBody(request, Buffer.from(sent.postData));
+    this.requests.push(request);
   }
 
   private noteSetCookies(headers: Record<string, string>, url: string | null): void {
