@@ -140,29 +140,31 @@ export async function visitSite(
     const page = await tabs.open();
     browserContextId = await browserContextOf(context, page);
     const capture = await hub.register(browserContextId, options.gpc ? { "Sec-GPC": "1" } : {});
-    const visit = (tab: Page, url: string, depth: number, onLinks: OnLinks = () => {}) =>
-      visitPage(tab, capture, url, depth, options, events, watch, onLinks);
+    const visit = (tab: Page, url: string, depth: number, follows: AnotherPageFollows) =>
+      visitPage(tab, capture, url, depth, options, events, watch, follows);
 
     const visited = new Set<string>();
     await options.beforePage?.();
     let subpages: string[] = [];
-    // The subpages are chosen from the home page's links, read before it is left.
+    // The subpages are chosen from the home page's links before it is left: whether another page
+    // follows in this tab decides how it is left.
     const home = await visit(page, site.inputUrl, 0, (links, finalUrl) => {
       visited.add(pageKey(site.inputUrl));
       visited.add(pageKey(finalUrl));
       if (options.pagesPerSite > 1)
         subpages = pickSubpages(links, finalUrl, options.pagesPerSite - 1, visited);
+      return subpages.length > 0;
     });
     progress.pages.push(home.capture);
 
     const failure = homeFailure(home.capture);
     if (!failure) {
       let current = page;
-      for (const url of subpages) {
+      for (const [i, url] of subpages.entries()) {
         if (browser.dead) break;
         if (current.isClosed()) current = await tabs.open();
         await options.beforePage?.();
-        const sub = await visit(current, url, 1);
+        const sub = await visit(current, url, 1, () => i < subpages.length - 1);
         progress.pages.push(sub.capture);
         visited.add(pageKey(sub.capture.finalUrl));
       }
@@ -187,8 +189,8 @@ export async function visitSite(
   }
 }
 
-/** What a visit does with a page's links and final URL before leaving it (the home page's choose the subpages). */
-type OnLinks = (links: PageLink[], finalUrl: string) => void;
+/** Whether another page of the site follows in this tab, given this one's links and final URL. */
+type AnotherPageFollows = (links: PageLink[], finalUrl: string) => boolean;
 
 /** The browser's id of a Playwright context, which the capture's events carry. */
 async function browserContextOf(context: BrowserContext, page: Page): Promise<string> {
@@ -470,15 +472,24 @@ function readLinks(page: Page): Promise<PageLink[]> {
  * Chromium does not report requests sent by a document it is already unloading, so the page is
  * first told it is hidden and being left, as a tab switch or close would, while it is still alive.
  */
-async function leavePage(page: Page, capture: SiteCapture, unresponsive: boolean): Promise<void> {
+async function leavePage(
+  page: Page,
+  capture: SiteCapture,
+  unresponsive: boolean,
+  anotherPageFollows: boolean,
+): Promise<void> {
   if (page.isClosed()) return;
   const leftAt = Date.now();
   if (!unresponsive) await withTimeout(page.evaluate(SIMULATE_LEAVE), SMALL_STEP_MS, undefined);
   await capture.settle(UNLOAD_QUIET_MS, UNLOAD_GRACE_MS);
   // Only pages that answered the leave with a request pay for the longer wait.
-  if (capture.lastRequestAt >= leftAt) await capture.settle(LEAVE_FOLLOW_UP_QUIET_MS, LEAVE_FOLLOW_UP_MAX_MS);
-  // Every page is unloaded, the site's last too: what it sends as it really goes (a goodbye beacon
-  // from a pagehide listener) is its own, seen only by interception (network.ts).
+  const saysGoodbye = capture.lastRequestAt >= leftAt;
+  if (saysGoodbye) await capture.settle(LEAVE_FOLLOW_UP_QUIET_MS, LEAVE_FOLLOW_UP_MAX_MS);
+  // The site's last page is closed with its context, unless it said goodbye as it was hidden: then
+  // it will again as it really unloads (UET's second pageHide, GA4's user_engagement), and that is
+  // its own too.
+  if (!anotherPageFollows && !saysGoodbye) return;
+  // What a page sends as it really unloads is seen only by interception (network.ts).
   await capture.network.watchUnload();
   await unloadPage(page, unresponsive);
   await capture.settle(UNLOADED_QUIET_MS, UNLOAD_GRACE_MS);
@@ -515,7 +526,7 @@ async function visitPage(
   options: VisitOptions,
   events: PageEvent[],
   watch: ConsentWatch,
-  onLinks: OnLinks,
+  anotherPageFollows: AnotherPageFollows,
 ): Promise<PageVisit> {
   const startedAt = Date.now();
   const consent = watch.record;
@@ -559,8 +570,7 @@ async function visitPage(
   if (!state.unresponsive && !state.nothingLoaded && state.status !== "failed" && state.status !== "crashed")
     await noteApis(page, watch);
   await capture.beforeLeave(pageCapture);
-  onLinks(state.links, pageCapture.finalUrl);
-  await leavePage(page, capture, state.unresponsive);
+  await leavePage(page, capture, state.unresponsive, anotherPageFollows(state.links, pageCapture.finalUrl));
   // A renderer that died after the navigation gave up waiting (while the page was read, or left)
   // still means the page crashed.
   if (rendererDied(capture, events) && (pageCapture.status === "ok" || pageCapture.status === "timeout"))
