@@ -61,7 +61,10 @@ export class NetworkCollector implements Collector {
   constructor(private readonly context: PageContext) {}
 
   onEvent(event: CdpEvent, target: TargetRef): void {
-    if (event.method === "Fetch.requestPaused") return this.onPaused(event.params, target);
+    if (event.method === "Fetch.requestPaused") {
+      this.onPaused(event.params, target);
+      return;
+    }
     const key = `${target.sessionId}:${event.params.requestId as string}`;
     this.handlers[event.method]?.(key, event.params, target);
   }
