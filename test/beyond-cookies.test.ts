@@ -139,6 +139,11 @@ describe("fingerprinting", () => {
     expect(tone.map((f) => f.audio)).toContainEqual(
       expect.objectContaining({ offline: true, oscillator: true, rendered: true, played: true }),
     );
+    // So did standardized-audio-context, bundled as a site bundles it: rendered, read back, played.
+    const chime = factsOf("www.music-player.test", "https://www.music-player.test/chime.js");
+    expect(chime.map((f) => f.audio)).toContainEqual(
+      expect.objectContaining({ offline: true, oscillator: true, rendered: true, read: true, played: true }),
+    );
     const [call] = factsOf("www.video-chat.test", "https://www.video-chat.test/call.js");
     expect((call?.webrtc as { connections?: unknown[] } | undefined)?.connections).toEqual([
       { dataChannel: true, offer: true, iceHandler: true, answered: true },
