@@ -197,6 +197,11 @@ describe("comparing crawls", () => {
       ...crawlArgs(web, out, ["--pages-per-site", "1", "--dwell", "1.5"]),
     ]);
     expect(r.code, r.stderr).toBe(0);
+    // Two crawls with no site in common: said so, not "No change.".
+    const disjoint = await runEarshot(["diff", before, out]);
+    expect(disjoint.code).toBe(0);
+    expect(disjoint.stdout).toContain("No site was crawled successfully in both: nothing to compare.");
+    expect(disjoint.stdout).not.toContain("No change.");
     const pages = (await runEarshot(["export", out, "--table", "pages"])).stdout
       .split("\n")
       .filter(Boolean)

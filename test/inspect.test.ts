@@ -33,11 +33,18 @@ describe("earshot inspect", () => {
       /Meta Pixel · ID 1234567890123456 · events PageView, (Lead, Schedule|Schedule, Lead)/,
     );
     // The mental-health page is about mental health (not also "health"); the clinic is a health site.
-    expect(out).toContain("Sensitive: mental_health");
-    expect(out).toMatch(/What this site is: health \(site health: name "clinic"/);
+    expect(out).toContain("Sensitive: Mental health");
+    expect(out).toMatch(/What this site is: Health \(site health: name "clinic"/);
     // The temporary crawl is removed.
     const { readdirSync } = await import("node:fs");
     expect(readdirSync(tmp).filter((f) => f.startsWith("earshot-inspect-"))).toEqual([]);
+  });
+
+  it("says a site that could not be loaded was not loaded, never that no company received data", async () => {
+    const r = await runEarshot(["inspect", "https://www.nowhere-at-all.test/", ...proxy(), "--timeout", "5"]);
+    expect(r.stdout).toContain("The site could not be crawled");
+    expect(r.stdout).toMatch(/Not loaded \([a-z_0-9]+\): nothing on this page could be observed/);
+    expect(r.stdout).not.toContain("No company received data");
   });
 
   it("prints JSON with --json, colour when asked, and keeps the crawl with --out", async () => {

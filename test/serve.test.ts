@@ -1,7 +1,7 @@
 import type { ChildProcess } from "node:child_process";
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { launchViewer, runEarshot, startServe, tempDir } from "./helpers.ts";
+import { launchViewer, runEarshot, startEarshot, startServe, tempDir } from "./helpers.ts";
 
 describe("earshot serve", () => {
   let out: string;
@@ -120,6 +120,21 @@ describe("earshot serve", () => {
     expect(page.url()).toContain("company=Google");
     expect(problems).toEqual([]);
     await page.close();
+  });
+
+  it("warns when it listens beyond this machine, and not when it does not", async () => {
+    const wide = startEarshot(["serve", out, "--host", "0.0.0.0", "--port", "0"]);
+    const said = await new Promise<string>((resolve) => {
+      let text = "";
+      wide.stderr?.on("data", (d) => {
+        text += d;
+        if (text.includes("\n")) resolve(text);
+      });
+      wide.on("exit", () => resolve(text));
+    });
+    wide.kill("SIGINT");
+    expect(said).toMatch(/^earshot: warning: listening on 0\.0\.0\.0, not only on this machine/);
+    expect(said.trim().split("\n")).toHaveLength(1);
   });
 
   it("stops cleanly on Ctrl-C", async () => {

@@ -25,7 +25,8 @@ export function formatDiff(diff: CrawlDiff): string {
         ? ` (${diff.onlyBefore} only in the first, ${diff.onlyAfter} only in the second)`
         : ""),
   ];
-  if (diff.companies.length === 0 && diff.sites.length === 0 && diff.syncs.length === 0)
+  if (diff.compared === 0) lines.push("", "No site was crawled successfully in both: nothing to compare.");
+  else if (diff.companies.length === 0 && diff.sites.length === 0 && diff.syncs.length === 0)
     lines.push("", "No change.");
   if (diff.companies.length) {
     lines.push("", "Companies:");

@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
+import { categoryLabel } from "../classify/category-labels.ts";
 import { loadOverview, loadSiteDetail, SERVE_DETAIL } from "../report/model.ts";
 import { companyLabel } from "../report/query.ts";
 import type { SiteDetail } from "../report/types.ts";
@@ -48,19 +49,32 @@ export function formatInspection(detail: SiteDetail, p: Paint): string {
   if (detail.nature.categories.length)
     lines.push(
       p.warn(
-        `What this site is: ${detail.nature.categories.join(", ")} (${safe(detail.nature.evidence, 160)}): every page of it tells a tracker so`,
+        `What this site is: ${detail.nature.categories.map(categoryLabel).join(", ")} (${safe(detail.nature.evidence, 160)}): every page of it tells a tracker so`,
       ),
     );
   for (const page of detail.pages) {
     lines.push("", p.bold(`${page.depth === 0 ? "Home page" : "Subpage"}: ${safe(page.url, 300)}`));
     if (page.title) lines.push(`  Title: ${safe(page.title)}`);
     if (page.sensitive.length)
-      lines.push(p.warn(`  Sensitive: ${page.sensitive.join(", ")} (${safe(page.sensitiveEvidence, 160)})`));
+      lines.push(
+        p.warn(
+          `  Sensitive: ${page.sensitive.map(categoryLabel).join(", ")} (${safe(page.sensitiveEvidence, 160)})`,
+        ),
+      );
     if (page.consent?.prompted)
       lines.push(
         `  Consent banner: ${safe(page.consent.cmp ?? "unknown")}, ${page.consent.action ?? "left alone"}`,
       );
-    if (page.companies.length === 0) lines.push(p.dim("  No company received data from this page."));
+    // A page that did not load (or a home page that was an error or a wall) showed nothing to observe.
+    const notLoaded =
+      page.status === "failed" || page.status === "crashed" || (page.depth === 0 && row.status === "failed");
+    if (notLoaded)
+      lines.push(
+        p.warn(
+          `  Not loaded (${safe(row.error ?? page.status, 40)}): nothing on this page could be observed.`,
+        ),
+      );
+    else if (page.companies.length === 0) lines.push(p.dim("  No company received data from this page."));
     for (const company of page.companies) {
       lines.push(`  ${p.company(companyLabel(company.entity))} learned:`);
       for (const item of company.learned) lines.push(`    - ${safe(item, 300)}`);

@@ -4,6 +4,11 @@ import { redactSecrets } from "../util/redact.ts";
 import { openCrawl } from "./export-command.ts";
 import { UsageError } from "./usage.ts";
 
+/** Whether a listening address is reachable from this machine only. */
+function isLoopback(host: string): boolean {
+  return /^(?:127\.\d+\.\d+\.\d+|::1|\[::1\]|localhost)$/i.test(host);
+}
+
 /** `earshot serve DIR [--port N] [--host H]`: the local web UI, until Ctrl-C. */
 export async function serveCommand(argv: string[], signal: AbortSignal): Promise<number> {
   const { values, positionals } = parseArgs({
@@ -26,6 +31,10 @@ export async function serveCommand(argv: string[], signal: AbortSignal): Promise
         : error;
     });
     process.stdout.write(`Earshot is serving ${redactSecrets(dir)} at ${running.url} (Ctrl-C to stop)\n`);
+    if (!isLoopback(host))
+      process.stderr.write(
+        `earshot: warning: listening on ${host}, not only on this machine: anyone who can reach it at ${running.url} can read this crawl\n`,
+      );
     await new Promise<void>((resolve) => {
       if (signal.aborted) resolve();
       signal.addEventListener("abort", () => resolve(), { once: true });

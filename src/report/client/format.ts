@@ -1,29 +1,14 @@
 /** Words for codes: categories, phases, what was shared. Shared by the views. */
+import { CATEGORY_LABELS, categoryLabel } from "../../classify/category-labels.ts";
 import { h } from "./dom.ts";
 
-export const CATEGORY_LABELS: Record<string, string> = {
-  health: "Health",
-  reproductive_health: "Reproductive health",
-  mental_health: "Mental health",
-  substance_use: "Substance use",
-  religion: "Religion",
-  domestic_violence: "Domestic violence",
-  public_assistance: "Public assistance",
-  financial_hardship: "Financial hardship",
-  lgbtq: "LGBTQ",
-  immigration: "Immigration",
-  children: "Children",
-};
+export { CATEGORY_LABELS, categoryLabel };
 
 export const PHASE_LABELS: Record<string, string> = {
   before_consent: "before consent",
   after_consent: "after consent",
   no_consent_prompt: "no consent banner",
 };
-
-export function categoryLabel(category: string): string {
-  return CATEGORY_LABELS[category] ?? category;
-}
 
 export function categoryBadges(categories: string[]): HTMLElement {
   return h(
