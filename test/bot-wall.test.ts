@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { botWallOf } from "../src/classify/bot-wall.ts";
 import type { FixtureSite, FixtureWeb } from "../src/fixture-web/server.ts";
 import { page } from "../src/fixture-web/vendors.ts";
-import { crawlArgs, runEarshot, startWeb, tempDir } from "./helpers.ts";
+import { crawlArgs, exportRows, runEarshot, startWeb, tempDir } from "./helpers.ts";
 
 const html = (status: number, headers: Record<string, string>, title: string, body: string) => ({
   status,
@@ -130,28 +130,13 @@ describe("bot walls are not clean sites", () => {
       ...crawlArgs(web, out, ["--pages-per-site", "1", "--dwell", "0.5", "--concurrency", "3"]),
     ]);
     expect(r.code, r.stderr).toBe(0);
-    const exported = await runEarshot(["export", out, "--table", "sites"]);
-    const pageRows = await runEarshot(["export", out, "--table", "pages"]);
-    const eventRows = await runEarshot(["export", out, "--table", "events"]);
-    events = eventRows.stdout
-      .trim()
-      .split("\n")
-      .filter(Boolean)
-      .map((l) => JSON.parse(l) as Record<string, unknown>);
-    pages = pageRows.stdout
-      .trim()
-      .split("\n")
-      .map((l) => JSON.parse(l) as Record<string, unknown>);
-    const findingRows = await runEarshot(["export", out, "--table", "findings"]);
-    findings = findingRows.stdout
-      .trim()
-      .split("\n")
-      .filter(Boolean)
-      .map((l) => JSON.parse(l) as Record<string, unknown>);
-    sites = exported.stdout
-      .trim()
-      .split("\n")
-      .map((l) => JSON.parse(l) as Record<string, unknown>);
+    type Row = Record<string, unknown>;
+    [sites, pages, events, findings] = await Promise.all([
+      exportRows<Row>(out, "sites"),
+      exportRows<Row>(out, "pages"),
+      exportRows<Row>(out, "events"),
+      exportRows<Row>(out, "findings"),
+    ]);
   }, 180_000);
 
   afterAll(async () => {

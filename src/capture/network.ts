@@ -203,9 +203,9 @@ export class NetworkCollector implements Collector {
     target: TargetRef,
     requestId: string,
   ): void {
-    const entries = cdpRequest.postDataEntries ?? [];
-    if (entries.length > 0 && entries.every((e) => e.bytes !== undefined)) {
-      this.setBody(request, Buffer.concat(entries.map((e) => Buffer.from(e.bytes ?? "", "base64"))));
+    const inline = inlineBody(cdpRequest);
+    if (inline) {
+      this.setBody(request, inline);
       return;
     }
     // Bodies over maxPostDataSize (or made of blobs) are not inlined: ask for them while the request lives.
@@ -294,10 +294,8 @@ export class NetworkCollector implements Collector {
       resourceType: ((p.resourceType as string | undefined) ?? "other").toLowerCase(),
       requestHeaders: boundHeaders(sent.headers, LIMITS.headersPerMessage, LIMITS.headerValue),
     });
-    const entries = sent.postDataEntries ?? [];
-    if (entries.length > 0 && entries.every((e) => e.bytes !== undefined))
-      this.setBody(request, Buffer.concat(entries.map((e) => Buffer.from(e.bytes ?? "", "base64"))));
-    else if (typeof sent.postData === "string") this.setBody(request, Buffer.from(sent.postData));
+    const body = inlineBody(sent) ?? (typeof sent.postData === "string" ? Buffer.from(sent.postData) : null);
+    if (body) this.setBody(request, body);
     this.requests.push(request);
   }
 
@@ -317,9 +315,7 @@ export class NetworkCollector implements Collector {
    * redirects), for pages whose navigation did not finish.
    */
   pendingDocument(url: string): CapturedRequest | null {
-    let doc = this.requests.find(
-      (r) => r.targetKind === "page" && r.resourceType === "document" && r.url === url,
-    );
+    let doc = this.requests.find((r) => isPageDocument(r, url));
     while (doc?.redirectedTo) {
       const next = this.requests.find((r) => r.requestId === doc?.requestId && r.hop === (doc?.hop ?? 0) + 1);
       if (!next) break;
@@ -330,11 +326,7 @@ export class NetworkCollector implements Collector {
 
   /** The latest top-level document request of the current page for `url` (a page that reloaded has several). */
   latestDocument(url: string): CapturedRequest | null {
-    for (let i = this.requests.length - 1; i >= 0; i--) {
-      const r = this.requests[i];
-      if (r && r.targetKind === "page" && r.resourceType === "document" && r.url === url) return r;
-    }
-    return null;
+    return this.requests.findLast((r) => isPageDocument(r, url)) ?? null;
   }
 
   async finishPage(page: PageCapture): Promise<void> {
@@ -355,6 +347,18 @@ export class NetworkCollector implements Collector {
     this.pendingBodies = [];
     this.dropped = 0;
   }
+}
+
+/** A top-level document request of the page (not a frame's, not a worker's) for `url`. */
+function isPageDocument(r: CapturedRequest, url: string): boolean {
+  return r.targetKind === "page" && r.resourceType === "document" && r.url === url;
+}
+
+/** A request body DevTools gave inline (every entry's bytes present), or null. */
+function inlineBody(request: CdpRequest): Buffer | null {
+  const entries = request.postDataEntries ?? [];
+  if (entries.length === 0 || entries.some((e) => e.bytes === undefined)) return null;
+  return Buffer.concat(entries.map((e) => Buffer.from(e.bytes ?? "", "base64")));
 }
 
 function applyResponse(request: CapturedRequest, response: CdpResponse): void {

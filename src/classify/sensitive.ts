@@ -134,14 +134,14 @@ const SITE_THRESHOLD = 6;
  * Health is the broad parent of these (gender-affirming care and HIV testing at an LGBTQ+ centre
  * included): a page about them is not also "health" unless health stands out on its own.
  */
-/** ...and health stands out when it weighs at least half as much as the child it is beside. */
-const HEALTH_BESIDE_CHILD = 0.5;
 const HEALTH_CHILDREN: SensitiveCategory[] = [
   "reproductive_health",
   "mental_health",
   "substance_use",
   "lgbtq",
 ];
+/** ...and health stands out when it weighs at least half as much as the child it is beside. */
+const HEALTH_BESIDE_CHILD = 0.5;
 
 /** "Health" inside a child category's own name: "mental health services" names mental health, not health. */
 const HEALTH_CHILD_RE =
@@ -221,9 +221,9 @@ function subjectOnly(scored: CategoryScore[], aboutElse: boolean): CategoryScore
   const top = Math.max(0, ...scored.filter((s) => s.decisive).map((s) => s.score));
   // A page that names its subject (address, title, heading) is about that; what its body also says
   // (a crisis-line box on every page of a site) must come close to it to count.
-  const named = Math.max(0, ...scored.filter((s) => s.own).map((s) => s.score));
+  const ownTop = Math.max(0, ...scored.filter((s) => s.own).map((s) => s.score));
   return scored.map((s) =>
-    s.ownTelling || (!aboutElse && s.score >= top * PASSING_SHARE && s.score >= named * NAMED_SHARE)
+    s.ownTelling || (!aboutElse && s.score >= top * PASSING_SHARE && s.score >= ownTop * NAMED_SHARE)
       ? s
       : { ...s, decisive: false },
   );
@@ -235,19 +235,15 @@ function decide(
   prefix = "",
 ): Classification & { lang?: string | null } {
   const kept = scored.filter((s) => s.decisive && s.score >= threshold);
-  const specific = kept.some((s) => HEALTH_CHILDREN.includes(s.category));
-  const childTop = Math.max(
-    0,
-    ...kept.filter((s) => HEALTH_CHILDREN.includes(s.category)).map((s) => s.score),
-  );
+  const children = kept.filter((s) => HEALTH_CHILDREN.includes(s.category));
+  const childTop = Math.max(0, ...children.map((s) => s.score));
+  const childNamed = children.some((s) => s.named);
   const categories = kept
     .filter(
       (s) =>
         s.category !== "health" ||
-        !specific ||
-        (s.score >= threshold * 3 &&
-          s.score >= childTop * HEALTH_BESIDE_CHILD &&
-          (s.named || !kept.some((c) => HEALTH_CHILDREN.includes(c.category) && c.named))),
+        children.length === 0 ||
+        (s.score >= threshold * 3 && s.score >= childTop * HEALTH_BESIDE_CHILD && (s.named || !childNamed)),
     )
     .map((s) => s.category);
   const evidence = kept
