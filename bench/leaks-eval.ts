@@ -8,8 +8,8 @@ import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { attributeUrl } from "../src/attribute/entities.ts";
 import { registrableDomain } from "../src/attribute/party.ts";
-import { splitCsv } from "../src/lists/lists.ts";
 import { findLeaks, identityNeedles } from "../src/decode/leaks.ts";
+import { splitCsv } from "../src/lists/lists.ts";
 import { MIRRORS } from "../test/fixtures/real-pages.ts";
 
 const REPO = join(MIRRORS, "fukuda-lab+PII_leakage", "repo");
