@@ -40,6 +40,35 @@ describe("sensitive-page classifier", () => {
     ).toEqual(["mental_health"]);
   });
 
+  it("reads a programme named as a page's subject as what it is for; in running text it is a mention", () => {
+    // CHIP is the Children's Health Insurance Program: children's coverage, and public assistance.
+    const chip = page(
+      "https://coverage.example/chip",
+      "What if my children are eligible for CHIP, but I would rather buy them a plan?",
+      "What if my children are eligible for CHIP, but I would rather buy them a plan?",
+      "Plans might be too expensive and they won't offer any additional coverage.",
+    );
+    expect(classifyPage(chip).categories).toEqual(["public_assistance", "children"]);
+    const dates = page(
+      "https://coverage.example/key-dates",
+      "What key dates do I need to know?",
+      "Open enrollment",
+      "Open enrollment starts in October and ends in March. You can apply for CHIP any time of year.",
+    );
+    expect(classifyPage(dates).categories).toEqual([]);
+  });
+
+  it("drops a subject the running text gives under half the weight of what the page is about", () => {
+    const charity = page(
+      "https://youth.example/giving",
+      "Giving",
+      "Support our work",
+      `${"Queer and trans youth lead our programmes. LGBTQ students organise and queer youth speak. ".repeat(3)}
+      Queer youth report anxiety and depression more often.`,
+    );
+    expect(classifyPage(charity).categories).toEqual(["lgbtq"]);
+  });
+
   it("survives hostile input", () => {
     const huge = "x".repeat(100_000);
     expect(() =>

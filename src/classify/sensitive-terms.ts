@@ -118,6 +118,13 @@ export const TERMS: Record<SensitiveCategory, WeighedTerms> = {
       "insemination",
       "miscarriage",
       "prenatal",
+      "postpartum",
+      "maternal (?:health|care|mortality|deaths?)",
+      "maternity care",
+      "preterm births?",
+      "(?:healthy|expectant|pregnant) (?:moms|mothers)",
+      "moms and babies",
+      "mothers and babies",
       "emergency contraception",
       "morning.after pill",
       "iuds?",
@@ -681,6 +688,22 @@ export const SUBJECTS: Partial<Record<SensitiveCategory, string[]>> = {
     "enfants",
     "kinder",
     "criancas",
+  ],
+};
+
+/**
+ * Programmes whose names hide who they are for, read as what they are where a page names them as its
+ * own subject (title or main heading): a page about CHIP, the Children's Health Insurance Program, is
+ * about children's health coverage. In running text these are mentions of the programme only.
+ */
+export const PROGRAMMES: Partial<Record<SensitiveCategory, string[]>> = {
+  // A VA pension is paid on income and net worth (a veterans' pension, named by its agency).
+  public_assistance: ["chip", "children's health insurance program", "va pension"],
+  children: [
+    "chip",
+    "children's health insurance program",
+    "head start",
+    "programa de seguro medico para ninos",
   ],
 };
 

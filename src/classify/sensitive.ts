@@ -4,6 +4,7 @@ import {
   DISCLAIMERS,
   ELSEWHERE,
   OTHER_SUBJECTS,
+  PROGRAMMES,
   SENSITIVE_CATEGORIES,
   type SensitiveCategory,
   SUBJECTS,
@@ -47,16 +48,21 @@ const COMPILED: Array<{ category: SensitiveCategory; terms: CompiledTerm[] }> = 
     })),
   }),
 );
-/** A category's subject words, as a weight-3 term: read only in a page's own heading (`subjectField`). */
-const SUBJECT_TERMS = new Map(
-  Object.entries(SUBJECTS).map(([category, words]) => [
-    category,
-    {
-      weight: 3 as const,
-      re: new RegExp(`(?<![\\p{L}\\p{N}])(?:${words.join("|")})(?![\\p{L}\\p{N}])`, "gu"),
-    },
-  ]),
-);
+/** Words read only in some fields, as weight-3 terms of their category. */
+const weightThree = (lists: Partial<Record<SensitiveCategory, string[]>>) =>
+  new Map(
+    Object.entries(lists).map(([category, words]) => [
+      category,
+      {
+        weight: 3 as const,
+        re: new RegExp(`(?<![\\p{L}\\p{N}])(?:${words.join("|")})(?![\\p{L}\\p{N}])`, "gu"),
+      },
+    ]),
+  );
+/** A category's subject words: read only in a page's own heading (`Field.subject`). */
+const SUBJECT_TERMS = weightThree(SUBJECTS);
+/** Programmes named as a page's own subject (`Field.programme`): CHIP is children's coverage. */
+const PROGRAMME_TERMS = weightThree(PROGRAMMES);
 const ALONGSIDE_RE = new RegExp(`(?<![\\p{L}])(?:${ALONGSIDE.join("|")})(?![\\p{L}])`, "gu");
 const OTHER_SUBJECT_RE = new RegExp(`(?<![\\p{L}])(?:${OTHER_SUBJECTS.join("|")})(?![\\p{L}])`, "u");
 const ELSEWHERE_RE = new RegExp(`(?<![\\p{L}])(?:${ELSEWHERE.join("|")})(?![\\p{L}])`, "gu");
@@ -124,6 +130,8 @@ interface Field {
   own?: boolean;
   /** Where a category's subject words (SUBJECTS) count: the page's own heading. */
   subject?: boolean;
+  /** Where programme names (PROGRAMMES) count: the page's title and main heading. */
+  programme?: boolean;
 }
 
 /** Minimum score for a page; a weight-3 phrase in the title or main heading alone reaches it. */
@@ -175,9 +183,12 @@ function score(
     let ownTelling = false;
     let named = false;
     const subject = SUBJECT_TERMS.get(category);
+    const programme = PROGRAMME_TERMS.get(category);
     for (const field of fields) {
-      const subjectHits =
-        field.subject && subject ? hitsIn([subject], field.text.replace(ALONGSIDE_RE, " ")) : [];
+      const subjectHits = [
+        ...(field.subject && subject ? hitsIn([subject], field.text.replace(ALONGSIDE_RE, " ")) : []),
+        ...(field.programme && programme ? hitsIn([programme], field.text) : []),
+      ];
       const text = category === "health" ? field.text.replace(HEALTH_CHILD_RE, " ") : field.text;
       for (const hit of [...subjectHits, ...hitsIn(terms, text)]) {
         if (field.own) own = true;
@@ -209,7 +220,7 @@ function score(
 }
 
 /** Below this share of the page's leading category, a category only its body mentions is a passing mention. */
-const PASSING_SHARE = 0.25;
+const PASSING_SHARE = 0.5;
 /** The same, when the leading category is one the page names as its own subject. */
 const NAMED_SHARE = 0.75;
 
@@ -287,8 +298,24 @@ export function classifyPage(page: PageContent): Classification & { lang: string
   const fields: Field[] = [
     // An address that says "domestic-violence" says what the page is about.
     { name: "url", text: pathWords(page.url), factor: 1.5, repeats: false, own: true },
-    { name: "title", text: title, factor: 2, repeats: false, own: true, subject: !heading && !aboutElse },
-    { name: "heading", text: heading, factor: 2, repeats: false, own: true, subject: !aboutElse },
+    {
+      name: "title",
+      text: title,
+      factor: 2,
+      repeats: false,
+      own: true,
+      subject: !heading && !aboutElse,
+      programme: true,
+    },
+    {
+      name: "heading",
+      text: heading,
+      factor: 2,
+      repeats: false,
+      own: true,
+      subject: !aboutElse,
+      programme: true,
+    },
     { name: "subheading", text: normaliseText(sub), factor: 1, repeats: false },
     { name: "description", text: normaliseText(page.description ?? ""), factor: 1, repeats: false },
     { name: "text", text: normaliseText(page.text), factor: 1, repeats: true },
