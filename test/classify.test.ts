@@ -69,6 +69,41 @@ describe("sensitive-page classifier", () => {
     expect(classifyPage(charity).categories).toEqual(["lgbtq"]);
   });
 
+  it("takes one sentence of a long page for a mention in passing, and a page that keeps coming back to it for its subject", () => {
+    const filler = "The council will review the proposed sites this winter. Cameras reduce crashes near parks. ";
+    const once = page(
+      "https://city.example/speed-cameras",
+      "City identifies locations for speed cameras",
+      "Speed cameras",
+      `${filler.repeat(3)}Fines are halved for people on public assistance such as WIC. ${filler}`,
+    );
+    expect(classifyPage(once).categories).toEqual([]);
+    const often = page(
+      "https://pantry.example/news/1",
+      "A letter to our clients",
+      "Service area change",
+      `${filler}Public assistance such as WIC helps. Apply for SNAP benefits at the benefits office. ${filler}`,
+    );
+    expect(classifyPage(often).categories).toEqual(["public_assistance"]);
+  });
+
+  it("reads the names of faith-based charities and words used in cooking as what they are", () => {
+    const statement = page(
+      "https://charity.example/news/cuts",
+      "Statement on federal budget cuts",
+      "Statement",
+      "Catholic Community Services urges Congress to protect Medicaid. Catholic Charities will keep food banks open. Cuts to SNAP benefits threaten families.",
+    );
+    expect(classifyPage(statement).categories).toEqual(["public_assistance"]);
+    const recipe = page(
+      "https://pantry.example/recipes/pho",
+      "Pho Ga",
+      "Ingredients",
+      "Serve with garnishes. Add the garnish of herbs. Slice limes for the garnishes.",
+    );
+    expect(classifyPage(recipe).categories).toEqual([]);
+  });
+
   it("survives hostile input", () => {
     const huge = "x".repeat(100_000);
     expect(() =>

@@ -400,6 +400,7 @@ export const TERMS: Record<SensitiveCategory, WeighedTerms> = {
       "snap (?:benefits|food|program|application|eligibility|recipients|household)",
       "food stamps",
       "food assistance",
+      "food insecur\\w*",
       "ebt",
       "wic",
       "medicaid",
@@ -439,7 +440,17 @@ export const TERMS: Record<SensitiveCategory, WeighedTerms> = {
       "prestacoes sociais",
       "seguranca social",
     ],
-    2: ["snap", "rental assistance", "renewal form", "proof of income", "rsa", "chip"],
+    // Food banks and pantries: food aid, whether a government or a charity gives it.
+    2: [
+      "snap",
+      "rental assistance",
+      "renewal form",
+      "proof of income",
+      "rsa",
+      "chip",
+      "food banks?",
+      "food pantr(?:y|ies)",
+    ],
     // Who a service is for, or what it asks: said of legal aid, tax credits and jobs as much as of benefits.
     1: ["benefits", "assistance", "apply for", "qualify", "household", "eligib\\w*", "low(?:-| )income"],
   },
@@ -460,7 +471,8 @@ export const TERMS: Record<SensitiveCategory, WeighedTerms> = {
       "chapter (?:7|13)",
       "collection calls",
       "wage garnishment",
-      "garnish\\w*",
+      "garnish(?:ed|ing)? (?:your |my |their )?(?:wages?|pay|paychecks?|bank accounts?)",
+      "garnishments?",
       "eviction",
       "financial hardship",
       "repossess\\w*",
@@ -566,7 +578,15 @@ export const TERMS: Record<SensitiveCategory, WeighedTerms> = {
       "nacionalidade",
       "expulsao",
     ],
-    2: ["consulate", "citizenship", "ciudadania"],
+    // An ITIN is the tax number of those who cannot have a social security number.
+    2: [
+      "consulate",
+      "citizenship",
+      "ciudadania",
+      "itins?",
+      "individual taxpayer identification numbers?",
+      "foreign nationals?",
+    ],
     1: ["legal help", "know your rights", "visas?", "passport", "sponsor"],
   },
   children: {
@@ -588,6 +608,11 @@ export const TERMS: Record<SensitiveCategory, WeighedTerms> = {
       "summer camp",
       "child abuse",
       "children'?s health insurance program",
+      "early intervention",
+      "childhood (?:cancers?|leuka?emia|illness|obesity|immunizations?|vaccines?)",
+      "school-aged? (?:children|kids)",
+      "(?:safe routes|back) to school",
+      "after-?school programs?",
       "parenting classes",
       "children ages",
       "ages (?:three|six|\\d+) to (?:five|twelve|\\d+)",
@@ -616,6 +641,9 @@ export const TERMS: Record<SensitiveCategory, WeighedTerms> = {
       "bebes",
       "after-?school",
       "for (?:kids|children)",
+      "young children",
+      "tutoring",
+      "school supplies",
     ],
     1: [
       "children",
@@ -668,6 +696,14 @@ export const ELSEWHERE: string[] = [
   // Survivors of someone who died, not of abuse: "Survivors' and Dependents' Educational Assistance".
   "survivors?'? (?:(?:and|or) )?dependents?'?",
   "survivors?'? (?:pensions?|benefits?|compensation|educational)",
+  // Survivors of an illness or of a loss, not of abuse.
+  "(?:suicide|suicide loss|loss|cancer|stroke|burn|holocaust) survivors?",
+  // Faith-based charities named: their names are not a page's faith.
+  "catholic (?:charities|community services)",
+  "lutheran (?:community|social) services",
+  "jewish family (?:and \\w+ )?services?",
+  "salvation army",
+  "st\\.? vincent de paul",
 ];
 
 /**
@@ -680,6 +716,8 @@ export const SUBJECTS: Partial<Record<SensitiveCategory, string[]>> = {
     "child",
     "kids",
     "adolescen\\w*",
+    "teens?",
+    "teenagers?",
     "babies",
     "infants?",
     "ninos",

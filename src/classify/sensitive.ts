@@ -228,16 +228,47 @@ const NAMED_SHARE = 0.75;
  * The categories a page's body only mentions, dropped: all of them when the page says it is about
  * something else (insurance, a donation), else those far weaker than what the page is mostly about.
  */
-function subjectOnly(scored: CategoryScore[], aboutElse: boolean): CategoryScore[] {
+function subjectOnly(
+  scored: CategoryScore[],
+  aboutElse: boolean,
+  /** The page's passages (sentences, subheadings, description), when a one-passage mention must be dropped. */
+  passages?: string[],
+): CategoryScore[] {
   const top = Math.max(0, ...scored.filter((s) => s.decisive).map((s) => s.score));
   // A page that names its subject (address, title, heading) is about that; what its body also says
   // (a crisis-line box on every page of a site) must come close to it to count.
   const ownTop = Math.max(0, ...scored.filter((s) => s.own).map((s) => s.score));
   return scored.map((s) =>
-    s.ownTelling || (!aboutElse && s.score >= top * PASSING_SHARE && s.score >= ownTop * NAMED_SHARE)
+    s.ownTelling ||
+    (!aboutElse &&
+      s.score >= top * PASSING_SHARE &&
+      s.score >= ownTop * NAMED_SHARE &&
+      (!passages || s.score >= PAGE_THRESHOLD * 2 || spreadOver(s.category, passages)))
       ? s
       : { ...s, decisive: false },
   );
+}
+
+/** A category's telling phrases (weight 2 and 3), to find the passages that name it. */
+const TELLING = new Map(
+  SENSITIVE_CATEGORIES.map((category) => [
+    category,
+    new RegExp(
+      `(?<![\\p{L}\\p{N}])(?:${[...TERMS[category][3], ...TERMS[category][2]].join("|")})(?![\\p{L}\\p{N}])`,
+      "u",
+    ),
+  ]),
+);
+
+/**
+ * Whether the page's running text keeps coming back to a category: named in two passages at least,
+ * or in a third of them (a page of two sentences). One sentence of a long page ("fines are reduced
+ * for people on public assistance") is a mention in passing, however heavy its words.
+ */
+function spreadOver(category: SensitiveCategory, passages: string[]): boolean {
+  const re = TELLING.get(category);
+  const naming = re ? passages.filter((p) => re.test(p)).length : 0;
+  return naming >= 2 || naming * 3 >= passages.length;
 }
 
 function decide(
@@ -262,6 +293,16 @@ function decide(
     .map((s) => `${prefix}${s.category}: ${s.evidence.join(", ")}`)
     .join("; ");
   return { categories, evidence: evidence.slice(0, 1000) };
+}
+
+/** The passages a page's body is read in: its text's sentences, each subheading, its description. */
+function passagesOf(fields: Field[]): string[] {
+  const text = (name: string) => fields.find((f) => f.name === name)?.text ?? "";
+  return [
+    ...text("text").split(/(?<=[.!?]) /),
+    ...text("subheading").split(" | "),
+    text("description"),
+  ].filter((p) => p.trim().length > 0);
 }
 
 /** A title without the site's name: "Car park notice | St. Mark's Parish" is about a car park. */
@@ -321,7 +362,7 @@ export function classifyPage(page: PageContent): Classification & { lang: string
     { name: "text", text: normaliseText(page.text), factor: 1, repeats: true },
   ];
   return {
-    ...decide(subjectOnly(score(fields), aboutElse), PAGE_THRESHOLD),
+    ...decide(subjectOnly(score(fields), aboutElse, passagesOf(fields)), PAGE_THRESHOLD),
     lang: detectLanguage(`${page.title ?? ""}. ${page.text}`, page.lang ?? null),
   };
 }
