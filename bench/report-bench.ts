@@ -21,7 +21,7 @@ console.log(
 );
 t = performance.now();
 const file = join(dir, "report.html");
-const bytes = await writeReport(dir, file);
+const { bytes } = await writeReport(dir, file);
 const seconds = (performance.now() - t) / 1000;
 console.log(`report: ${file}`);
 console.log(`report time: ${seconds.toFixed(1)} s (target < 30 s)`);

@@ -70,7 +70,8 @@ describe("sensitive-page classifier", () => {
   });
 
   it("takes one sentence of a long page for a mention in passing, and a page that keeps coming back to it for its subject", () => {
-    const filler = "The council will review the proposed sites this winter. Cameras reduce crashes near parks. ";
+    const filler =
+      "The council will review the proposed sites this winter. Cameras reduce crashes near parks. ";
     const once = page(
       "https://city.example/speed-cameras",
       "City identifies locations for speed cameras",

@@ -1,5 +1,6 @@
-import { readFileSync, statSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { demoSiteList, demoSites } from "../src/fixture-web/demo-web.ts";
@@ -22,6 +23,18 @@ async function openReport(browser: Browser, file: string, hash = "") {
   await page.goto(`file://${file}${hash}`);
   await page.waitForSelector("body[data-ready='1']", { timeout: 15_000 });
   return { page, problems, network, close: () => context.close() };
+}
+
+/** The text of a PDF, page by page, as a reader's PDF viewer would find it (pdf.js, from npm). */
+async function pdfText(pdf: Buffer): Promise<string> {
+  const pdfjs = await import("pdfjs-dist/legacy/build/pdf.mjs");
+  const doc = await pdfjs.getDocument({ data: new Uint8Array(pdf), isEvalSupported: false }).promise;
+  const pages: string[] = [];
+  for (let i = 1; i <= doc.numPages; i++) {
+    const content = await (await doc.getPage(i)).getTextContent();
+    pages.push(content.items.map((item) => ("str" in item ? item.str : "")).join(""));
+  }
+  return pages.join("\n");
 }
 
 async function rowsOf(page: Page, selector: string): Promise<string[][]> {
@@ -211,6 +224,57 @@ describe("earshot report", () => {
     expect(raw.some((r) => r.startsWith("https://www.facebook.com/tr/?id=1234567890123456"))).toBe(true);
     expect(view.problems).toEqual([]);
     await view.close();
+  });
+
+  it("prints every detail: a site page saved as PDF carries the pixel ID, the request and the cookie", async () => {
+    const view = await openReport(browser, file, "#/site/www.riverside-clinic.test");
+    const { page } = view;
+    // On screen the findings' details are closed: the pixel's request is not shown...
+    expect(await page.locator("main").innerText()).not.toContain("facebook.com/tr/?id=1234567890123456");
+    const text = await pdfText(await page.pdf({ format: "A4" }));
+    // ...on paper everything is open.
+    expect(text).toContain("1234567890123456");
+    expect(text).toContain("https://www.facebook.com/tr/?id=1234567890123456");
+    expect(text).toContain("_fbp");
+    // And back on screen, what printing opened is closed again.
+    await page.emulateMedia({ media: "screen" });
+    expect(await page.locator("details.finding[open]").count()).toBe(0);
+    expect(view.problems).toEqual([]);
+    await view.close();
+  });
+
+  it("links its evidence from wherever it is written, and carries the most telling screenshots inside on request", async () => {
+    const elsewhere = join(tempDir(), "to-editor");
+    mkdirSync(elsewhere);
+    const moved = join(elsewhere, "report.html");
+    const r = await runEarshot(["report", out, "-o", moved]);
+    expect(r.code, r.stderr).toBe(0);
+    // It says where the evidence is and how to send the report on with it.
+    expect(r.stderr).toMatch(/links \d+ evidence files at \.\.\/.*evidence\//);
+    expect(r.stderr).toContain("--embed-evidence-mb");
+    const view = await openReport(browser, moved, "#/site/www.riverside-clinic.test");
+    const links = await view.page.$$eval(".evidence-files a", (as) =>
+      as.map((a) => (a as HTMLAnchorElement).href),
+    );
+    expect(links.length).toBeGreaterThan(0);
+    // Every link reaches a file that is there, from the report's own folder.
+    for (const link of links) expect(existsSync(fileURLToPath(link)), link).toBe(true);
+    expect(links.every((l) => l.startsWith(pathToFileURL(dirname(out)).href))).toBe(true);
+    expect(await view.page.locator(".evidence-files img").count()).toBe(0);
+    await view.close();
+
+    const carried = join(elsewhere, "carried.html");
+    const e = await runEarshot(["report", out, "-o", carried, "--embed-evidence-mb", "5"]);
+    expect(e.code, e.stderr).toBe(0);
+    expect(e.stderr).toMatch(/\d+ screenshots? carried inside/);
+    expect(statSync(carried).size).toBeGreaterThan(statSync(moved).size);
+    const inside = await openReport(browser, carried, "#/site/www.riverside-clinic.test");
+    const image = inside.page.locator(".evidence-files img").first();
+    // The screenshot shows (decoded under the report's strict policy), with no file beside it.
+    expect(await image.evaluate((img) => (img as HTMLImageElement).naturalWidth)).toBeGreaterThan(100);
+    expect(inside.network).toEqual([]);
+    expect(inside.problems).toEqual([]);
+    await inside.close();
   });
 
   it("stays within its size budget: details of the most telling sites first, the rest as rows", async () => {

@@ -122,6 +122,36 @@ describe("earshot serve", () => {
     await page.close();
   });
 
+  it("serves the crawl's evidence files the site view links to, and nothing else of its directory", async () => {
+    const site = (await (await fetch(`${base}api/site?name=www.riverside-clinic.test`)).json()) as {
+      pages: Array<{ evidence?: { screenshot: string | null; html: string | null } | null }>;
+    };
+    const files = site.pages.flatMap((p) => [p.evidence?.screenshot, p.evidence?.html]).filter(Boolean);
+    expect(files.length).toBeGreaterThan(0);
+    for (const file of files) {
+      const res = await fetch(new URL(String(file), base));
+      expect(res.status, String(file)).toBe(200);
+      expect(res.headers.get("content-type")).toMatch(/^(image\/jpeg|text\/plain)/);
+      // Captured HTML is never run: served as text, in a sandbox.
+      expect(res.headers.get("content-security-policy")).toContain("sandbox");
+    }
+    for (const path of [
+      "evidence/../earshot.sqlite",
+      "evidence/..%2f..%2fearshot.sqlite",
+      "evidence/x/earshot.sqlite",
+    ])
+      expect((await fetch(`${base}${path}`)).status, path).toBe(404);
+    // In the browser, the site view's screenshot link opens the image.
+    const page = await browser.newPage();
+    await page.goto(`${base}#/site/www.riverside-clinic.test`);
+    const link = page.locator(".evidence-files a", { hasText: "screenshot" }).first();
+    const href = await link.evaluate((a) => (a as HTMLAnchorElement).href);
+    const image = await page.request.get(href);
+    expect(image.status()).toBe(200);
+    expect((await image.body()).subarray(0, 2)).toEqual(Buffer.from([0xff, 0xd8]));
+    await page.close();
+  });
+
   it("warns when it listens beyond this machine, and not when it does not", async () => {
     const wide = startEarshot(["serve", out, "--host", "0.0.0.0", "--port", "0"]);
     const said = await new Promise<string>((resolve) => {

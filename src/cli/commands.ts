@@ -83,10 +83,12 @@ export const COMMANDS: Record<string, CommandSpec> = {
     options: `  -o, --output FILE        where to write it (default DIR/report.html)
   --compare DIR_B          include what changed against another crawl
   --detail-budget-mb N     megabytes of per-site details embedded, most telling sites first (default 12)
+  --embed-evidence-mb N    megabytes of screenshots carried inside the report, most telling pages first
+                           (default 0: linked from the crawl's directory, wherever the report is written)
   --crawl ID, --compare-crawl ID   with PostgreSQL URLs: which crawls
   --quiet, -q              no progress output`,
     examples: [
-      "earshot report crawl-2026-12",
+      "earshot report crawl-2026-12 -o ~/to-editor/report.html --embed-evidence-mb 5",
       "earshot report crawl-2026-12 --compare crawl-2026-06 -o changes.html",
     ],
     load: async () => (await import("./report-command.ts")).reportCommand,

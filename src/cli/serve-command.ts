@@ -25,11 +25,14 @@ export async function serveCommand(argv: string[], signal: AbortSignal): Promise
   const host = values.host ?? "127.0.0.1";
   const store = await openCrawl(dir, values.crawl);
   try {
-    const running = await serveCrawl(store, { host, port }).catch((error: NodeJS.ErrnoException) => {
-      throw error.code === "EADDRINUSE"
-        ? new UsageError(`port ${port} is in use; choose another with --port`)
-        : error;
-    });
+    const crawlDir = dir.includes("://") ? null : dir;
+    const running = await serveCrawl(store, { host, port, crawlDir }).catch(
+      (error: NodeJS.ErrnoException) => {
+        throw error.code === "EADDRINUSE"
+          ? new UsageError(`port ${port} is in use; choose another with --port`)
+          : error;
+      },
+    );
     process.stdout.write(`Earshot is serving ${redactSecrets(dir)} at ${running.url} (Ctrl-C to stop)\n`);
     if (!isLoopback(host))
       process.stderr.write(

@@ -1,11 +1,14 @@
 /**
  * `earshot serve`: the report's views as a local web app over the crawl database, with a JSON API
- * (`/api/overview`, `/api/sites?q=&company=&category=&list=&sort=&desc=&page=`, `/api/site?name=`).
+ * (`/api/overview`, `/api/sites?q=&company=&category=&list=&sort=&desc=&page=`, `/api/site?name=`)
+ * and the crawl's evidence files (`/evidence/SITE/FILE`).
  * Bound to 127.0.0.1 by default; requests naming another Host are refused (DNS rebinding), and every
  * response carries a strict Content-Security-Policy.
  */
+import { readFile } from "node:fs/promises";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import { join } from "node:path";
 import type { CrawlStore } from "../store/crawl-store.ts";
 import { clientBundle } from "./client-bundle.ts";
 import { contentSecurityPolicy, htmlShell } from "./html-report.ts";
@@ -19,6 +22,8 @@ const REFRESH_MS = 10_000;
 export interface ServeOptions {
   host: string;
   port: number;
+  /** The crawl's directory, whose `evidence/` files (screenshots, HTML as text) are served. */
+  crawlDir?: string | null;
 }
 
 export interface RunningServer {
@@ -41,6 +46,33 @@ function send(res: ServerResponse, status: number, type: string, body: string): 
   res.writeHead(status, {
     "content-type": type,
     "content-security-policy": CSP,
+    "cache-control": "no-store",
+    ...SECURITY_HEADERS,
+  });
+  res.end(body);
+}
+
+/** An evidence file's type: a screenshot as an image, captured HTML as plain text (never run). */
+const EVIDENCE_TYPES: Array<[RegExp, string]> = [
+  [/\.jpe?g$/, "image/jpeg"],
+  [/\.png$/, "image/png"],
+  [/\.txt$/, "text/plain; charset=utf-8"],
+];
+
+/** `/evidence/SITE/FILE` from the crawl's directory: plain names only, known kinds only. */
+async function sendEvidence(crawlDir: string | null | undefined, path: string, res: ServerResponse) {
+  const match = /^\/evidence\/([A-Za-z0-9_-][A-Za-z0-9._-]*)\/([A-Za-z0-9_-][A-Za-z0-9._-]*)$/.exec(path);
+  const type = match ? EVIDENCE_TYPES.find(([re]) => re.test(path))?.[1] : undefined;
+  if (!crawlDir || !match || !type) return send(res, 404, "text/plain; charset=utf-8", "not found\n");
+  let body: Buffer;
+  try {
+    body = await readFile(join(crawlDir, "evidence", match[1] ?? "", match[2] ?? ""));
+  } catch {
+    return send(res, 404, "text/plain; charset=utf-8", "not found\n");
+  }
+  res.writeHead(200, {
+    "content-type": type,
+    "content-security-policy": "default-src 'none'; sandbox",
     "cache-control": "no-store",
     ...SECURITY_HEADERS,
   });
@@ -101,6 +133,7 @@ export async function serveCrawl(store: CrawlStore, options: ServeOptions): Prom
     if (req.method !== "GET" && req.method !== "HEAD")
       return send(res, 405, "text/plain; charset=utf-8", "method not allowed\n");
     const url = new URL(req.url ?? "/", "http://localhost");
+    if (url.pathname.startsWith("/evidence/")) return sendEvidence(options.crawlDir, url.pathname, res);
     const route = Object.hasOwn(routes, url.pathname) ? routes[url.pathname] : undefined;
     if (!route) return send(res, 404, "text/plain; charset=utf-8", "not found\n");
     try {

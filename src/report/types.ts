@@ -250,7 +250,12 @@ export interface PageDetail {
   actions: string[];
   companies: CompanyOnPage[];
   /** The page's screenshot and HTML as captured, relative to the crawl's directory, when kept. */
-  evidence?: { screenshot: string | null; html: string | null } | null;
+  evidence?: {
+    screenshot: string | null;
+    html: string | null;
+    /** The screenshot itself (a data: URL), when the report carries it inside. */
+    screenshotData?: string | null;
+  } | null;
 }
 
 export interface SiteDetail {

@@ -77,4 +77,30 @@ async function start(): Promise<void> {
   document.body.dataset.ready = "1";
 }
 
+/**
+ * Printing (or saving as PDF) opens every closed detail, so the pixel IDs, request bodies and cookies
+ * are on paper; those it opened close again afterwards.
+ */
+function openDetailsForPrint(): void {
+  const open = () => {
+    for (const d of document.querySelectorAll("details:not([open])")) {
+      if (!(d instanceof HTMLDetailsElement)) continue;
+      d.dataset.printOpened = "1";
+      d.open = true;
+    }
+  };
+  const restore = () => {
+    for (const d of document.querySelectorAll("details[data-print-opened]")) {
+      if (!(d instanceof HTMLDetailsElement)) continue;
+      delete d.dataset.printOpened;
+      d.open = false;
+    }
+  };
+  window.addEventListener("beforeprint", open);
+  window.addEventListener("afterprint", restore);
+  const print = window.matchMedia("print");
+  print.addEventListener("change", () => (print.matches ? open() : restore()));
+}
+
+openDetailsForPrint();
 void start();

@@ -114,7 +114,7 @@ export function barChart(title: string, groups: BarGroup[], columns: [string, st
     "figure",
     { class: "figure" },
     h("figcaption", {}, title),
-    chart,
+    h("div", { class: "chart-scroll" }, chart),
     h("details", {}, h("summary", {}, "Numbers behind this chart"), table),
   );
 }

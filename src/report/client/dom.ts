@@ -8,19 +8,31 @@ type AttrValue = string | number | boolean | null | undefined;
 
 const SVG_NS = "http://www.w3.org/2000/svg";
 
+/** A screenshot the report carries inside: an image as a data: URL, nothing else. */
+const EMBEDDED_IMAGE = /^data:image\/(?:jpeg|png);base64,[A-Za-z0-9+/]+=*$/;
+
 function safeAttribute(name: string, value: string): string | null {
   if (/^on/i.test(name) || name.toLowerCase() === "style" || name.toLowerCase() === "srcdoc") return null;
+  if (name.toLowerCase() === "src" && EMBEDDED_IMAGE.test(value)) return value;
   if (/^(href|src|action|formaction|xlink:href)$/i.test(name)) return safeHref(value);
   return value;
 }
 
 /**
- * Links allowed in the page: in-page routes, http(s) addresses, and the crawl's own evidence files
- * (relative paths under `evidence/` of plain characters). Anything else is dropped.
+ * The crawl's own evidence files: `evidence/SITE/FILE`, reached from the report's folder by `../`
+ * steps and folder names; no name past those steps starts with a dot (so none is `.` or `..`), and
+ * none holds an encoded dot a browser would read as one.
+ */
+const EVIDENCE_LINK =
+  /^(?:\.\.\/)*(?:[A-Za-z0-9_~%-][A-Za-z0-9._~%-]*\/)*evidence\/[A-Za-z0-9_-][A-Za-z0-9._-]*\/[A-Za-z0-9_-][A-Za-z0-9._-]*$/;
+
+/**
+ * Links allowed in the page: in-page routes, http(s) addresses, and the crawl's own evidence files.
+ * Anything else is dropped.
  */
 export function safeHref(value: string): string | null {
   if (value.startsWith("#")) return value;
-  if (/^evidence\/[A-Za-z0-9._-]+\/[A-Za-z0-9._-]+$/.test(value) && !value.includes("..")) return value;
+  if (EVIDENCE_LINK.test(value) && !/%2e/i.test(value)) return value;
   try {
     const url = new URL(value);
     return url.protocol === "http:" || url.protocol === "https:" ? url.href : null;

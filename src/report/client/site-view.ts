@@ -147,6 +147,31 @@ function findingView(f: FindingView): HTMLElement {
   );
 }
 
+/** The page as captured: links to the files beside the crawl's database, and the screenshot itself when carried. */
+function evidenceFiles(url: string, e: NonNullable<PageDetail["evidence"]>): HTMLElement {
+  return h(
+    "div",
+    { class: "evidence-files" },
+    h(
+      "p",
+      {},
+      "As captured: ",
+      e.screenshot ? h("a", { href: e.screenshot }, "screenshot") : null,
+      e.screenshot && e.html ? ", " : null,
+      e.html ? h("a", { href: e.html }, "HTML") : null,
+      " (files beside the crawl's database)",
+    ),
+    e.screenshotData
+      ? h(
+          "figure",
+          {},
+          h("img", { src: e.screenshotData, alt: `Screenshot of ${url} as the crawler left it` }),
+          h("figcaption", {}, "Screenshot as the crawler left the page (carried inside this report)"),
+        )
+      : null,
+  );
+}
+
 function pageView(page: PageDetail, index: number): HTMLElement {
   const headingId = `page-${index}`;
   const c = page.consent;
@@ -183,17 +208,7 @@ function pageView(page: PageDetail, index: number): HTMLElement {
     page.actions.length
       ? h("p", { class: "actions" }, `What the crawler did: ${page.actions.join("; ")}.`)
       : null,
-    page.evidence
-      ? h(
-          "p",
-          { class: "evidence-files" },
-          "As captured: ",
-          page.evidence.screenshot ? h("a", { href: page.evidence.screenshot }, "screenshot") : null,
-          page.evidence.screenshot && page.evidence.html ? ", " : null,
-          page.evidence.html ? h("a", { href: page.evidence.html }, "HTML") : null,
-          " (files beside the crawl's database)",
-        )
-      : null,
+    page.evidence ? evidenceFiles(page.url, page.evidence) : null,
     page.companies.length === 0
       ? h("p", {}, "No company received data from this page.")
       : page.companies.map((c) =>
