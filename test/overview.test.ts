@@ -33,6 +33,7 @@ const finding = (
   events: ["PageView"],
   dataShared: ["page_url"],
   leaks: [],
+  fingerprinted: false,
   ...extra,
 });
 
@@ -47,6 +48,53 @@ const sensitive = (id: number, siteId: number, categories: string[]): SensitiveP
 });
 
 describe("the overview's aggregation, from rows alone", () => {
+  it("leads with key findings, the most serious category first, saying what kind of sites they were", () => {
+    const a = new OverviewAggregate();
+    a.addSite(site(1, { list: "dotgov", sensitive: ["domestic_violence"] }));
+    a.addSite(site(2, { list: "dotgov" }));
+    a.addSite(site(3, { list: "top" }));
+    a.addSite(site(4, { list: "top", status: "failed", pages: 0 }));
+    const pages = [
+      sensitive(10, 1, ["domestic_violence"]),
+      sensitive(20, 2, ["domestic_violence"]),
+      sensitive(21, 2, ["domestic_violence"]),
+      sensitive(30, 3, ["health"]),
+    ];
+    for (const p of pages) a.addSensitivePage(p);
+    // Google hears of more pages, but health is less serious than domestic violence.
+    for (const [siteId, pageId] of [
+      [3, 30],
+      [1, 11],
+      [2, 22],
+      [3, 31],
+    ] as const)
+      a.addFinding(finding(siteId, pageId, "Google"));
+    for (const [siteId, pageId] of [
+      [1, 10],
+      [2, 20],
+      [2, 21],
+    ] as const)
+      a.addFinding(finding(siteId, pageId, "ByteDance"));
+    a.addFinding(finding(3, 30, "Hotjar", { events: ["session_recording"], fingerprinted: true }));
+    for (const p of pages) a.addTrackedSensitivePage(p);
+    const { overview } = a.result(INFO);
+    expect(overview.keyFindings?.map((f) => f.text)).toEqual([
+      "TikTok (ByteDance) received visits to domestic violence pages on 2 sites (3 pages), 1 of them a domestic violence site itself; all of them in the list “dotgov”.",
+      "Google received visits to health pages on 1 site (1 page), in the list “top”.",
+      "Hotjar received visits to health pages on 1 site (1 page), in the list “top”.",
+    ]);
+    expect(overview.keyFindings?.[0]?.href).toBe("#/sites?company=ByteDance&category=domestic_violence");
+    // Every kind looked for is answered, "none found" included.
+    expect(overview.lookedFor?.map((l) => [l.kind, l.sites, l.companies])).toEqual([
+      ["leaks", 0, []],
+      ["fingerprinting", 1, ["Hotjar"]],
+      ["session_recording", 1, ["Hotjar"]],
+      ["before_consent", 0, []],
+      ["syncs", 0, []],
+      ["cloaking", 0, []],
+    ]);
+  });
+
   it("counts companies by sites, sensitive pages by category and company, lists by reach", () => {
     const a = new OverviewAggregate();
     for (const id of [1, 2, 3]) a.addSite(site(id));

@@ -124,12 +124,16 @@ describe("earshot report", () => {
     const lead = await page.locator(".lead-companies li").allInnerTexts();
     expect(lead.map((l) => l.split(":")[0])).toEqual(["TikTok (ByteDance)", "Meta", "Google"]);
     expect(lead[0]).toContain("3 sites (60%)");
-    // The company chart's bars are drawn in proportion: TikTok 3 of 5 sites, Meta 2 of 5.
-    const widths = await page.$$eval("figure:first-of-type rect.bar", (bars) =>
-      bars.map((b) => Number(b.getAttribute("width"))),
-    );
+    // The company chart's bars are drawn in proportion and sorted, the most sites first: TikTok and
+    // Google 3 of 5 sites, Meta 2 of 5 (the chart no longer pins the lead three to the top).
+    const chart = page.locator("section[aria-labelledby='h-companies'] figure").first();
+    const widths = await chart
+      .locator("rect.bar")
+      .evaluateAll((bars) => bars.map((b) => Number(b.getAttribute("width"))));
     expect(widths[0]).toBeCloseTo((360 * 3) / 5, 0);
-    expect(widths[1]).toBeCloseTo((360 * 2) / 5, 0);
+    expect(widths).toEqual([...widths].sort((a, b) => b - a));
+    const labels = await chart.locator("text.bar-label").allTextContents();
+    expect(widths[labels.indexOf("Meta")]).toBeCloseTo((360 * 2) / 5, 0);
     // The sensitive pages where trackers fired: the agency's domestic violence page and TikTok.
     const sensitive = await rowsOf(page, "section[aria-labelledby='h-sensitive'] .table-wrap:last-child");
     const dv = sensitive.find((r) => r[1]?.includes("domestic-violence"));
@@ -157,6 +161,80 @@ describe("earshot report", () => {
       ]),
     );
     await view.close();
+  });
+
+  it("leads with key findings, answers every kind of finding it looked for, and says how the crawl was made", async () => {
+    const view = await openReport(browser, file);
+    const { page } = view;
+    // The first thing on the page after its title: generated sentences, the most serious first.
+    const first = await page.locator("main h1 + section.key-findings").innerText();
+    expect(first).toContain("Key findings");
+    const findings = await page.locator(".key-findings li").allInnerTexts();
+    expect(findings[0]).toBe(
+      "TikTok (ByteDance) received visits to domestic violence pages on 1 site (1 page), in the list “dotgov-sample”.",
+    );
+    expect(findings.some((f) => f.startsWith("The visitor's personal data"))).toBe(true);
+    // Each sentence links to the sites it is about.
+    await page.locator(".key-findings li a").first().click();
+    await page.waitForSelector("main[data-view='sites']");
+    expect(await page.locator("#sites-status").innerText()).toBe("1 site match.");
+    expect(await page.locator("#sites-table tbody tr").first().innerText()).toContain(
+      "benefits.state-agency.test",
+    );
+    await page.goto(`file://${file}#/`);
+    await page.waitForSelector("main[data-view='overview']");
+    // Every kind looked for is answered; "none found" is an answer (the demo web disguises no tracker
+    // as itself), and a kind found says where and by whom.
+    const answers = await page.locator("section.looked-for dd").allInnerTexts();
+    expect(answers).toHaveLength(6);
+    expect(answers.every((a) => a === "none found" || /^found on \d+ sites?, by /.test(a))).toBe(true);
+    expect(await page.locator("section.looked-for dd[data-kind='cloaking']").innerText()).toBe("none found");
+    expect(await page.locator("section.looked-for dd[data-kind='leaks']").innerText()).toMatch(
+      /^found on 1 site, by Meta/,
+    );
+    const how = await page.locator("section.how").innerText();
+    for (const words of ["Consent banners", "Global Privacy Control", "Chromium", "Seen from", "UTC"])
+      expect(how).toContain(words);
+    expect(view.problems).toEqual([]);
+    await view.close();
+  });
+
+  it("holds its layout from a phone to a wide screen: no word broken, charts legible", async () => {
+    for (const width of [390, 1280]) {
+      const context = await browser.newContext({ viewport: { width, height: 900 } });
+      const page = await context.newPage();
+      await page.goto(`file://${file}#/`);
+      await page.waitForSelector("body[data-ready='1']");
+      // No header cell wraps inside a word: each word of each header sits on one line.
+      const broken = await page.$$eval("th", (cells) =>
+        cells.flatMap((cell) => {
+          const text = cell.textContent ?? "";
+          const node = [...cell.querySelectorAll("*"), cell]
+            .flatMap((e) => [...e.childNodes])
+            .find((n) => n.nodeType === Node.TEXT_NODE && (n.textContent ?? "").trim() === text.trim());
+          if (!node) return [];
+          const out: string[] = [];
+          for (const m of (node.textContent ?? "").matchAll(/\S+/g)) {
+            const range = document.createRange();
+            range.setStart(node, m.index ?? 0);
+            range.setEnd(node, (m.index ?? 0) + m[0].length);
+            const lines = new Set([...range.getClientRects()].map((r) => Math.round(r.top)));
+            if (lines.size > 1) out.push(m[0]);
+          }
+          return out;
+        }),
+      );
+      expect(broken, `at ${width} px`).toEqual([]);
+      // Chart labels are drawn at a legible size (the SVG is never squeezed below it).
+      const labelHeight = await page
+        .locator("section[aria-labelledby='h-companies'] text.bar-label")
+        .first()
+        .evaluate((t) => t.getBoundingClientRect().height);
+      expect(labelHeight, `at ${width} px`).toBeGreaterThanOrEqual(11);
+      if (process.env.EARSHOT_WRITE_SCREENSHOTS)
+        await page.screenshot({ path: join("docs", `report-first-screen-${width}.png`) });
+      await context.close();
+    }
   });
 
   it("filters, sorts and pages the sites table", async () => {

@@ -15,6 +15,7 @@ import {
   siteDetailRows,
   siteSummaries,
 } from "../store/report-reads.ts";
+import { redactSecrets } from "../util/redact.ts";
 import { OverviewAggregate } from "./overview.ts";
 import { type DetailOptions, REPORT_DETAIL, siteDetailFrom } from "./site-detail.ts";
 import type { CrawlInfo, Overview, ReportData, SiteDetail, SiteRow } from "./types.ts";
@@ -24,13 +25,22 @@ export { type DetailOptions, REPORT_DETAIL, SERVE_DETAIL } from "./site-detail.t
 async function crawlInfo(store: CrawlStore): Promise<CrawlInfo> {
   const counts = await store.counts();
   const config = await readMeta(store, "config");
+  const browser = await readMeta(store, "browser");
+  const proxy = (await readMeta(store, "vantage"))?.proxy ?? config?.proxy ?? null;
   const lists = ((await readMeta(store, "lists")) ?? []).map((l) => String(l.source ?? "")).filter(Boolean);
   return {
     createdAt: await readMeta(store, "created_at"),
     generatedAt: Date.now(),
     toolVersion: await readMeta(store, "tool_version"),
-    browser: (await readMeta(store, "browser"))?.version ?? null,
-    config: config && typeof config === "object" ? { ...config } : {},
+    browser: browser?.version ?? null,
+    userAgent: browser?.userAgent ?? null,
+    sandbox: browser?.sandbox ?? null,
+    proxy: proxy ? redactSecrets(proxy) : null,
+    // A proxy's password never reaches a report.
+    config:
+      config && typeof config === "object"
+        ? { ...config, proxy: config.proxy ? redactSecrets(config.proxy) : null }
+        : {},
     lists: [...new Set(lists)],
     sites: {
       total: counts.total,

@@ -14,6 +14,7 @@ import type {
   StoredSync,
 } from "../store/report-reads.ts";
 import { clip } from "../util/bound.ts";
+import { type CategoryCompanyReach, keyFindings } from "./key-findings.ts";
 import { orderCompanies } from "./query.ts";
 import type {
   BeforeConsentRow,
@@ -24,12 +25,23 @@ import type {
   CrawlInfo,
   LeakRow,
   ListReach,
+  LookedFor,
   Overview,
   RefusedRow,
   SensitivePageRow,
   SiteRow,
   SyncRow,
 } from "./types.ts";
+
+/** The kinds of finding every crawl looks for, in the order the report answers them. */
+const LOOKED_FOR: LookedFor["kind"][] = [
+  "leaks",
+  "fingerprinting",
+  "session_recording",
+  "before_consent",
+  "syncs",
+  "cloaking",
+];
 
 /** Rows kept of each overview list (sensitive pages, leaks, before consent); the total is kept too. */
 export const MAX_LIST_ROWS = 2000;
@@ -40,6 +52,8 @@ interface SiteAccumulator {
   row: SiteRow;
   companies: Set<string>;
   categories: Set<string>;
+  /** What the site itself is (from its home page), apart from what its pages are about. */
+  nature: Set<string>;
 }
 
 interface CompanyAccumulator {
@@ -77,6 +91,8 @@ export class OverviewAggregate {
   private readonly companies = new Map<string, CompanyAccumulator>();
   private readonly categories = new Map<string, CategoryAccumulator>();
   private readonly sensitiveOf = new Map<number, string[]>();
+  /** The site of each sensitive page. */
+  private readonly sensitiveSite = new Map<number, number>();
   private readonly pageCompanies = new Map<number, Set<string>>();
   private readonly prompted = new Set<number>();
   private readonly accepted = new Set<number>();
@@ -88,6 +104,8 @@ export class OverviewAggregate {
   private readonly syncs = capped<SyncRow>();
   private readonly cloaked = capped<CloakedRow>();
   private readonly cloakedSeen = new Set<string>();
+  /** Per kind of finding looked for: the sites where it was found and the companies behind it. */
+  private readonly found = new Map<LookedFor["kind"], { sites: Set<string>; companies: Set<string> }>();
   private readonly syncEdges = new Map<
     string,
     { source: string; entity: string; sites: Set<number>; pages: Set<number> }
@@ -110,12 +128,14 @@ export class OverviewAggregate {
       companies: new Set(),
       // What the site is counts as much as what its pages are about.
       categories: new Set(s.sensitive),
+      nature: new Set(s.sensitive),
     });
   }
 
   /** A sensitive page, whether or not anyone received data from it. */
   addSensitivePage(p: SensitivePage): void {
     this.sensitiveOf.set(p.id, p.categories);
+    this.sensitiveSite.set(p.id, p.siteId);
     for (const c of p.categories) {
       const entry = this.categories.get(c) ?? {
         pages: 0,
@@ -157,6 +177,10 @@ export class OverviewAggregate {
         category?.companies.set(f.entity, pages);
       }
     }
+    if (f.fingerprinted) this.foundOn("fingerprinting", f.site, f.entity);
+    if (f.events.includes("session_recording")) this.foundOn("session_recording", f.site, f.entity);
+    if (f.leaks.length > 0) this.foundOn("leaks", f.site, f.entity);
+    if (f.phase === "before_consent") this.foundOn("before_consent", f.site, f.entity);
     for (const leak of f.leaks) {
       if (site) site.row.leaks++;
       push(this.leaks, () => ({
@@ -218,10 +242,18 @@ export class OverviewAggregate {
     }));
   }
 
+  private foundOn(kind: LookedFor["kind"], site: string, entity: string): void {
+    const entry = this.found.get(kind) ?? { sites: new Set<string>(), companies: new Set<string>() };
+    entry.sites.add(site);
+    entry.companies.add(entity);
+    this.found.set(kind, entry);
+  }
+
   /** A finding whose tracker was reached at the site's own subdomains; each host once per site. */
   addCloaking(f: StoredCloaking): void {
     for (const { host, chain } of f.cloaked) {
       const key = `${f.site}\u0000${host}`;
+      this.foundOn("cloaking", f.site, f.entity);
       if (this.cloakedSeen.has(key) || this.cloakedSeen.size >= 100_000) continue;
       this.cloakedSeen.add(key);
       push(this.cloaked, () => ({ site: f.site, host, chain, entity: f.entity, tracker: f.tracker }));
@@ -230,6 +262,7 @@ export class OverviewAggregate {
 
   /** An identifier one company handed to another. */
   addSync(s: StoredSync): void {
+    this.foundOn("syncs", s.site, s.entity);
     push(this.syncs, () => ({
       site: s.site,
       url: s.url,
@@ -259,29 +292,49 @@ export class OverviewAggregate {
       s.row.categories = [...s.categories].sort();
       return s.row;
     });
-    return {
-      overview: {
-        crawl,
-        sitesWithData: okSites.filter((s) => s.companies.size > 0).length,
-        companies: this.companyReach(),
-        byList: listReach(okSites),
-        byCategory: this.categoryReach(),
-        sensitivePages: this.sensitivePages,
-        leaks: this.leaks,
-        beforeConsent: this.beforeConsent,
-        refusedYetTracked: this.refused,
-        syncs: this.syncs,
-        cloaked: this.cloaked,
-        syncGraph: [...this.syncEdges.values()]
-          .map((e) => ({ source: e.source, entity: e.entity, sites: e.sites.size, pages: e.pages.size }))
-          .sort(
-            (a, b) =>
-              b.sites - a.sites || a.source.localeCompare(b.source) || a.entity.localeCompare(b.entity),
-          ),
-        consent: { prompts: this.prompted.size, accepted: this.accepted.size, rejected: this.rejected.size },
-      },
-      sites,
+    const overview: Overview = {
+      crawl,
+      sitesWithData: okSites.filter((s) => s.companies.size > 0).length,
+      companies: this.companyReach(),
+      byList: listReach(okSites),
+      byCategory: this.categoryReach(),
+      sensitivePages: this.sensitivePages,
+      leaks: this.leaks,
+      beforeConsent: this.beforeConsent,
+      refusedYetTracked: this.refused,
+      syncs: this.syncs,
+      cloaked: this.cloaked,
+      syncGraph: [...this.syncEdges.values()]
+        .map((e) => ({ source: e.source, entity: e.entity, sites: e.sites.size, pages: e.pages.size }))
+        .sort(
+          (a, b) => b.sites - a.sites || a.source.localeCompare(b.source) || a.entity.localeCompare(b.entity),
+        ),
+      consent: { prompts: this.prompted.size, accepted: this.accepted.size, rejected: this.rejected.size },
     };
+    overview.keyFindings = keyFindings(overview, this.categoryCompanyReach());
+    overview.lookedFor = LOOKED_FOR.map((kind) => {
+      const entry = this.found.get(kind);
+      return { kind, sites: entry?.sites.size ?? 0, companies: entry ? this.byReach(entry.companies) : [] };
+    });
+    return { overview, sites };
+  }
+
+  /** Each company's reach on each category's pages: sites, pages, and which kinds of site. */
+  private categoryCompanyReach(): CategoryCompanyReach[] {
+    return [...this.categories.entries()].flatMap(([category, c]) =>
+      [...c.companies.entries()].map(([entity, pages]) => {
+        const siteIds = new Set([...pages].flatMap((id) => this.sensitiveSite.get(id) ?? []));
+        const lists: Record<string, number> = {};
+        let sitesOfThatKind = 0;
+        for (const id of siteIds) {
+          const site = this.sites.get(id);
+          const list = site?.row.list ?? NO_LIST;
+          lists[list] = (lists[list] ?? 0) + 1;
+          if (site?.nature.has(category)) sitesOfThatKind++;
+        }
+        return { category, entity, pages: pages.size, sites: siteIds.size, lists, sitesOfThatKind };
+      }),
+    );
   }
 
   /** Companies, those on the most sites first. */

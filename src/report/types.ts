@@ -12,6 +12,11 @@ export interface CrawlInfo {
   generatedAt: number;
   toolVersion: string | null;
   browser: string | null;
+  /** The user agent the crawl's browser sent, and whether Chromium's sandbox was on. */
+  userAgent?: string | null;
+  sandbox?: boolean | null;
+  /** Where the crawl reached the sites from: its own network, or a proxy (credentials removed). */
+  proxy?: string | null;
   /** The crawl's options as recorded (consent mode, GPC, interaction, pages per site, ...). */
   config: Record<string, string | number | boolean | null>;
   lists: string[];
@@ -104,8 +109,27 @@ export interface Capped<T> {
 }
 
 /** The first screen: who hears about visits, and to which sensitive pages. */
+/** One kind of finding the crawl looked for, and what it found: "none found" is an answer too. */
+export interface LookedFor {
+  kind: "fingerprinting" | "session_recording" | "leaks" | "before_consent" | "syncs" | "cloaking";
+  /** Sites where it was found (0: none found), and the companies behind it. */
+  sites: number;
+  companies: string[];
+}
+
+/** A sentence of the report's key findings, with the link to what it is about. */
+export interface KeyFinding {
+  kind: "sensitive" | "leaks" | "refused" | "before_consent";
+  text: string;
+  href: string;
+}
+
 export interface Overview {
   crawl: CrawlInfo;
+  /** What a reader should know first, most serious first (absent in reports made before them). */
+  keyFindings?: KeyFinding[];
+  /** Each kind of finding looked for, with "none found" as an answer (absent in older reports). */
+  lookedFor?: LookedFor[];
   /** Sites crawled successfully where at least one company received data. */
   sitesWithData: number;
   companies: CompanyReach[];

@@ -80,20 +80,24 @@ export interface DataFinding {
   events: string[];
   dataShared: string[];
   leaks: Array<Partial<Leak>>;
+  /** Whether the finding holds a fingerprint the browser yielded (canvas, audio, WebRTC, ...). */
+  fingerprinted: boolean;
 }
 
 /** Findings of data received (not scripts merely loaded), in crawl order. */
 export async function* dataFindings(store: CrawlStore, variant?: VariantFilter): AsyncIterable<DataFinding> {
   const where = variantWhere(variant);
   for await (const f of store.sql.iterate<
-    Omit<DataFinding, "events" | "dataShared" | "leaks"> & {
+    Omit<DataFinding, "events" | "dataShared" | "leaks" | "fingerprinted"> & {
       events: string;
       dataShared: string;
       leaks: string;
+      fingerprinted: number;
     }
   >(
     `SELECT f.site_id AS "siteId", f.page_id AS "pageId", s.site, p.url, f.entity, f.tracker, f.phase,
-       f.events, f.data_shared AS "dataShared", f.leaks
+       f.events, f.data_shared AS "dataShared", f.leaks,
+       CASE WHEN f.identifiers LIKE '%"source":"generated"%' THEN 1 ELSE 0 END AS fingerprinted
      FROM findings f JOIN pages p ON p.id = f.page_id JOIN sites s ON s.id = f.site_id
      WHERE f.kind = 'data' AND ${where.clause} ORDER BY s.position, f.id`,
     where.params,
@@ -104,6 +108,7 @@ export async function* dataFindings(store: CrawlStore, variant?: VariantFilter):
       events: parseStringArray(f.events),
       dataShared: parseStringArray(f.dataShared),
       leaks: Array.isArray(leaks) ? (leaks as Array<Partial<Leak>>) : [],
+      fingerprinted: Number(f.fingerprinted) === 1,
     };
   }
 }

@@ -33,5 +33,5 @@ export function siteLink(site: string): HTMLElement {
 }
 
 export function date(ms: number | null): string {
-  return ms ? new Date(ms).toISOString().replace("T", " ").slice(0, 16) : "unknown";
+  return ms ? `${new Date(ms).toISOString().replace("T", " ").slice(0, 16)} UTC` : "unknown";
 }

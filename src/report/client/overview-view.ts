@@ -2,6 +2,7 @@
  * The first screen: who hears about visits, to which sensitive pages. Headline numbers, reach per
  * company, per list and per sensitive category, then the pages, leaks and pre-consent trackers.
  */
+import { severityRank } from "../../classify/category-labels.ts";
 import { companyLabel, LEAD_COMPANIES, siteQueryParams } from "../query.ts";
 import type { BeforeConsentRow, LeakRow, Overview, RefusedRow, SensitivePageRow } from "../types.ts";
 import { changesView } from "./changes-view.ts";
@@ -67,10 +68,71 @@ function headline(o: Overview): HTMLElement {
   );
 }
 
+/** How serious a tracked sensitive page is: its most serious category, then how many companies heard. */
+function bySeriousness(a: SensitivePageRow, b: SensitivePageRow): number {
+  const rank = (r: SensitivePageRow) => Math.min(...r.categories.map(severityRank));
+  return rank(a) - rank(b) || b.companies.length - a.companies.length;
+}
+
+const LOOKED_FOR_LABELS: Record<string, string> = {
+  leaks: "The synthetic visitor's personal data in requests (plain, encoded or hashed)",
+  fingerprinting: "Fingerprinting of the browser (canvas, fonts, audio, WebRTC)",
+  session_recording: "Session recording (scripts that replay what the visitor did)",
+  before_consent: "Trackers receiving data before the visitor answered a consent banner",
+  syncs: "Identifiers handed from one company to another",
+  cloaking: "Trackers at the site's own address (CNAME cloaking)",
+};
+
+/** Each kind of finding the crawl looked for, answered: found where and by whom, or none found. */
+function lookedForSection(o: Overview): HTMLElement | null {
+  if (!o.lookedFor) return null;
+  return h(
+    "section",
+    { class: "looked-for", "aria-labelledby": "h-looked" },
+    h("h2", { id: "h-looked" }, "What the crawl looked for"),
+    h(
+      "dl",
+      { class: "facts" },
+      o.lookedFor.map((l) => [
+        h("dt", {}, LOOKED_FOR_LABELS[l.kind] ?? l.kind),
+        h(
+          "dd",
+          { "data-kind": l.kind },
+          l.sites === 0
+            ? "none found"
+            : `found on ${l.sites} site${l.sites === 1 ? "" : "s"}, by ${l.companies.slice(0, 6).map(companyLabel).join(", ")}${l.companies.length > 6 ? ` and ${l.companies.length - 6} more` : ""}`,
+        ),
+      ]),
+    ),
+  );
+}
+
+/** The key findings: generated sentences, most serious first, each linked to what it is about. */
+function keyFindingsSection(o: Overview): HTMLElement | null {
+  const findings = o.keyFindings;
+  if (!findings) return null;
+  return h(
+    "section",
+    { class: "key-findings", "aria-labelledby": "h-key" },
+    h("h2", { id: "h-key" }, "Key findings"),
+    findings.length > 0
+      ? h(
+          "ol",
+          {},
+          findings.map((f) => h("li", { "data-kind": f.kind }, h("a", { href: f.href }, f.text))),
+        )
+      : h(
+          "p",
+          {},
+          "No company received visits to a sensitive page, no personal data was found in requests, and no tracker fired before consent.",
+        ),
+  );
+}
+
 function sensitiveTable(o: Overview): HTMLElement {
   return dataTable<SensitivePageRow>({
-    caption: "Sensitive pages where trackers fired",
-    rows: o.sensitivePages.rows,
+    caption: "Sensitive pages where trackers fired, the most serious first",
+    rows: [...o.sensitivePages.rows].sort(bySeriousness),
     totalRows: o.sensitivePages.total,
     empty: "No sensitive page sent data to a third party.",
     columns: [
@@ -174,20 +236,23 @@ function refusedTable(o: Overview): HTMLElement {
 /** The share of sites crawled successfully that sent data to each of the largest companies. */
 function companySection(o: Overview): HTMLElement {
   const ok = o.crawl.sites.ok;
-  const bars = o.companies.slice(0, 15).map((c) => ({
-    label: companyLabel(c.entity),
-    value: c.sites,
-    of: ok,
-    note: `${percent(c.sites, ok)} (${c.sites} site${c.sites === 1 ? "" : "s"})`,
-    href: sitesHref({ company: c.entity }),
-  }));
+  const bars = [...o.companies]
+    .sort((a, b) => b.sites - a.sites || a.entity.localeCompare(b.entity))
+    .slice(0, 15)
+    .map((c) => ({
+      label: companyLabel(c.entity),
+      value: c.sites,
+      of: ok,
+      note: `${percent(c.sites, ok)} (${c.sites} site${c.sites === 1 ? "" : "s"})`,
+      href: sitesHref({ company: c.entity }),
+    }));
   return h(
     "section",
     { "aria-labelledby": "h-companies" },
     h("h2", { id: "h-companies" }, "Share of sites sending visitor data to each company"),
     bars.length > 0
       ? barChart(
-          "Share of sites crawled successfully that sent visitor data to each company",
+          "Share of sites crawled successfully that sent visitor data to each company, most sites first",
           [{ label: "", bars }],
           ["Company", "Sites", "Share"],
         )
@@ -209,7 +274,7 @@ function sensitiveSection(o: Overview): HTMLElement {
     h("h2", { id: "h-sensitive" }, "Sensitive pages where trackers fired"),
     bars.length > 0
       ? barChart(
-          "Sensitive pages, by category, that sent data to third parties",
+          "Sensitive pages, by category, that sent data to third parties, most pages first",
           [{ label: "", bars }],
           ["Category", "Pages with trackers", "Share"],
         )
@@ -302,6 +367,13 @@ function importsSection(o: Overview): HTMLElement | null {
   );
 }
 
+const CONSENT_WORDS: Record<string, string> = {
+  accept: "the crawler clicked the banner's accept button",
+  reject: "the crawler clicked the banner's reject button",
+  ignore: "left alone: the crawler clicked nothing, as a visitor who ignores the banner",
+};
+
+/** How the crawl was made, in words: what a reader must know to weigh every figure below. */
 function crawlLine(o: Overview): HTMLElement {
   const { sites, config } = o.crawl;
   if ((o.crawl.imports?.length ?? 0) > 0 && Object.keys(config).length === 0)
@@ -312,15 +384,54 @@ function crawlLine(o: Overview): HTMLElement {
         `${o.crawl.requests} requests; imported ${date(o.crawl.createdAt)}. Consent banners, GPC and ` +
         "interaction were as the capturing browser had them.",
     );
+  const fact = (term: string, value: string) => [h("dt", {}, term), h("dd", {}, value)];
+  const consent = String(config.consent ?? "ignore");
   return h(
-    "p",
-    { class: "meta" },
-    `Crawl of ${sites.total} sites (${sites.ok} ok, ${sites.failed} failed` +
-      (sites.botWalls ? `, ${sites.botWalls} of them behind a bot wall` : "") +
-      (sites.pending ? `, ${sites.pending} not yet crawled` : "") +
-      `), ${o.crawl.pages} pages, ${o.crawl.requests} requests; started ${date(o.crawl.createdAt)}; ` +
-      `consent banners: ${String(config.consent ?? "ignore")}; GPC: ${config.gpc ? "sent" : "not sent"}; ` +
-      `interaction: ${config.interact ? "on" : "off"}; browser ${o.crawl.browser ?? "unknown"}.`,
+    "section",
+    { class: "how", "aria-labelledby": "h-how" },
+    h("h2", { id: "h-how" }, "How this crawl was made"),
+    h(
+      "dl",
+      { class: "facts" },
+      fact(
+        "Sites",
+        `${sites.total} (${sites.ok} loaded, ${sites.failed} failed` +
+          (sites.botWalls ? `, ${sites.botWalls} of them behind a bot wall` : "") +
+          (sites.pending ? `, ${sites.pending} not yet crawled` : "") +
+          `); ${o.crawl.pages} pages, ${o.crawl.requests} requests`,
+      ),
+      fact("Started", date(o.crawl.createdAt)),
+      fact("Consent banners", CONSENT_WORDS[consent] ?? consent),
+      fact(
+        "Global Privacy Control",
+        config.gpc
+          ? "sent: the browser asked every site not to sell or share the visitor's data"
+          : "not sent",
+      ),
+      fact(
+        "Interaction",
+        config.interact
+          ? "the crawler scrolled, clicked and filled forms with a synthetic identity"
+          : "none: pages were loaded and left",
+      ),
+      fact(
+        "Browser",
+        (o.crawl.browser
+          ? /^chrom/i.test(o.crawl.browser)
+            ? o.crawl.browser
+            : `Chromium ${o.crawl.browser}`
+          : "Chromium (version unknown)") +
+          (o.crawl.sandbox === false ? ", without its sandbox" : "") +
+          (o.crawl.userAgent ? `; it said it was “${o.crawl.userAgent}”` : ""),
+      ),
+      fact(
+        "Seen from",
+        o.crawl.proxy
+          ? `a proxy, ${o.crawl.proxy}: sites saw the proxy's address and place`
+          : "the crawling machine's own network: sites saw its address and place",
+      ),
+      fact("Times", "in UTC"),
+    ),
   );
 }
 
@@ -329,6 +440,8 @@ export function overviewView(o: Overview): HTMLElement {
     "div",
     {},
     h("h1", { tabindex: -1 }, "Who hears about visits, and to which sensitive pages"),
+    keyFindingsSection(o),
+    lookedForSection(o),
     crawlLine(o),
     headline(o),
     companySection(o),

@@ -9,6 +9,7 @@ import { categoryBadges, date, PHASE_LABELS } from "./format.ts";
 import type { SiteAnswer } from "./source.ts";
 
 function rowSummary(row: SiteRow): HTMLElement {
+  const unknown = row.status === "failed" ? "not known: the site did not load" : null;
   return h(
     "dl",
     { class: "facts" },
@@ -19,9 +20,13 @@ function rowSummary(row: SiteRow): HTMLElement {
     h("dt", {}, "Pages visited"),
     h("dd", {}, row.pages),
     h("dt", {}, "Companies that received data"),
-    h("dd", {}, row.companies.length ? row.companies.map(companyLabel).join(", ") : "none"),
+    h(
+      "dd",
+      {},
+      row.companies.length ? row.companies.map(companyLabel).join(", ") : (unknown ?? "none found"),
+    ),
     h("dt", {}, "Sensitive categories"),
-    h("dd", {}, row.categories.length ? categoryBadges(row.categories) : "none"),
+    h("dd", {}, row.categories.length ? categoryBadges(row.categories) : (unknown ?? "none found")),
   );
 }
 
@@ -210,7 +215,13 @@ function pageView(page: PageDetail, index: number): HTMLElement {
       : null,
     page.evidence ? evidenceFiles(page.url, page.evidence) : null,
     page.companies.length === 0
-      ? h("p", {}, "No company received data from this page.")
+      ? h(
+          "p",
+          { class: page.status === "ok" ? "" : "warning" },
+          page.status === "ok"
+            ? "No company received data from this page: none found."
+            : `Not loaded (${page.status}): who would have received data from this page is not known.`,
+        )
       : page.companies.map((c) =>
           h(
             "article",
@@ -246,9 +257,11 @@ export function siteView(name: string, answer: SiteAnswer, mode: "report" | "ser
       h(
         "p",
         { class: "note" },
-        mode === "report"
-          ? "To keep this report small, it carries page-by-page details for the most telling sites only. Run `earshot serve` on the crawl directory for this site's evidence."
-          : "No page of this site was recorded.",
+        answer.row.status === "failed"
+          ? `Not loaded (${answer.row.error ?? "unknown error"}): nothing is known about who would hear about a visit to this site.`
+          : mode === "report"
+            ? "To keep this report small, it carries page-by-page details for the most telling sites only. Run `earshot serve` on the crawl directory for this site's evidence."
+            : "No page of this site was recorded.",
       ),
     );
   }

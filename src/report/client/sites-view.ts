@@ -21,7 +21,8 @@ const COLUMNS: Array<{ key: keyof SiteRow; label: string; cell: (row: SiteRow) =
   {
     key: "companies",
     label: "Companies that received data",
-    cell: (r) => r.companies.map(companyLabel).join(", "),
+    // A site that did not load sent nothing we saw: "not loaded", never an empty "none".
+    cell: (r) => (r.status === "failed" ? "not loaded" : r.companies.map(companyLabel).join(", ")),
   },
   { key: "categories", label: "Sensitive pages", cell: (r) => categoryBadges(r.categories) },
   { key: "leaks", label: "Leaks", cell: (r) => String(r.leaks) },

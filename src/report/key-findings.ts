@@ -1,0 +1,95 @@
+/**
+ * The report's first lines: what a reader should know before any table, as generated sentences,
+ * most serious first. Each says which company received visits to which kind of sensitive page, on
+ * how many sites and pages, what kind of sites they were, and links to them; then personal data,
+ * refusals ignored and trackers before consent.
+ */
+import { categoryLabel, severityRank } from "../classify/category-labels.ts";
+import { companyLabel, siteQueryParams } from "./query.ts";
+import type { KeyFinding, Overview } from "./types.ts";
+
+/** The reach of one company on one category's pages, with the lists and natures of those sites. */
+export interface CategoryCompanyReach {
+  category: string;
+  entity: string;
+  pages: number;
+  sites: number;
+  /** How many of the sites are in each list (when the crawl has several). */
+  lists: Record<string, number>;
+  /** How many of the sites are, by what they are, of this same category (a shelter, a clinic). */
+  sitesOfThatKind: number;
+}
+
+/** Sentences about sensitive pages at most; the totals follow. */
+const MAX_SENSITIVE_FINDINGS = 8;
+
+const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
+
+function sitesHref(filter: { company?: string; category?: string; list?: string }): string {
+  return `#/sites?${siteQueryParams(filter).toString()}`;
+}
+
+/** "of them" for a part of the sites, "all" for every one, nothing for a single site. */
+function howMany(part: number, all: number): string {
+  if (all === 1) return "";
+  return part === all ? "all of them " : `${part} of them `;
+}
+
+/** ", 2 of them domestic violence sites themselves; all of them in the list “dotgov”". */
+function whichSites(r: CategoryCompanyReach, severalLists: boolean): string {
+  const parts: string[] = [];
+  const kind = categoryLabel(r.category).toLowerCase();
+  const n = r.sitesOfThatKind;
+  if (n > 0)
+    parts.push(`${howMany(n, r.sites)}${n === 1 ? `a ${kind} site itself` : `${kind} sites themselves`}`);
+  const [list, inList] =
+    Object.entries(r.lists).sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))[0] ?? [];
+  if (severalLists && list !== undefined && inList !== undefined)
+    parts.push(`${howMany(inList, r.sites)}in the list “${list}”`);
+  return parts.length > 0 ? `, ${parts.join("; ")}` : "";
+}
+
+/** One sentence per company and category, most serious category first, then the widest reach. */
+export function keyFindings(o: Overview, reach: CategoryCompanyReach[]): KeyFinding[] {
+  const severalLists = o.byList.length > 1;
+  const sensitive = [...reach]
+    .sort(
+      (a, b) =>
+        severityRank(a.category) - severityRank(b.category) ||
+        b.sites - a.sites ||
+        b.pages - a.pages ||
+        a.entity.localeCompare(b.entity),
+    )
+    .slice(0, MAX_SENSITIVE_FINDINGS)
+    .map((r) => ({
+      kind: "sensitive" as const,
+      text: `${companyLabel(r.entity)} received visits to ${categoryLabel(r.category).toLowerCase()} pages on ${plural(r.sites, "site")} (${plural(r.pages, "page")})${whichSites(r, severalLists)}.`,
+      href: sitesHref({ company: r.entity, category: r.category }),
+    }));
+  const totals: KeyFinding[] = [];
+  if (o.leaks.total > 0) {
+    const companies = new Set(o.leaks.rows.map((l) => l.entity));
+    const sites = new Set(o.leaks.rows.map((l) => l.site));
+    totals.push({
+      kind: "leaks",
+      text: `The visitor's personal data (email, phone or name, plain or hashed) reached ${plural(companies.size, "company")} on ${plural(sites.size, "site")}, ${plural(o.leaks.total, "time")} in all.`,
+      href: "#h-leaks",
+    });
+  }
+  const refused = o.refusedYetTracked?.total ?? 0;
+  if (refused > 0)
+    totals.push({
+      kind: "refused",
+      text: `On ${plural(refused, "page")}, the site's own consent record says the visitor refused, and trackers still received data.`,
+      href: "#h-consent",
+    });
+  if (o.beforeConsent.total > 0) {
+    const sites = new Set(o.beforeConsent.rows.map((r) => r.site));
+    totals.push({
+      kind: "before_consent",
+      text: `Trackers received data before the visitor answered the consent banner on ${plural(sites.size, "site")}.`,
+      href: "#h-consent",
+    });
+  }
+  return [...sensitive, ...totals];
+}
