@@ -379,3 +379,37 @@ describe("earshot report", () => {
     await view.close();
   });
 });
+
+describe("earshot report of a site that did not load", () => {
+  it("says not loaded wherever its findings would be, never that no company received data", async () => {
+    const web = await startWeb(demoSites());
+    const out = tempDir();
+    const browser = await launchViewer();
+    try {
+      const crawl = await runEarshot([
+        "crawl",
+        "www.stmarks-church.test",
+        "www.nowhere-at-all.test",
+        ...crawlArgs(web, out, ["--pages-per-site", "1", "--dwell", "1", "--timeout", "5"]),
+      ]);
+      expect([0, 1], crawl.stderr).toContain(crawl.code);
+      const file = join(out, "report.html");
+      expect((await runEarshot(["report", out, "-o", file])).code).toBe(0);
+      const view = await openReport(browser, file, "#/site/www.nowhere-at-all.test");
+      const text = await view.page.locator("main").innerText();
+      expect(text).toMatch(/Not loaded \(/);
+      expect(text).not.toContain("No company received data");
+      expect(text).not.toContain("No consent banner seen");
+      expect(text).not.toMatch(/Companies that received data\s+none/);
+      await view.page.goto(`file://${file}#/sites`);
+      await view.page.waitForSelector("main[data-view='sites'] #sites-table");
+      const row = await view.page.locator("#sites-table tbody tr", { hasText: "nowhere-at-all" }).innerText();
+      expect(row).toContain("not loaded");
+      expect(view.problems).toEqual([]);
+      await view.close();
+    } finally {
+      await browser.close();
+      await web.stop();
+    }
+  });
+});

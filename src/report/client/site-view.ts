@@ -177,7 +177,11 @@ function evidenceFiles(url: string, e: NonNullable<PageDetail["evidence"]>): HTM
   );
 }
 
-function pageView(page: PageDetail, index: number): HTMLElement {
+/**
+ * One page: what it is, what the crawler did, who learned what. `failure` says why the page (or its
+ * site) did not load, when it did not: then nothing on it is reported as absent, only as unknown.
+ */
+function pageView(page: PageDetail, index: number, failure: string | null): HTMLElement {
   const headingId = `page-${index}`;
   const c = page.consent;
   const onPage = c?.foundBy
@@ -198,7 +202,7 @@ function pageView(page: PageDetail, index: number): HTMLElement {
       h("span", { class: "url" }, page.url),
     ),
     page.title ? h("p", {}, "Title: ", h("q", {}, page.title)) : null,
-    page.status !== "ok" ? h("p", { class: "warning" }, `Page status: ${page.status}`) : null,
+    failure ? h("p", { class: "warning" }, `Not loaded (${failure}).`) : null,
     page.sensitive.length
       ? h(
           "p",
@@ -209,7 +213,8 @@ function pageView(page: PageDetail, index: number): HTMLElement {
           h("span", { class: "evidence" }, page.sensitiveEvidence),
         )
       : null,
-    consent ? h("p", {}, consent) : null,
+    // A page that did not load showed no banner because it showed nothing.
+    consent && !failure ? h("p", {}, consent) : null,
     page.actions.length
       ? h("p", { class: "actions" }, `What the crawler did: ${page.actions.join("; ")}.`)
       : null,
@@ -217,10 +222,10 @@ function pageView(page: PageDetail, index: number): HTMLElement {
     page.companies.length === 0
       ? h(
           "p",
-          { class: page.status === "ok" ? "" : "warning" },
-          page.status === "ok"
-            ? "No company received data from this page: none found."
-            : `Not loaded (${page.status}): who would have received data from this page is not known.`,
+          { class: failure ? "warning" : "" },
+          failure
+            ? "Who would have received data from this page is not known."
+            : "No company received data from this page: none found.",
         )
       : page.companies.map((c) =>
           h(
@@ -290,6 +295,16 @@ export function siteView(name: string, answer: SiteAnswer, mode: "report" | "ser
         )
       : null,
     rowSummary(detail.site),
-    detail.pages.map(pageView),
+    detail.pages.map((page, index) =>
+      pageView(
+        page,
+        index,
+        detail.site.status === "failed"
+          ? (detail.site.error ?? "failed")
+          : page.status === "ok"
+            ? null
+            : page.status,
+      ),
+    ),
   );
 }
