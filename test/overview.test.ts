@@ -34,6 +34,7 @@ const finding = (
   dataShared: ["page_url"],
   leaks: [],
   fingerprinted: false,
+  pixelIds: [],
   ...extra,
 });
 

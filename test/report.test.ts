@@ -199,6 +199,39 @@ describe("earshot report", () => {
     await view.close();
   });
 
+  it("has a page per company, named as readers know it, and filters that accept any of its names", async () => {
+    const view = await openReport(browser, file);
+    const { page } = view;
+    await page.locator(".lead-companies a", { hasText: "TikTok" }).click();
+    await page.waitForSelector("main[data-view='company']");
+    expect(await page.locator("main h1").innerText()).toBe("TikTok (ByteDance)");
+    const text = await page.locator("main").innerText();
+    expect(text).toContain("Legal entity: ByteDance");
+    expect(text).toContain("Received visitor data on 3 of 5 sites crawled (60%)");
+    // Where, under which pixel IDs and events, on which sensitive pages.
+    const pixels = await page.locator("h2:has-text('pixel') + ul li").allInnerTexts();
+    expect(pixels.length).toBeGreaterThan(0);
+    expect(pixels[0]).toMatch(/^\S+: on \d sites?$/);
+    expect(await page.locator("h2:has-text('Events') + ul li").count()).toBeGreaterThan(0);
+    const sensitive = await rowsOf(page, ".company-view .table-wrap");
+    expect(sensitive[0]?.[1]).toContain("domestic-violence");
+    expect(sensitive.every((r) => r[3]?.includes("TikTok (ByteDance)"))).toBe(true);
+    // Any of its names finds it: the page, and the sites filter (its select shows the company).
+    for (const name of ["tiktok", "ByteDance", "TikTok (ByteDance)"]) {
+      await page.goto(`file://${file}#/company/${encodeURIComponent(name)}`);
+      await page.waitForSelector("main[data-view='company'] h1");
+      expect(await page.locator("main h1").innerText()).toBe("TikTok (ByteDance)");
+    }
+    await page.goto(`file://${file}#/sites?company=TikTok`);
+    await page.waitForSelector("main[data-view='sites'] #sites-table");
+    expect(await page.locator("#sites-status").innerText()).toBe("3 sites match.");
+    expect(await page.locator("select[name='company'] option:checked").innerText()).toBe(
+      "TikTok (ByteDance)",
+    );
+    expect(view.problems).toEqual([]);
+    await view.close();
+  });
+
   it("holds its layout from a phone to a wide screen: no word broken, charts legible", async () => {
     for (const width of [390, 1280]) {
       const context = await browser.newContext({ viewport: { width, height: 900 } });

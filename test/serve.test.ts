@@ -43,6 +43,9 @@ describe("earshot serve", () => {
     };
     expect(meta.total).toBe(2);
     expect(meta.rows.map((r) => r.site)).toEqual(["www.riverside-clinic.test", "www.shop-example.test"]);
+    // A company by the name readers know: TikTok is ByteDance.
+    const tiktok = (await (await fetch(`${base}api/sites?company=tiktok`)).json()) as { total: number };
+    expect(tiktok.total).toBe(3);
     const site = (await (await fetch(`${base}api/site?name=www.riverside-clinic.test`)).json()) as {
       pages: Array<{ url: string }>;
     };

@@ -61,6 +61,27 @@ interface CompanyAccumulator {
   pages: Set<number>;
   sensitivePages: Set<number>;
   trackers: Set<string>;
+  /** Pixel ID → sites; event → pages (each bounded: a company's list on its page, not a census). */
+  pixelIds: Map<string, Set<number>>;
+  events: Map<string, Set<number>>;
+}
+
+/** Distinct pixel IDs and events kept per company. */
+const MAX_COMPANY_KEYS = 500;
+/** Pixel IDs and events shown per company. */
+const TOP_COMPANY_KEYS = 20;
+
+function addTo(map: Map<string, Set<number>>, key: string, id: number): void {
+  const set = map.get(key);
+  if (set) set.add(id);
+  else if (map.size < MAX_COMPANY_KEYS) map.set(key, new Set([id]));
+}
+
+function topOf(map: Map<string, Set<number>>): Array<[string, number]> {
+  return [...map.entries()]
+    .map(([key, ids]): [string, number] => [key, ids.size])
+    .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
+    .slice(0, TOP_COMPANY_KEYS);
 }
 
 interface CategoryAccumulator {
@@ -158,8 +179,12 @@ export class OverviewAggregate {
       pages: new Set(),
       sensitivePages: new Set(),
       trackers: new Set(),
+      pixelIds: new Map(),
+      events: new Map(),
     };
     company.sites.add(f.siteId);
+    for (const id of f.pixelIds) addTo(company.pixelIds, id, f.siteId);
+    for (const event of f.events) addTo(company.events, event, f.pageId);
     company.pages.add(f.pageId);
     company.trackers.add(f.tracker);
     this.companies.set(f.entity, company);
@@ -354,6 +379,8 @@ export class OverviewAggregate {
         pages: c.pages.size,
         sensitivePages: c.sensitivePages.size,
         trackers: [...c.trackers].sort(),
+        pixelIds: topOf(c.pixelIds).map(([id, sites]) => ({ id, sites })),
+        events: topOf(c.events).map(([name, pages]) => ({ name, pages })),
       })),
       (c) => c.entity,
       (c) => c.sites,

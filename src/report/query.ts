@@ -10,9 +10,31 @@ const MAX_PER_PAGE = 500;
 /** The companies the report leads with, in this order; the rest follow by reach. */
 export const LEAD_COMPANIES = ["ByteDance", "Meta", "Google"];
 
-/** How a company is named on screen: ByteDance is better known by its tracker's name. */
+/** Companies better known by a product's name than by their legal name. */
+const KNOWN_AS: Record<string, string> = { ByteDance: "TikTok" };
+/** Other names readers use for a company, as filters accept them (any case). */
+const ALSO_CALLED: Record<string, string[]> = {
+  ByteDance: ["TikTok"],
+  Meta: ["Facebook", "Instagram"],
+  Google: ["Alphabet", "YouTube", "DoubleClick"],
+  Microsoft: ["Bing", "LinkedIn"],
+};
+
+/** How a company is named on screen: the name readers know, the legal entity beside it ("TikTok (ByteDance)"). */
 export function companyLabel(entity: string): string {
-  return entity === "ByteDance" ? "TikTok (ByteDance)" : entity;
+  const known = KNOWN_AS[entity];
+  return known ? `${known} (${entity})` : entity;
+}
+
+/**
+ * The entity a reader's name for a company stands for: "TikTok", "tiktok", "TikTok (ByteDance)" and
+ * "ByteDance" all mean ByteDance. A name no table knows is taken as an entity's own name.
+ */
+export function companyEntity(name: string): string {
+  const wanted = name.trim().toLowerCase();
+  for (const [entity, names] of Object.entries(ALSO_CALLED))
+    if ([entity, companyLabel(entity), ...names].some((n) => n.toLowerCase() === wanted)) return entity;
+  return name.trim();
 }
 
 /** Orders companies: the lead three first (when present), then by `count` descending, then by name. */
@@ -52,7 +74,8 @@ export function parseSiteQuery(params: URLSearchParams): SiteQuery {
   const perPage = Number(params.get("perPage") ?? String(PER_PAGE));
   return {
     q: params.get("q") ?? undefined,
-    company: params.get("company") ?? undefined,
+    // A reader's name for a company ("TikTok") is read as its entity ("ByteDance").
+    company: params.get("company") ? companyEntity(params.get("company") ?? "") : undefined,
     category: params.get("category") ?? undefined,
     list: params.get("list") ?? undefined,
     sort: sort && (SORTABLE as string[]).includes(sort) ? (sort as keyof SiteRow) : undefined,
@@ -78,10 +101,11 @@ export function siteQueryParams(query: SiteQuery): URLSearchParams {
 /** One page of the sites that match. Search text matches the site name (substring, any case). */
 export function querySites(rows: SiteRow[], query: SiteQuery): SitePage {
   const q = query.q?.trim().toLowerCase() ?? "";
+  const company = query.company ? companyEntity(query.company).toLowerCase() : "";
   const matched = rows.filter(
     (row) =>
       (!q || row.site.includes(q)) &&
-      (!query.company || row.companies.includes(query.company)) &&
+      (!company || row.companies.some((c) => c.toLowerCase() === company)) &&
       (!query.category || row.categories.includes(query.category)) &&
       (!query.list || row.list === query.list),
   );

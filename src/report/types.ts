@@ -50,6 +50,10 @@ export interface CompanyReach {
   pages: number;
   sensitivePages: number;
   trackers: string[];
+  /** Its pixel or account IDs, those on the most sites first (at most 20; absent in older reports). */
+  pixelIds?: Array<{ id: string; sites: number }>;
+  /** The events it was sent, those on the most pages first (at most 20). */
+  events?: Array<{ name: string; pages: number }>;
 }
 
 /** The same reach, within one site list (`.gov`, top sites, ...). */

@@ -82,13 +82,16 @@ export interface DataFinding {
   leaks: Array<Partial<Leak>>;
   /** Whether the finding holds a fingerprint the browser yielded (canvas, audio, WebRTC, ...). */
   fingerprinted: boolean;
+  /** The pixel or account IDs the requests carried. */
+  pixelIds: string[];
 }
 
 /** Findings of data received (not scripts merely loaded), in crawl order. */
 export async function* dataFindings(store: CrawlStore, variant?: VariantFilter): AsyncIterable<DataFinding> {
   const where = variantWhere(variant);
   for await (const f of store.sql.iterate<
-    Omit<DataFinding, "events" | "dataShared" | "leaks" | "fingerprinted"> & {
+    Omit<DataFinding, "events" | "dataShared" | "leaks" | "fingerprinted" | "pixelIds"> & {
+      pixelIds: string;
       events: string;
       dataShared: string;
       leaks: string;
@@ -96,7 +99,7 @@ export async function* dataFindings(store: CrawlStore, variant?: VariantFilter):
     }
   >(
     `SELECT f.site_id AS "siteId", f.page_id AS "pageId", s.site, p.url, f.entity, f.tracker, f.phase,
-       f.events, f.data_shared AS "dataShared", f.leaks,
+       f.events, f.data_shared AS "dataShared", f.leaks, f.pixel_ids AS "pixelIds",
        CASE WHEN f.identifiers LIKE '%"source":"generated"%' THEN 1 ELSE 0 END AS fingerprinted
      FROM findings f JOIN pages p ON p.id = f.page_id JOIN sites s ON s.id = f.site_id
      WHERE f.kind = 'data' AND ${where.clause} ORDER BY s.position, f.id`,
@@ -109,6 +112,7 @@ export async function* dataFindings(store: CrawlStore, variant?: VariantFilter):
       dataShared: parseStringArray(f.dataShared),
       leaks: Array.isArray(leaks) ? (leaks as Array<Partial<Leak>>) : [],
       fingerprinted: Number(f.fingerprinted) === 1,
+      pixelIds: parseStringArray(f.pixelIds),
     };
   }
 }

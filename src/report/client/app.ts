@@ -1,9 +1,11 @@
 /**
- * The report's and the web UI's client: routes on the URL hash (`#/`, `#/sites?…`, `#/site/NAME`)
+ * The report's and the web UI's client: routes on the URL hash (`#/`, `#/sites?…`, `#/site/NAME`,
+ * `#/company/NAME`)
  * so every view has an address that can be bookmarked or handed to an editor.
  */
 import { parseSiteQuery } from "../query.ts";
 import type { Overview } from "../types.ts";
+import { companyView } from "./company-view.ts";
 import { h, replaceChildren } from "./dom.ts";
 import { date } from "./format.ts";
 import { overviewView } from "./overview-view.ts";
@@ -51,7 +53,11 @@ async function start(): Promise<void> {
     const render = ++renders;
     const hash = location.hash.replace(/^#/, "") || "/";
     let view: HTMLElement;
-    if (hash.startsWith("/site/")) {
+    if (hash.startsWith("/company/")) {
+      const name = decodeURIComponent(hash.slice("/company/".length));
+      view = companyView(name, overview);
+      document.title = `${name} — Earshot`;
+    } else if (hash.startsWith("/site/")) {
       const name = decodeURIComponent(hash.slice("/site/".length));
       view = siteView(name, await source.site(name), source.mode);
       document.title = `${name} — Earshot`;
@@ -65,7 +71,13 @@ async function start(): Promise<void> {
     }
     if (render !== renders) return;
     replaceChildren(main, view);
-    main.dataset.view = hash.startsWith("/site/") ? "site" : hash.startsWith("/sites") ? "sites" : "overview";
+    main.dataset.view = hash.startsWith("/company/")
+      ? "company"
+      : hash.startsWith("/site/")
+        ? "site"
+        : hash.startsWith("/sites")
+          ? "sites"
+          : "overview";
     const heading = main.querySelector("h1");
     if (heading instanceof HTMLElement && renders > 1) heading.focus();
   };

@@ -24,6 +24,11 @@ export function shortUrl(url: string, max = 80): string {
   return bare.length <= max ? bare : `${bare.slice(0, max - 1)}…`;
 }
 
+/** A company's own page in the report and the UI. */
+export function companyHref(entity: string): string {
+  return `#/company/${encodeURIComponent(entity)}`;
+}
+
 export function siteHref(site: string): string {
   return `#/site/${encodeURIComponent(site)}`;
 }

@@ -4,12 +4,12 @@
  */
 import { severityRank } from "../../classify/category-labels.ts";
 import { companyLabel, LEAD_COMPANIES, siteQueryParams } from "../query.ts";
-import type { BeforeConsentRow, LeakRow, Overview, RefusedRow, SensitivePageRow } from "../types.ts";
+import type { BeforeConsentRow, Capped, LeakRow, Overview, RefusedRow, SensitivePageRow } from "../types.ts";
 import { changesView } from "./changes-view.ts";
 import { barChart, percent } from "./charts.ts";
 import { cloakingSection, syncSection } from "./disguise-view.ts";
 import { h } from "./dom.ts";
-import { categoryBadges, categoryLabel, date, shortUrl, siteLink } from "./format.ts";
+import { categoryBadges, categoryLabel, companyHref, date, shortUrl, siteLink } from "./format.ts";
 import { dataTable } from "./table.ts";
 
 function sitesHref(filter: { company?: string; category?: string; list?: string }): string {
@@ -41,7 +41,7 @@ function headline(o: Overview): HTMLElement {
             h(
               "li",
               {},
-              h("a", { href: sitesHref({ company: c.entity }) }, companyLabel(c.entity)),
+              h("a", { href: companyHref(c.entity) }, companyLabel(c.entity)),
               `: ${c.sites} site${c.sites === 1 ? "" : "s"} (${percent(c.sites, ok)})`,
               c.sensitivePages > 0
                 ? `, ${c.sensitivePages} sensitive page${c.sensitivePages === 1 ? "" : "s"}`
@@ -129,11 +129,14 @@ function keyFindingsSection(o: Overview): HTMLElement | null {
   );
 }
 
-function sensitiveTable(o: Overview): HTMLElement {
+export function sensitiveTable(
+  list: Capped<SensitivePageRow>,
+  caption = "Sensitive pages where trackers fired, the most serious first",
+): HTMLElement {
   return dataTable<SensitivePageRow>({
-    caption: "Sensitive pages where trackers fired, the most serious first",
-    rows: [...o.sensitivePages.rows].sort(bySeriousness),
-    totalRows: o.sensitivePages.total,
+    caption,
+    rows: [...list.rows].sort(bySeriousness),
+    totalRows: list.total,
     empty: "No sensitive page sent data to a third party.",
     columns: [
       { label: "Site", sortValue: (r) => r.site, cell: (r) => siteLink(r.site) },
@@ -162,11 +165,11 @@ function sensitiveTable(o: Overview): HTMLElement {
   });
 }
 
-function leaksTable(o: Overview): HTMLElement {
+export function leaksTable(list: Capped<LeakRow>): HTMLElement {
   return dataTable<LeakRow>({
     caption: "Personal data of the synthetic visitor found in requests",
-    rows: o.leaks.rows,
-    totalRows: o.leaks.total,
+    rows: list.rows,
+    totalRows: list.total,
     empty: "No personal data was found in requests to third parties.",
     columns: [
       { label: "Site", sortValue: (r) => r.site, cell: (r) => siteLink(r.site) },
@@ -192,11 +195,11 @@ function leaksTable(o: Overview): HTMLElement {
   });
 }
 
-function beforeConsentTable(o: Overview): HTMLElement {
+export function beforeConsentTable(list: Capped<BeforeConsentRow>): HTMLElement {
   return dataTable<BeforeConsentRow>({
     caption: "Trackers that received data before the visitor answered the consent banner",
-    rows: o.beforeConsent.rows,
-    totalRows: o.beforeConsent.total,
+    rows: list.rows,
+    totalRows: list.total,
     empty: "No tracker fired before a consent choice (or no banner was handled in this crawl).",
     columns: [
       { label: "Site", sortValue: (r) => r.site, cell: (r) => siteLink(r.site) },
@@ -244,7 +247,7 @@ function companySection(o: Overview): HTMLElement {
       value: c.sites,
       of: ok,
       note: `${percent(c.sites, ok)} (${c.sites} site${c.sites === 1 ? "" : "s"})`,
-      href: sitesHref({ company: c.entity }),
+      href: companyHref(c.entity),
     }));
   return h(
     "section",
@@ -280,7 +283,7 @@ function sensitiveSection(o: Overview): HTMLElement {
         )
       : h("p", {}, "No page of this crawl was classified as sensitive."),
     categoryMatrix(o),
-    sensitiveTable(o),
+    sensitiveTable(o.sensitivePages),
   );
 }
 
@@ -453,7 +456,7 @@ export function overviewView(o: Overview): HTMLElement {
       "section",
       { "aria-labelledby": "h-leaks" },
       h("h2", { id: "h-leaks" }, "Personal data leaks"),
-      leaksTable(o),
+      leaksTable(o.leaks),
     ),
     syncSection(o),
     cloakingSection(o),
@@ -466,7 +469,7 @@ export function overviewView(o: Overview): HTMLElement {
         {},
         `${o.consent.prompts} site${o.consent.prompts === 1 ? "" : "s"} showed a consent banner; the crawler accepted on ${o.consent.accepted} and rejected on ${o.consent.rejected}.`,
       ),
-      beforeConsentTable(o),
+      beforeConsentTable(o.beforeConsent),
       refusedTable(o),
     ),
   );
