@@ -35,6 +35,17 @@ describe("earshot inspect", () => {
     // The mental-health page is about mental health (not also "health"); the clinic is a health site.
     expect(out).toContain("Sensitive: Mental health");
     expect(out).toMatch(/What this site is: Health \(site health: name "clinic"/);
+    // It showed its steps while it worked, with times: each page loaded, its banner and dwell, the
+    // interaction, leaving; then the analysis.
+    const steps = r.stderr.split("\n").filter((l) => /^\s*\d+\.\d s {2}/.test(l));
+    const kinds = steps.map((l) => l.replace(/^\s*[\d.]+ s {2}/, "").split(" ")[0]);
+    expect(kinds.filter((k) => k === "loading")).toHaveLength(3);
+    expect(kinds).toContain("scrolling,");
+    expect(kinds).toContain("leaving");
+    expect(kinds.at(-1)).toBe("analysing");
+    expect(steps[0]).toMatch(/^\s*\d+\.\d s {2}loading https:\/\/www\.riverside-clinic\.test\//);
+    const times = steps.map((l) => Number.parseFloat(l));
+    expect(times).toEqual([...times].sort((a, b) => a - b));
     // The temporary crawl is removed.
     const { readdirSync } = await import("node:fs");
     expect(readdirSync(tmp).filter((f) => f.startsWith("earshot-inspect-"))).toEqual([]);

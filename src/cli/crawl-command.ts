@@ -124,10 +124,13 @@ export async function crawlWith(
   values: CrawlValues,
   sites: string[],
   signal: AbortSignal,
+  /** Told of each step of each page's visit (`earshot inspect`). */
+  onStep?: CrawlOptions["onStep"],
 ): Promise<CrawlCommandResult> {
   checkTarget(values);
   const plan = planCrawl(values, sites);
   plan.options.executable = findChromium();
+  plan.options.onStep = onStep ?? null;
   plan.options.sandbox = browserSandbox(values["no-sandbox"] ?? false);
   const store = await openTarget(plan);
   try {

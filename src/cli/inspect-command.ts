@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { categoryLabel } from "../classify/category-labels.ts";
+import type { VisitStep } from "../crawl/visit-site.ts";
 import { loadOverview, loadSiteDetail, SERVE_DETAIL } from "../report/model.ts";
 import { companyLabel } from "../report/query.ts";
 import type { SiteDetail } from "../report/types.ts";
@@ -93,6 +94,23 @@ export function formatInspection(detail: SiteDetail, p: Paint): string {
   return `${lines.join("\n")}\n`;
 }
 
+const STEP_WORDS: Record<VisitStep["kind"], string> = {
+  loading: "loading",
+  consent: "reading the page, its consent banner, waiting for late trackers",
+  interaction: "scrolling, clicking, filling forms",
+  leaving: "leaving (goodbye beacons)",
+  analysing: "analysing what was sent",
+};
+
+/** Prints each step of the visit as it starts, with the seconds since the inspection began. */
+function stepPrinter(startedAt: number, write: (line: string) => void): (step: VisitStep) => void {
+  return (step) => {
+    const seconds = ((step.at - startedAt) / 1000).toFixed(1).padStart(5);
+    const where = step.kind === "loading" ? ` ${safe(step.url, 200)}` : "";
+    write(`${seconds} s  ${STEP_WORDS[step.kind]}${where}\n`);
+  };
+}
+
 /**
  * `earshot inspect URL`: crawls one site as a visitor (interaction on), then says per company what it
  * learned. Crawl options pass through; `--json` prints the site's details as `earshot serve` does.
@@ -122,7 +140,8 @@ export async function inspectCommand(argv: string[], signal: AbortSignal): Promi
     quiet: !verbose,
   };
   try {
-    const { exitCode } = await crawlWith(forwarded, [positionals[0] as string], signal);
+    const onStep = stepPrinter(Date.now(), (line) => process.stderr.write(line));
+    const { exitCode } = await crawlWith(forwarded, [positionals[0] as string], signal, onStep);
     if (exitCode !== 0) return exitCode;
     const store = await CrawlStore.open(dir);
     let detail: SiteDetail | null = null;

@@ -227,6 +227,7 @@ class CrawlRun {
           await this.giveBack(row);
           return;
         }
+        this.options.onStep?.({ kind: "analysing", url: result.finalUrl ?? result.inputUrl, at: Date.now() });
         await this.sites.finish(row, result);
       } catch (error) {
         // The browser cannot start, or the database refuses writes: nothing else can work.

@@ -48,6 +48,15 @@ export interface VisitOptions {
   screenshots?: ScreenshotMode;
   /** Resolves the CNAME chains of each page's first-party hosts (null: `--dns-server none`). */
   cnames?: CnameResolver | null;
+  /** Told of each step of each page's visit, as it starts (`earshot inspect` prints them). */
+  onStep?: ((step: VisitStep) => void) | null;
+}
+
+/** A step of a visit: loading a page, its consent banner and dwell, interaction, leaving; analysis after. */
+export interface VisitStep {
+  kind: "loading" | "consent" | "interaction" | "leaving" | "analysing";
+  url: string;
+  at: number;
 }
 
 export type { ScreenshotMode };
@@ -529,21 +538,26 @@ async function visitPage(
   anotherPageFollows: AnotherPageFollows,
 ): Promise<PageVisit> {
   const startedAt = Date.now();
+  const step = (kind: VisitStep["kind"]) => options.onStep?.({ kind, url, at: Date.now() });
   const consent = watch.record;
   events.length = 0;
   watch.newPage();
   capture.rendererCrashed = false;
+  step("loading");
   const state = await navigate(page, capture, url, options, events);
+  step("consent");
   await readPage(page, state, depth, options, watch, events);
   // The page as the visitor saw it, before the crawler typed into it or submitted it away.
   const { title, content } = state;
   const evidence = (await evidenceWanted(page, capture, state, options, consent))
     ? await takeEvidence(page)
     : null;
-  if (options.interact && answering(page, state) && (state.status === "ok" || state.status === "timeout"))
+  if (options.interact && answering(page, state) && (state.status === "ok" || state.status === "timeout")) {
+    step("interaction");
     await interact(page, options.identity, options.timeoutMs, events, options.consent, (quiet, max) =>
       capture.settle(quiet, max),
     );
+  }
   if (rendererDied(capture, events) && (state.status === "ok" || state.status === "timeout"))
     state.status = "crashed";
   const finalUrl =
@@ -570,6 +584,7 @@ async function visitPage(
   if (!state.unresponsive && !state.nothingLoaded && state.status !== "failed" && state.status !== "crashed")
     await noteApis(page, watch);
   await capture.beforeLeave(pageCapture);
+  step("leaving");
   await leavePage(page, capture, state.unresponsive, anotherPageFollows(state.links, pageCapture.finalUrl));
   // A renderer that died after the navigation gave up waiting (while the page was read, or left)
   // still means the page crashed.
