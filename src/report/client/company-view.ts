@@ -4,9 +4,9 @@
  * Named as readers know it ("TikTok"), with the legal entity beside it; any of its names finds it.
  */
 import { companyEntity, companyLabel, siteQueryParams } from "../query.ts";
-import type { Overview } from "../types.ts";
+import type { Capped, CompanyReach, Overview, SensitivePageRow } from "../types.ts";
 import { percent } from "./charts.ts";
-import { h } from "./dom.ts";
+import { type Child, h } from "./dom.ts";
 import { categoryLabel, companyHref } from "./format.ts";
 import { beforeConsentTable, leaksTable, sensitiveTable } from "./overview-view.ts";
 
@@ -26,37 +26,29 @@ function only<T>(rows: { rows: T[]; total: number }, keep: (row: T) => boolean) 
   return { rows: kept, total: kept.length, cut: rows.rows.length < rows.total };
 }
 
-export function companyView(name: string, o: Overview): HTMLElement {
-  const wanted = companyEntity(name).toLowerCase();
-  const company = o.companies.find((c) => c.entity.toLowerCase() === wanted);
-  if (!company)
-    return h(
-      "div",
-      {},
-      h("h1", { tabindex: -1 }, name),
-      h("p", {}, "No company of that name received data in this crawl. Those that did:"),
-      h(
-        "ul",
-        {},
-        o.companies
-          .slice(0, 50)
-          .map((c) => h("li", {}, h("a", { href: companyHref(c.entity) }, companyLabel(c.entity)))),
-      ),
-    );
-  const entity = company.entity;
-  const ok = o.crawl.sites.ok;
-  const sensitive = only(o.sensitivePages, (r) => r.companies.includes(entity));
-  const leaks = only(o.leaks, (r) => r.entity === entity);
-  const before = only(o.beforeConsent, (r) => r.entity === entity);
-  const categories = o.byCategory
-    .map((c) => ({ category: c.category, pages: c.companies[entity] ?? 0, of: c.pages }))
-    .filter((c) => c.pages > 0);
-  const cut = [sensitive, leaks, before].some((x) => x.cut);
+function unknownCompany(name: string, o: Overview): HTMLElement {
   return h(
     "div",
-    { class: "company-view" },
-    h("h1", { tabindex: -1 }, companyLabel(entity)),
-    companyLabel(entity) !== entity ? h("p", { class: "meta" }, `Legal entity: ${entity}`) : null,
+    {},
+    h("h1", { tabindex: -1 }, name),
+    h("p", {}, "No company of that name received data in this crawl. Those that did:"),
+    h(
+      "ul",
+      {},
+      o.companies
+        .slice(0, 50)
+        .map((c) => h("li", {}, h("a", { href: companyHref(c.entity) }, companyLabel(c.entity)))),
+    ),
+  );
+}
+
+/** Who it is and how far it reached. */
+function companyHead(company: CompanyReach, ok: number): Child[] {
+  const entity = company.entity;
+  const label = companyLabel(entity);
+  return [
+    h("h1", { tabindex: -1 }, label),
+    label !== entity ? h("p", { class: "meta" }, `Legal entity: ${entity}`) : null,
     h(
       "p",
       { class: "lede" },
@@ -73,6 +65,15 @@ export function companyView(name: string, o: Overview): HTMLElement {
       h("a", { href: `#/sites?${siteQueryParams({ company: entity })}` }, "Its sites"),
       ".",
     ),
+  ];
+}
+
+/** The sensitive pages it heard about: by category, then page by page, the most serious first. */
+function companySensitive(entity: string, o: Overview, sensitive: Capped<SensitivePageRow>): Child[] {
+  const categories = o.byCategory
+    .map((c) => ({ category: c.category, pages: c.companies[entity] ?? 0, of: c.pages }))
+    .filter((c) => c.pages > 0);
+  return [
     h("h2", {}, "Sensitive pages it heard about"),
     list(
       categories,
@@ -86,6 +87,22 @@ export function companyView(name: string, o: Overview): HTMLElement {
           `Sensitive pages that sent data to ${companyLabel(entity)}, the most serious first`,
         )
       : null,
+  ];
+}
+
+export function companyView(name: string, o: Overview): HTMLElement {
+  const wanted = companyEntity(name).toLowerCase();
+  const company = o.companies.find((c) => c.entity.toLowerCase() === wanted);
+  if (!company) return unknownCompany(name, o);
+  const entity = company.entity;
+  const sensitive = only(o.sensitivePages, (r) => r.companies.includes(entity));
+  const leaks = only(o.leaks, (r) => r.entity === entity);
+  const before = only(o.beforeConsent, (r) => r.entity === entity);
+  return h(
+    "div",
+    { class: "company-view" },
+    companyHead(company, o.crawl.sites.ok),
+    companySensitive(entity, o, sensitive),
     h("h2", {}, "Under which pixel and account IDs"),
     list(
       company.pixelIds ?? [],
@@ -102,7 +119,7 @@ export function companyView(name: string, o: Overview): HTMLElement {
     leaks.rows.length > 0 ? leaksTable(leaks) : h("p", {}, "None found."),
     h("h2", {}, "Before the visitor answered a consent banner"),
     before.rows.length > 0 ? beforeConsentTable(before) : h("p", {}, "None found."),
-    cut
+    [sensitive, leaks, before].some((x) => x.cut)
       ? h(
           "p",
           { class: "note" },
