@@ -1,11 +1,11 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { runEarshot } from "./helpers.ts";
+import { HAS_SHARED, runEarshot, SHARED_DATA } from "./helpers.ts";
 
-const REAL = join(import.meta.dirname, "..", "..", "shared", "data", "real-beacons", "omnibug.jsonl");
+const REAL = join(SHARED_DATA, "real-beacons", "omnibug.jsonl");
 
-describe("earshot decode --stdin", () => {
+describe.runIf(HAS_SHARED)("earshot decode --stdin", () => {
   it("decodes JSON lines in order, one object a line, and names the lines that are not requests", async () => {
     const cases = readFileSync(REAL, "utf8")
       .split("\n")

@@ -1,5 +1,5 @@
 import { type ChildProcess, execFileSync, spawn } from "node:child_process";
-import { chmodSync, mkdtempSync, readdirSync } from "node:fs";
+import { chmodSync, existsSync, mkdtempSync, readdirSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import Database from "better-sqlite3";
@@ -7,6 +7,13 @@ import { type FixtureSite, FixtureWeb } from "../src/fixture-web/server.ts";
 import { page } from "../src/fixture-web/vendors.ts";
 
 export const ROOT = resolve(import.meta.dirname, "..");
+/**
+ * The yardsticks other people produced (`../shared/data/`: real beacons, real HARs, real banner
+ * texts, the .gov registry), beside the checkout. CI has them; a test that reads them skips, in
+ * one line, on a checkout without them.
+ */
+export const SHARED_DATA = resolve(ROOT, "..", "shared", "data");
+export const HAS_SHARED = existsSync(SHARED_DATA);
 export const EARSHOT = join(ROOT, "bin", "earshot");
 
 /**

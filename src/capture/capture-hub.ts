@@ -207,7 +207,7 @@ export class SiteCapture {
         await collector.beforeLeave?.(page, this.context);
       } catch (error) {
         page.events.push({
-          kind: "limit_reached",
+          kind: "collector_failed",
           detail: `${collector.name} collector failed: ${String(error)}`,
           at: Date.now(),
         });
@@ -229,7 +229,7 @@ export class SiteCapture {
         await collector.finishPage(page, this.context);
       } catch (error) {
         page.events.push({
-          kind: "limit_reached",
+          kind: "collector_failed",
           detail: `${collector.name} collector failed: ${String(error)}`,
           at: Date.now(),
         });

@@ -101,6 +101,8 @@ export interface PageEvent {
     | "unresponsive"
     | "blocked_navigation"
     | "limit_reached"
+    /** A collector that threw: what it would have gathered on this page is missing (`detail` says which). */
+    | "collector_failed"
     | "interaction"
     | "form_submitted"
     | "consent"

@@ -189,16 +189,6 @@ async function frameShown(frame: Frame): Promise<boolean> {
   return box !== null && box.width >= 50 && box.height >= 20;
 }
 
-/** Whether a marked banner is still on screen. */
-export async function bannerShown(banner: Banner): Promise<boolean> {
-  if (banner.frame.isDetached()) return false;
-  return withTimeout(
-    banner.frame.locator(`[data-earshot-banner="${banner.ref}"]`).first().isVisible(),
-    FIND_TIMEOUT_MS,
-    false,
-  );
-}
-
 /** The control to click for `want`: for an accept, "Accept all" before a plain "Accept". */
 export function controlFor(banner: Banner, want: ConsentAnswer): BannerControl | null {
   const matching = banner.controls.filter((c) => c.answer === want);

@@ -2,7 +2,7 @@ import { readdirSync, readFileSync, statSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
 import ts from "typescript";
 import { describe, expect, it } from "vitest";
-import { ROOT } from "./helpers.ts";
+import { ROOT } from "../helpers.ts";
 
 /**
  * The stages' folders, lowest first: a folder may import its own and the ones below it, never one

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { DECODERS, decodeRequest, decoderInput } from "../src/decode/index.ts";
-import type { Beacon } from "../src/decode/types.ts";
+import { DECODERS, decodeRequest, decoderInput } from "../../src/decode/index.ts";
+import type { Beacon } from "../../src/decode/types.ts";
 
 function decode(url: string, body: string | null = null, method = body ? "POST" : "GET"): Beacon | null {
   const input = decoderInput(url, method, body);
@@ -461,7 +461,7 @@ describe("real-web variants the first decoders missed", () => {
 
   it("a gzipped request body is stored inflated, so Clarity's uploads can be read", async () => {
     const { gzipSync } = await import("node:zlib");
-    const { requestBodyText } = await import("../src/util/body.ts");
+    const { requestBodyText } = await import("../../src/util/body.ts");
     const upload = JSON.stringify({ e: ["0.7.34", 1, 0, 1200, "abcd1234", "uvw987", "s1", 1], a: [] });
     const text = requestBodyText(gzipSync(upload));
     expect(text).toBe(upload);

@@ -3,8 +3,8 @@
  * audio or WebRTC use a fingerprint, and what keeps a benign one from being accused.
  */
 import { describe, expect, it } from "vitest";
-import { techniquesOf } from "../src/analyze/fingerprinting.ts";
-import type { PageScriptFacts } from "../src/capture/types.ts";
+import { techniquesOf } from "../../src/analyze/fingerprinting.ts";
+import type { PageScriptFacts } from "../../src/capture/types.ts";
 
 const facts = (over: Partial<PageScriptFacts> = {}): PageScriptFacts => ({
   documentUrl: "https://www.example.test/",

@@ -1,11 +1,11 @@
 import { join } from "node:path";
 import { DuckDBInstance } from "@duckdb/node-api";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { writeSyntheticCrawl } from "../bench/synthetic-crawl.ts";
-import { CrawlStore } from "../src/store/crawl-store.ts";
-import { EXPORT_TABLES, exportRecords } from "../src/store/export.ts";
-import { writeParquet } from "../src/store/parquet.ts";
-import { tempDir } from "./helpers.ts";
+import { writeSyntheticCrawl } from "../../bench/synthetic-crawl.ts";
+import { CrawlStore } from "../../src/store/crawl-store.ts";
+import { EXPORT_TABLES, exportRecords } from "../../src/store/export.ts";
+import { writeParquet } from "../../src/store/parquet.ts";
+import { tempDir } from "../helpers.ts";
 
 async function readBack(file: string, sql: string): Promise<Record<string, unknown>[]> {
   const db = await DuckDBInstance.create(":memory:");

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { attributeRequest } from "../src/attribute/attribute-request.ts";
-import { normaliseCompany } from "../src/attribute/entities.ts";
-import { parseTrackerDb } from "../src/attribute/tracker-db.ts";
+import { attributeRequest } from "../../src/attribute/attribute-request.ts";
+import { normaliseCompany } from "../../src/attribute/entities.ts";
+import { parseTrackerDb } from "../../src/attribute/tracker-db.ts";
 
 describe("user-supplied tracker databases", () => {
   it("reads Disconnect services.json", () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import type { CapturedCookie } from "../src/capture/types.ts";
-import { consentStateOf, tcfPurposes } from "../src/classify/consent-state.ts";
+import type { CapturedCookie } from "../../src/capture/types.ts";
+import { consentStateOf, tcfPurposes } from "../../src/classify/consent-state.ts";
 
 /** A TCF v2 core string with these purposes consented (version 2, the rest zero). */
 function tcString(purposes: number[]): string {

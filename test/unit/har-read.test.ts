@@ -1,9 +1,9 @@
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { HarError, readHar } from "../src/capture/har.ts";
-import { harVisit } from "../src/capture/har-visit.ts";
-import { tempDir } from "./helpers.ts";
+import { HarError, readHar } from "../../src/capture/har.ts";
+import { harVisit } from "../../src/capture/har-visit.ts";
+import { tempDir } from "../helpers.ts";
 
 const h = (name: string, value: string) => ({ name, value });
 

@@ -4,9 +4,9 @@
  * with the redirect's hop whichever comes first.
  */
 import { describe, expect, it } from "vitest";
-import type { PageContext, TargetRef } from "../src/capture/collector.ts";
-import { NetworkCollector } from "../src/capture/network.ts";
-import type { PageCapture } from "../src/capture/types.ts";
+import type { PageContext, TargetRef } from "../../src/capture/collector.ts";
+import { NetworkCollector } from "../../src/capture/network.ts";
+import type { PageCapture } from "../../src/capture/types.ts";
 
 const target: TargetRef = { sessionId: "S", targetId: "T", kind: "page", url: "https://www.site.test/" };
 const context: PageContext = {

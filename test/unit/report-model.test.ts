@@ -1,12 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { writeSyntheticCrawl } from "../bench/synthetic-crawl.ts";
-import { embeddableJson, renderReport } from "../src/report/html-report.ts";
-import { whatWasLearned } from "../src/report/learned.ts";
-import { loadOverview, loadReportData } from "../src/report/model.ts";
-import { querySites } from "../src/report/query.ts";
-import type { FindingView, SiteRow } from "../src/report/types.ts";
-import { CrawlStore } from "../src/store/crawl-store.ts";
-import { tempDir } from "./helpers.ts";
+import { writeSyntheticCrawl } from "../../bench/synthetic-crawl.ts";
+import { embeddableJson, renderReport } from "../../src/report/html-report.ts";
+import { whatWasLearned } from "../../src/report/learned.ts";
+import { loadOverview, loadReportData } from "../../src/report/model.ts";
+import { querySites } from "../../src/report/query.ts";
+import type { FindingView, SiteRow } from "../../src/report/types.ts";
+import { CrawlStore } from "../../src/store/crawl-store.ts";
+import { tempDir } from "../helpers.ts";
 
 describe("report model over a synthetic 400-site crawl", () => {
   let store: CrawlStore;

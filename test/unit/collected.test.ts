@@ -1,11 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { analysePage, pageForAnalysis } from "../src/analyze/analyze-page.ts";
-import { boundCollected } from "../src/capture/capture-hub.ts";
-import type { PageCapture, SiteResult } from "../src/capture/types.ts";
-import { CrawlStore } from "../src/store/crawl-store.ts";
-import { exportRecords } from "../src/store/export.ts";
-import { LIMITS } from "../src/util/limits.ts";
-import { tempDir } from "./helpers.ts";
+import { analysePage, pageForAnalysis } from "../../src/analyze/analyze-page.ts";
+import { boundCollected } from "../../src/capture/capture-hub.ts";
+import type { PageCapture, SiteResult } from "../../src/capture/types.ts";
+import { CrawlStore } from "../../src/store/crawl-store.ts";
+import { exportRecords } from "../../src/store/export.ts";
+import { LIMITS } from "../../src/util/limits.ts";
+import { tempDir } from "../helpers.ts";
 
 function page(collected: Record<string, unknown>): PageCapture {
   return {

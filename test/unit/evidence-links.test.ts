@@ -3,8 +3,8 @@
  * report's own folder, never out of the crawl's evidence by a dot step or an encoded one.
  */
 import { describe, expect, it } from "vitest";
-import { safeHref } from "../src/report/client/dom.ts";
-import { evidenceBaseFor } from "../src/report/evidence-files.ts";
+import { safeHref } from "../../src/report/client/dom.ts";
+import { evidenceBaseFor } from "../../src/report/evidence-files.ts";
 
 describe("evidence links", () => {
   it("reach the crawl's evidence from wherever the report is written", () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { classifyPage, SENSITIVE_CATEGORIES } from "../src/classify/sensitive.ts";
-import { LABELLED, page, scoreTable } from "./fixtures/labelled-pages.ts";
+import { classifyPage, SENSITIVE_CATEGORIES } from "../../src/classify/sensitive.ts";
+import { LABELLED, page, scoreTable } from "../fixtures/labelled-pages.ts";
 
 describe("sensitive-page classifier", () => {
   it("gets every labelled fixture page right, with precision and recall per category", () => {
