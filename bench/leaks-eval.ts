@@ -6,9 +6,9 @@
 import { execFileSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
+import { findLeaks, identityNeedles } from "../src/analyze/leaks.ts";
 import { attributeUrl } from "../src/attribute/entities.ts";
 import { registrableDomain } from "../src/attribute/party.ts";
-import { findLeaks, identityNeedles } from "../src/decode/leaks.ts";
 import { splitCsv } from "../src/lists/lists.ts";
 import { MIRRORS } from "../test/fixtures/real-pages.ts";
 

@@ -1,27 +1,10 @@
-import type { PageCapture, SiteResult } from "../capture/types.ts";
-import { type ConsentState, consentStateOf } from "../classify/consent-state.ts";
-import { type Classification, classifyPage, classifySite } from "../classify/sensitive.ts";
-import {
-  type AnalysisOptions,
-  attributePage,
-  type Finding,
-  findingsForPage,
-  type PageForAnalysis,
-} from "../decode/findings.ts";
+import type { PageCapture, PageForAnalysis, SiteResult } from "../capture/types.ts";
+import { consentStateOf } from "../classify/consent-state.ts";
+import { classifyPage, classifySite } from "../classify/sensitive.ts";
+import type { PageAnalysis } from "../derived/types.ts";
+import { type AnalysisOptions, attributePage, findingsForPage } from "./findings.ts";
 import { addFingerprintingFindings } from "./fingerprinting.ts";
-import { type IdSync, syncsForPage } from "./id-sync.ts";
-
-/** What analysis derived from one page: its findings, its sensitive categories, what its site is. */
-export interface PageAnalysis {
-  findings: Finding[];
-  /** Identifiers one company handed to another on this page (`src/analyze/id-sync.ts`). */
-  syncs: IdSync[];
-  sensitive: Classification & { lang?: string | null };
-  /** What the site is, judged from this page: set on the home page's analysis only. */
-  site?: Classification;
-  /** What the site's own consent records say the visitor chose (absent: not derived). */
-  consentState?: ConsentState;
-}
+import { syncsForPage } from "./id-sync.ts";
 
 /** A captured page as analysis reads it (a crawl's page in memory, or an imported one). */
 export function pageForAnalysis(p: PageCapture): PageForAnalysis {

@@ -1,10 +1,10 @@
 /**
  * Which pages' screenshots and HTML are worth keeping under `--screenshots evidence`: the policy,
- * apart from the files (`src/store/evidence.ts`), so the crawler can ask it before a page is left.
+ * apart from the files (`src/pipeline/evidence-files.ts`), so the crawler can ask it before a page is left.
  */
 import type { ConsentRecord, PageScriptFacts, PageText } from "../capture/types.ts";
 import { classifyPage } from "../classify/sensitive.ts";
-import type { PageAnalysis } from "./analyze-page.ts";
+import type { PageAnalysis } from "../derived/types.ts";
 import { fingerprintingScripts, isFingerprint } from "./fingerprinting.ts";
 
 /**

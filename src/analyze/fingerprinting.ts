@@ -11,7 +11,9 @@ import { attributeRequest } from "../attribute/attribute-request.ts";
 import { registrableDomain } from "../attribute/party.ts";
 import type { TrackerDb } from "../attribute/tracker-db.ts";
 import type { CnameChains, ConsentRecord, PageScriptFacts } from "../capture/types.ts";
-import { emptyFinding, type Finding, inVocabularyOrder, phaseOf } from "../decode/findings.ts";
+import { phaseOf } from "../classify/consent-state.ts";
+import type { Finding } from "../derived/types.ts";
+import { emptyFinding, inVocabularyOrder } from "./findings.ts";
 
 export type Technique = "canvas" | "canvas_font" | "audio" | "webrtc";
 

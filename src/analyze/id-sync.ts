@@ -15,52 +15,16 @@
  */
 
 import { attributeRequest } from "../attribute/attribute-request.ts";
+import type { Attribution } from "../attribute/attribution.ts";
 import { partyOf, registrableDomain } from "../attribute/party.ts";
 import type { TrackerDb } from "../attribute/tracker-db.ts";
-import type { CapturedRequest } from "../capture/types.ts";
-import { isConsentRecordName } from "../classify/consent-state.ts";
-import type { Attribution } from "../decode/attribution.ts";
-import {
-  attributePage,
-  containsToken,
-  type PageForAnalysis,
-  type Phase,
-  phaseOf,
-} from "../decode/findings.ts";
-import { hash, requestPlaces } from "../decode/leaks.ts";
+import type { CapturedRequest, PageForAnalysis } from "../capture/types.ts";
+import { isConsentRecordName, phaseOf } from "../classify/consent-state.ts";
 import type { IdentifierSource } from "../decode/types.ts";
+import type { IdSync, OwnershipProof, SyncEncoding, SyncMeans } from "../derived/types.ts";
 import { hostOf } from "../util/text.ts";
-
-export type SyncMeans = "redirect" | "parameter" | "body";
-export type SyncEncoding = "plain" | "url" | "base64" | "md5" | "sha1" | "sha256";
-
-/** How Earshot knows whose identifier a value is. */
-export type OwnershipProof = "set_cookie" | "cookie_domain" | "own_tag";
-
-/** One company's identifier for the visitor, received by another company from one page. */
-export interface IdSync {
-  /** The company (and product) whose identifier it is. */
-  sourceEntity: string;
-  sourceTracker: string;
-  /** The cookie or storage key holding it, or the parameter the source's own tag sent it in. */
-  idName: string;
-  idSource: IdentifierSource;
-  proof: OwnershipProof;
-  /** The company (and product) that received it. */
-  entity: string;
-  tracker: string;
-  /** A redirect (a hop of a redirect chain), a parameter of the URL, or the body. */
-  means: SyncMeans;
-  encoding: SyncEncoding;
-  /** `query:NAME`, `url` (the path), `body:NAME` or `body`, as leaks say it. */
-  where: string;
-  phase: Phase;
-  /** How many of the page's requests carried it to that company. */
-  requests: number;
-  /** Indexes into the page's requests: the first is the evidence. */
-  evidence: number[];
-  value: string;
-}
+import { attributePage, containsToken } from "./findings.ts";
+import { hash, requestPlaces } from "./leaks.ts";
 
 interface OwnedId {
   value: string;

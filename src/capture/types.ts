@@ -295,3 +295,25 @@ export interface SiteRow {
   status: SiteStatus;
   attempts: number;
 }
+
+/** One page's capture, as analysis needs it (from a crawl in memory or from the database). */
+export interface PageForAnalysis {
+  pageUrl: string;
+  /** The site's home page (depth 0): what the site is is judged from it. */
+  isHome?: boolean;
+  /** When the crawler submitted the first form it filled (ms), if it did. */
+  formSubmittedAt?: number | null;
+  /** The site's consent banner as of the end of this page; absent or null when none was handled. */
+  consent?: ConsentRecord | null;
+  title: string | null;
+  content: PageText;
+  requests: CapturedRequest[];
+  cookies: CapturedCookie[];
+  storage: StorageItem[];
+  /** What each script did with fingerprintable APIs (absent for crawls made before it was captured). */
+  scripts?: PageScriptFacts[];
+  /** CNAME chains of the page's first-party aliases (absent: not resolved). */
+  cnames?: CnameChains;
+  /** What collectors without a table of their own gathered, under their names. */
+  collected?: Record<string, unknown>;
+}

@@ -1,4 +1,4 @@
-import type { CapturedCookie, ConsentApiRead, StorageItem } from "../capture/types.ts";
+import type { CapturedCookie, ConsentApiRead, ConsentRecord, StorageItem } from "../capture/types.ts";
 import { decodeUriSafe } from "../util/text.ts";
 
 /**
@@ -210,4 +210,14 @@ export function refusingRecords(stored: string | null): string {
     .filter((r) => r.advertising === false)
     .map((r) => `${String(r.framework)}: ${String(r.detail ?? "")}`)
     .join("; ");
+}
+
+/** The contract's phase of a request sent at `sentAt`, given what happened to the site's banner. */
+export function phaseOf(
+  record: ConsentRecord | null,
+  sentAt: number,
+): "before_consent" | "after_consent" | "no_consent_prompt" {
+  if (!record || record.promptAt === null) return "no_consent_prompt";
+  if (record.choiceAt !== null && sentAt >= record.choiceAt) return "after_consent";
+  return "before_consent";
 }

@@ -15,9 +15,9 @@ import { normaliseSite, type ParsedList, parseSiteList, type SiteEntry } from ".
 import type { ScreenshotMode } from "../crawl/visit-site.ts";
 import { enqueueSites, runWorker } from "../fleet/worker.ts";
 import { readProvenance } from "../lists/lists.ts";
+import { pendingSites } from "../pipeline/keep-site.ts";
 import { CrawlStore, redact } from "../store/crawl-store.ts";
 import { appendMeta, type ListRecord, readMeta, writeMeta } from "../store/meta.ts";
-import { pendingSites } from "../store/site-sink.ts";
 import { isPostgresUrl } from "../store/sql.ts";
 import { loadTrackerDbOption, recordTrackerDb } from "../store/tracker-db-choice.ts";
 import { sha256Hex } from "../util/bound.ts";

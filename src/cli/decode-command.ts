@@ -1,10 +1,10 @@
 import { readFileSync } from "node:fs";
 import { createInterface } from "node:readline";
 import { parseArgs } from "node:util";
+import { findingsForPage } from "../analyze/findings.ts";
 import { attributeRequest } from "../attribute/attribute-request.ts";
 import { newCapturedRequest } from "../capture/request.ts";
 import { DEFAULT_IDENTITY } from "../crawl/identity.ts";
-import { findingsForPage } from "../decode/findings.ts";
 import { decodeRequest, decoderInput } from "../decode/index.ts";
 import type { DecoderInput } from "../decode/types.ts";
 import { UsageError } from "./usage.ts";

@@ -1,10 +1,10 @@
 import { basename } from "node:path";
 import { parseArgs } from "node:util";
 import { analyseSite } from "../analyze/analyze-page.ts";
+import type { AnalysisOptions } from "../analyze/findings.ts";
 import { HarError, readHar } from "../capture/har.ts";
 import { type HarVisit, harVisit } from "../capture/har-visit.ts";
 import { DEFAULT_IDENTITY, type Identity, loadIdentity } from "../crawl/identity.ts";
-import type { AnalysisOptions } from "../decode/findings.ts";
 import { CrawlStore } from "../store/crawl-store.ts";
 import { appendMeta, type ImportRecord, readMeta, writeMeta } from "../store/meta.ts";
 import { loadTrackerDbOption, recordTrackerDb } from "../store/tracker-db-choice.ts";

@@ -153,7 +153,7 @@ class SiteDeadline extends Error {}
 
 /**
  * Where the crawler gets its sites and leaves their results: the crawl's own list of pending sites
- * (`src/store/site-sink.ts`, one machine), or a job queue shared by a fleet (`src/fleet/`). What
+ * (`src/pipeline/keep-site.ts`, one machine), or a job queue shared by a fleet (`src/fleet/`). What
  * happens to a finished site (analysis, evidence files, the write) is the source's business.
  */
 export interface SiteSource {

@@ -660,7 +660,7 @@ async function evidenceWanted(
 
 /**
  * The viewport as a JPEG and the document's HTML, each bounded: whether they are kept is decided
- * once the page has been analysed (`src/store/evidence.ts`).
+ * once the page has been analysed (`src/pipeline/evidence-files.ts`).
  */
 async function takeEvidence(page: Page): Promise<PageEvidence> {
   const screenshot = await withTimeout(

@@ -12,13 +12,13 @@ import { type CrawlOutcome, runCrawl, type SiteSource } from "../crawl/crawler.t
 import { DEFAULT_IDENTITY } from "../crawl/identity.ts";
 import { Progress } from "../crawl/progress.ts";
 import type { SandboxPlan } from "../crawl/sandbox.ts";
+import { type KeepOptions, keepSite } from "../pipeline/keep-site.ts";
 import { CrawlStore, type SiteRow } from "../store/crawl-store.ts";
 import { queueSites, retryFailedSites } from "../store/fleet-sites.ts";
 import { HostLimiter } from "../store/host-limiter.ts";
 import { readMeta } from "../store/meta.ts";
 import { Outage } from "../store/outage.ts";
 import { CrawlQueue, LateResultError, type SiteJob } from "../store/queue.ts";
-import { type KeepOptions, keepSite } from "../store/site-sink.ts";
 import type { SqlTransaction } from "../store/sql.ts";
 import { trackerDbFor } from "../store/tracker-db-choice.ts";
 

@@ -2,7 +2,7 @@
  * One site's details as the report and the web UI show them, from the store's rows for the site
  * (`siteDetailRows`): pure, every request shown decoded again, every text bounded.
  */
-import { attributeStored } from "../decode/attribution.ts";
+import { attributeStored } from "../attribute/attribution.ts";
 import type {
   DetailAction,
   DetailCookie,

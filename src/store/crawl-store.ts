@@ -1,9 +1,8 @@
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import Database from "better-sqlite3";
-import type { PageAnalysis } from "../analyze/analyze-page.ts";
-import type { SiteEntry, SiteResult, SiteRow } from "../capture/types.ts";
-import type { PageForAnalysis } from "../decode/findings.ts";
+import type { PageForAnalysis, SiteEntry, SiteResult, SiteRow } from "../capture/types.ts";
+import type { PageAnalysis } from "../derived/types.ts";
 import { redactSecrets } from "../util/redact.ts";
 import { isConnectionError } from "./outage.ts";
 import { loadPageFrom } from "./read-page.ts";

@@ -1,8 +1,8 @@
+import { attributeStored } from "../attribute/attribution.ts";
 import { partyOf } from "../attribute/party.ts";
 import type { TrackerDb } from "../attribute/tracker-db.ts";
 import type { CnameChains, ConsentRecord } from "../capture/types.ts";
-import { attributeStored } from "../decode/attribution.ts";
-import { phaseOf } from "../decode/findings.ts";
+import { phaseOf } from "../classify/consent-state.ts";
 import type { Identifier } from "../decode/types.ts";
 import { parseJson } from "../util/json.ts";
 import type { CrawlStore } from "./crawl-store.ts";

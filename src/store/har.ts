@@ -7,10 +7,10 @@ import { pageFileName, safeFileName } from "../util/file-names.ts";
 
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { attributeStored } from "../attribute/attribution.ts";
 import type { TrackerDb } from "../attribute/tracker-db.ts";
 import type { CnameChains, ConsentRecord } from "../capture/types.ts";
-import { attributeStored } from "../decode/attribution.ts";
-import { phaseOf } from "../decode/findings.ts";
+import { phaseOf } from "../classify/consent-state.ts";
 import { parseJson } from "../util/json.ts";
 import type { CrawlStore } from "./crawl-store.ts";
 import { readMeta } from "./meta.ts";

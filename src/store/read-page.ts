@@ -8,11 +8,11 @@ import type {
   CapturedRequest,
   CnameChains,
   ConsentRecord,
+  PageForAnalysis,
   PageScriptFacts,
   StorageItem,
   TargetKind,
 } from "../capture/types.ts";
-import type { PageForAnalysis } from "../decode/findings.ts";
 import { parseJson } from "../util/json.ts";
 import { postDataSql } from "./schema.ts";
 import type { Db } from "./write-site.ts";

@@ -3,8 +3,8 @@
  * streamed where a crawl can hold millions of them. What the rows mean is decided in `src/report/`.
  */
 import type { ConsentRecord } from "../capture/types.ts";
-import type { LeakMatch as Leak } from "../decode/leaks.ts";
 import type { Identifier } from "../decode/types.ts";
+import type { LeakMatch as Leak } from "../derived/types.ts";
 import { parseJson, parseStringArray } from "../util/json.ts";
 import type { CrawlStore } from "./crawl-store.ts";
 import { postDataSql } from "./schema.ts";

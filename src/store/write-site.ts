@@ -2,11 +2,10 @@
  * Writes a finished site (its capture and its analysis) into the crawl's tables, replacing what an
  * earlier attempt left; the caller runs it in one transaction.
  */
-import type { PageAnalysis } from "../analyze/analyze-page.ts";
-import type { IdSync } from "../analyze/id-sync.ts";
+
 import type { CapturedRequest, PageCapture, SiteResult } from "../capture/types.ts";
 import type { Classification } from "../classify/sensitive.ts";
-import type { Finding } from "../decode/findings.ts";
+import type { Finding, IdSync, PageAnalysis } from "../derived/types.ts";
 import { sha256Hex } from "../util/bound.ts";
 import { INLINE_BODY_LIMIT } from "./schema.ts";
 import type { Sql } from "./sql.ts";

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
+import { findingsForPage } from "../../src/analyze/findings.ts";
 import { newCapturedRequest } from "../../src/capture/request.ts";
-import type { CapturedRequest } from "../../src/capture/types.ts";
-import { findingsForPage, type PageForAnalysis } from "../../src/decode/findings.ts";
+import type { CapturedRequest, PageForAnalysis } from "../../src/capture/types.ts";
 
 const PAGE_URL = "https://www.clinic.example/";
 

@@ -8,8 +8,7 @@ import { describe, expect, it } from "vitest";
 import { isSyncableId, syncsForPage } from "../../src/analyze/id-sync.ts";
 import { cloakingOf } from "../../src/attribute/cloaking.ts";
 import { newCapturedRequest } from "../../src/capture/request.ts";
-import type { CapturedCookie, CapturedRequest } from "../../src/capture/types.ts";
-import type { PageForAnalysis } from "../../src/decode/findings.ts";
+import type { CapturedCookie, CapturedRequest, PageForAnalysis } from "../../src/capture/types.ts";
 
 const PAGE = "https://www.news.test/story?id=42";
 let sequence = 0;

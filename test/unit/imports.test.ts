@@ -6,14 +6,22 @@ import { ROOT } from "../helpers.ts";
 
 /**
  * The stages' folders, lowest first: a folder may import its own and the ones below it, never one
- * above. Shared data types live in `capture/types.ts` (the bottom with `util`); `cli` is the top.
+ * above, and folders of one layer never import each other both ways. Shared data types live in
+ * `capture/types.ts` (the bottom with `util`); what analysis derives, in `derived/types.ts`; `cli` is
+ * the top. `decode` reads vendors' wire formats and knows nothing above it; `attribute` names who
+ * received a request (with the decoders' help); `analyze` computes findings; `store` keeps them
+ * without knowing how they were computed; `pipeline` is the step that analyses a finished site and
+ * keeps it, called by the command line and the fleet.
  */
 const LAYERS: string[][] = [
   ["util"],
   ["capture", "fixture-web", "lists"],
-  ["attribute", "decode", "classify"],
+  ["decode", "classify"],
+  ["attribute"],
+  ["derived"],
   ["crawl", "analyze"],
   ["store"],
+  ["pipeline"],
   ["report", "fleet"],
   ["cli"],
 ];
@@ -53,6 +61,32 @@ describe("imports run one way", () => {
     for (const a of all)
       for (const side of a.split(" -> ")) expect(layerOf(side), side).toBeGreaterThanOrEqual(0);
     for (const e of KNOWN_EXCEPTIONS) expect(all, e).toContain(e);
+  });
+
+  it("no two folders import each other, in one layer or through others, and the store knows no analysis", () => {
+    const folderOf = (path: string) => path.split("/")[0] ?? "";
+    const edges = new Set(
+      arrows()
+        .map((a) => a.split(" -> ").map(folderOf))
+        .filter(([from, to]) => from !== to)
+        .map(([from, to]) => `${from} -> ${to}`),
+    );
+    const reaches = (from: string, to: string, seen = new Set<string>()): boolean =>
+      [...edges].some((e) => {
+        const [a, b] = e.split(" -> ") as [string, string];
+        if (a !== from || seen.has(b)) return false;
+        seen.add(b);
+        return b === to || reaches(b, to, seen);
+      });
+    const cycles = [...edges].filter((e) => {
+      const [a, b] = e.split(" -> ") as [string, string];
+      return reaches(b, a);
+    });
+    expect(cycles).toEqual([]);
+    expect([...edges].filter((e) => e.startsWith("store -> analyze"))).toEqual([]);
+    // The check sees a cycle where there is one.
+    edges.add("util -> cli");
+    expect(reaches("cli", "cli")).toBe(true);
   });
 
   it("no file imports itself through others (type-only imports included)", () => {

@@ -1,8 +1,8 @@
 import { createHash } from "node:crypto";
 import { describe, expect, it } from "vitest";
+import { findLeaks, identityNeedles, leakShares } from "../../src/analyze/leaks.ts";
 import { attributeUrl } from "../../src/attribute/entities.ts";
 import { DEFAULT_IDENTITY } from "../../src/crawl/identity.ts";
-import { findLeaks, identityNeedles, leakShares } from "../../src/decode/leaks.ts";
 
 const needles = identityNeedles(DEFAULT_IDENTITY);
 const sha256 = (v: string) => createHash("sha256").update(v).digest("hex");

@@ -5,9 +5,9 @@
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import type { PageAnalysis } from "../analyze/analyze-page.ts";
 import { needsEvidence } from "../analyze/evidence-policy.ts";
 import type { PageCapture, ScreenshotMode } from "../capture/types.ts";
+import type { PageAnalysis } from "../derived/types.ts";
 import { pageFileName, safeFileName } from "../util/file-names.ts";
 
 /**

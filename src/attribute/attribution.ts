@@ -3,11 +3,12 @@
  * export (tables and HAR) and the report give, from the same inputs (headers included, the user's
  * tracker database first).
  */
-import { attributeRequest, type RequestAttribution } from "../attribute/attribute-request.ts";
-import type { TrackerDb } from "../attribute/tracker-db.ts";
+
 import type { CnameChains } from "../capture/types.ts";
-import { decodeRequest, decoderInput } from "./index.ts";
-import type { Beacon } from "./types.ts";
+import { decodeRequest, decoderInput } from "../decode/index.ts";
+import type { Beacon } from "../decode/types.ts";
+import { attributeRequest, type RequestAttribution } from "./attribute-request.ts";
+import type { TrackerDb } from "./tracker-db.ts";
 
 export interface StoredRequest {
   url: string;

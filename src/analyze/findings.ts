@@ -1,69 +1,12 @@
+import { type Attribution, attributeStored } from "../attribute/attribution.ts";
 import { registrableDomain } from "../attribute/party.ts";
 import type { TrackerDb } from "../attribute/tracker-db.ts";
-import type {
-  CapturedCookie,
-  CapturedRequest,
-  CnameChains,
-  ConsentRecord,
-  Identity,
-  PageScriptFacts,
-  PageText,
-  StorageItem,
-} from "../capture/types.ts";
+import type { CapturedCookie, CapturedRequest, Identity, PageForAnalysis } from "../capture/types.ts";
+import { phaseOf } from "../classify/consent-state.ts";
+import type { Beacon, DataShared, Identifier, RawIdentifier } from "../decode/types.ts";
+import type { Finding, Phase } from "../derived/types.ts";
 import { hostOf } from "../util/text.ts";
-import { type Attribution, attributeStored } from "./attribution.ts";
-import { findLeaks, identityNeedles, type LeakMatch, leakShares } from "./leaks.ts";
-import type { Beacon, DataShared, Identifier, RawIdentifier } from "./types.ts";
-
-/** One page's capture, as analysis needs it (from a crawl in memory or from the database). */
-export interface PageForAnalysis {
-  pageUrl: string;
-  /** The site's home page (depth 0): what the site is is judged from it. */
-  isHome?: boolean;
-  /** When the crawler submitted the first form it filled (ms), if it did. */
-  formSubmittedAt?: number | null;
-  /** The site's consent banner as of the end of this page; absent or null when none was handled. */
-  consent?: ConsentRecord | null;
-  title: string | null;
-  content: PageText;
-  requests: CapturedRequest[];
-  cookies: CapturedCookie[];
-  storage: StorageItem[];
-  /** What each script did with fingerprintable APIs (absent for crawls made before it was captured). */
-  scripts?: PageScriptFacts[];
-  /** CNAME chains of the page's first-party aliases (absent: not resolved). */
-  cnames?: CnameChains;
-  /** What collectors without a table of their own gathered, under their names. */
-  collected?: Record<string, unknown>;
-}
-
-export type Phase = "before_consent" | "after_consent" | "no_consent_prompt";
-
-/**
- * `data`: the tracker received a beacon (or an identifier, or personal data). `script_loaded`: only its
- * script or configuration was downloaded and nothing was sent after it (a tag that switched itself
- * off, or one waiting for consent): counts of who received visitor data leave these out.
- */
-export type FindingKind = "data" | "script_loaded";
-
-/** What one tracker (company and product) received from one page. */
-export interface Finding {
-  entity: string;
-  tracker: string;
-  requests: number;
-  pixelIds: string[];
-  events: string[];
-  dataShared: DataShared[];
-  identifiers: Identifier[];
-  /** The synthetic identity found in its requests. */
-  leaks: LeakMatch[];
-  phase: Phase;
-  kind: FindingKind;
-  /** Indexes into the page's requests that carried it: the evidence. */
-  evidence: number[];
-  /** First-party hosts it was reached at that are aliases of its servers (CNAME cloaking), with their chains. */
-  cloaked: Array<{ host: string; chain: string[] }>;
-}
+import { findLeaks, identityNeedles, leakShares } from "./leaks.ts";
 
 // Categories (third-party-web's, Disconnect's, Tracker Radar's, Ghostery's) of hosts that serve
 // content rather than watch: they produce a finding only when they receive an identifier. Hosts of
@@ -222,16 +165,6 @@ export interface AnalysisOptions {
   trackerDb?: TrackerDb | null;
   /** The synthetic identity to look for in every request (forms were filled with it). */
   identity?: Identity | null;
-}
-
-/** The contract's phase of a request sent at `sentAt`, given what happened to the site's banner. */
-export function phaseOf(
-  record: ConsentRecord | null,
-  sentAt: number,
-): "before_consent" | "after_consent" | "no_consent_prompt" {
-  if (!record || record.promptAt === null) return "no_consent_prompt";
-  if (record.choiceAt !== null && sentAt >= record.choiceAt) return "after_consent";
-  return "before_consent";
 }
 
 const needleCache = new Map<string, ReturnType<typeof identityNeedles>>();

@@ -7,9 +7,9 @@ import { analyseSite } from "../analyze/analyze-page.ts";
 import type { TrackerDb } from "../attribute/tracker-db.ts";
 import type { Identity, ScreenshotMode, SiteResult, SiteRow } from "../capture/types.ts";
 import type { SiteSource } from "../crawl/crawler.ts";
-import type { CrawlStore } from "./crawl-store.ts";
-import { writeEvidence } from "./evidence.ts";
-import type { SqlTransaction } from "./sql.ts";
+import type { CrawlStore } from "../store/crawl-store.ts";
+import type { SqlTransaction } from "../store/sql.ts";
+import { writeEvidence } from "./evidence-files.ts";
 
 export interface KeepOptions {
   /** A user-supplied tracker database (null: the built-in one). */

@@ -1,20 +1,7 @@
 import { createHash } from "node:crypto";
 import type { CapturedRequest, Identity } from "../capture/types.ts";
-import type { DataShared } from "./types.ts";
-
-export type LeakField = "email" | "phone" | "firstName" | "lastName" | "address";
-export type LeakEncoding =
-  | "plain"
-  | "url"
-  | "base64"
-  | "md5"
-  | "sha1"
-  | "sha256"
-  | "sha512"
-  /** Hashes of a hash's hex digest, as real tags send them (Criteo's `m=`: SHA-256 of the MD5). */
-  | "sha256_md5"
-  | "sha256_sha256"
-  | "md5_sha256";
+import type { DataShared } from "../decode/types.ts";
+import type { LeakEncoding, LeakField, LeakMatch } from "../derived/types.ts";
 
 /** Every hashed encoding: what a hashed identifier was made with. */
 export const HASHED_ENCODINGS: ReadonlySet<LeakEncoding> = new Set([
@@ -33,16 +20,6 @@ const CHAINED: Array<[LeakEncoding, string, string]> = [
   ["sha256_sha256", "sha256", "sha256"],
   ["md5_sha256", "md5", "sha256"],
 ];
-
-/** The synthetic identity found in a request: which field, how it was encoded, and where. */
-export interface LeakMatch {
-  field: LeakField;
-  encoding: LeakEncoding;
-  /** `query:NAME`, `body:NAME` (form), `body:$.path` (JSON), `body`, `header:NAME` or `url`. */
-  where: string;
-  /** Sent while the visitor was typing, before the form was submitted: key logging. */
-  keylogged?: boolean;
-}
 
 interface Needle {
   field: LeakField;
