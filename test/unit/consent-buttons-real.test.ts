@@ -41,7 +41,8 @@ const EXPECTED: Partial<Record<Label, ConsentAnswer>> = {
 };
 
 describe.runIf(existsSync(CSV))("consent-banner words on real button texts", () => {
-  const all = rows().map((r) => ({ ...r, answer: consentAnswer(r.text) }));
+  // Read only where the file is: a skipped suite is still collected.
+  const all = existsSync(CSV) ? rows().map((r) => ({ ...r, answer: consentAnswer(r.text) })) : [];
 
   it("prints precision and recall per label, by texts and by sites", () => {
     const lines = [
