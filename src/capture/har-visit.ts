@@ -8,7 +8,7 @@
 import { clip } from "../util/bound.ts";
 import { LIMITS } from "../util/limits.ts";
 import { hostOf } from "../util/text.ts";
-import type { HarCapture, HarRecord } from "./har.ts";
+import type { HarCapture, HarRecord } from "./har-import.ts";
 import { htmlToPageText } from "./html-text.ts";
 import type { CapturedCookie, CapturedWebSocket, PageCapture, SiteResult } from "./types.ts";
 

@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { CrawlStore, DB_FILE } from "../store/crawl-store.ts";
 import { EXPORT_TABLES, type ExportTable, writeExport } from "../store/export.ts";
-import { writeHarFiles } from "../store/har.ts";
+import { writeHarFiles } from "../store/har-export.ts";
 import { writeParquet } from "../store/parquet.ts";
 import { isPostgresUrl } from "../store/sql.ts";
 import { trackerDbFor } from "../store/tracker-db-choice.ts";

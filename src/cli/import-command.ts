@@ -2,7 +2,7 @@ import { basename } from "node:path";
 import { parseArgs } from "node:util";
 import { analyseSite } from "../analyze/analyze-page.ts";
 import type { AnalysisOptions } from "../analyze/findings.ts";
-import { HarError, readHar } from "../capture/har.ts";
+import { HarError, readHar } from "../capture/har-import.ts";
 import { type HarVisit, harVisit } from "../capture/har-visit.ts";
 import { DEFAULT_IDENTITY, type Identity, loadIdentity } from "../crawl/identity.ts";
 import { CrawlStore } from "../store/crawl-store.ts";

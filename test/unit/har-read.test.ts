@@ -1,7 +1,7 @@
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { HarError, readHar } from "../../src/capture/har.ts";
+import { HarError, readHar } from "../../src/capture/har-import.ts";
 import { harVisit } from "../../src/capture/har-visit.ts";
 import { tempDir } from "../helpers.ts";
 
