@@ -6,7 +6,7 @@ import { phaseOf } from "../classify/consent-state.ts";
 import type { Identifier } from "../decode/types.ts";
 import { parseJson } from "../util/json.ts";
 import type { CrawlStore } from "./crawl-store.ts";
-import { matrixRecords } from "./matrix.ts";
+import { matrixColumns, matrixRecords } from "./matrix.ts";
 import { postDataSql } from "./schema.ts";
 
 export const EXPORT_TABLES = [
@@ -325,57 +325,16 @@ export async function writeExport(
     }
     count++;
   }
-  if (format === "csv" && !header) await write(`${emptyHeader(table).join(",")}\r\n`);
+  if (format === "csv" && !header) await write(`${emptyHeader(table, options).join(",")}\r\n`);
   return count;
 }
 
-export function emptyHeader(table: ExportTable): string[] {
-  switch (table) {
-    case "sites":
-      return ["site", "inputUrl", "finalUrl", "status", "error", "pages"];
-    case "pages":
-      return ["site", "url", "title", "depth", "status", "sensitive", "sensitiveEvidence"];
-    case "requests":
-      return [
-        "site",
-        "pageUrl",
-        "url",
-        "method",
-        "resourceType",
-        "status",
-        "party",
-        "entity",
-        "tracker",
-        "phase",
-      ];
-    case "cookies":
-      return ["site", "pageUrl", "name", "domain", "path", "value"];
-    case "storage":
-      return ["site", "pageUrl", "origin", "kind", "key", "value", "valueLength"];
-    case "events":
-      return ["site", "pageUrl", "kind", "detail", "at"];
-    case "websockets":
-      return ["site", "pageUrl", "url", "direction", "payload"];
-    case "collected":
-      return ["site", "pageUrl", "collector", "data"];
-    case "syncs":
-      return ["site", "pageUrl", "sourceEntity", "idName", "entity", "tracker", "means", "where", "phase"];
-    case "matrix":
-      return ["site", "entity", "trackers", "dataShared", "pages", "sensitivePages", "pixelIds"];
-    case "findings":
-      return [
-        "site",
-        "pageUrl",
-        "entity",
-        "tracker",
-        "requests",
-        "pixelIds",
-        "events",
-        "dataShared",
-        "identifiers",
-        "leaks",
-        "phase",
-        "sensitive",
-      ];
-  }
+/**
+ * A table's columns when it has no row: the keys of the record its own function makes of an empty
+ * row, so an empty export and a full one have the same columns, declared once (in `record`).
+ */
+export function emptyHeader(table: ExportTable, options: ExportOptions = {}): string[] {
+  if (table === "matrix") return matrixColumns();
+  const empty = new Proxy({} as Row, { get: () => null });
+  return Object.keys(TABLE_EXPORTS[table].record(empty, options));
 }

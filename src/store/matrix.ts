@@ -84,6 +84,11 @@ class Cell {
   }
 }
 
+/** The matrix's columns, as its records have them (the header of an empty export). */
+export function matrixColumns(): string[] {
+  return Object.keys(new Cell("", "", []).record());
+}
+
 /** One record per site and company, sites in list order, companies by name; streamed site by site. */
 export async function* matrixRecords(store: CrawlStore): AsyncGenerator<MatrixRecord> {
   let cells = new Map<string, Cell>();

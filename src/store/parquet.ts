@@ -30,7 +30,7 @@ export async function writeParquet(
     const source =
       count > 0
         ? `SELECT * FROM read_json_auto(${literal(lines)}, format = 'newline_delimited', sample_size = -1)`
-        : `SELECT ${emptyHeader(table)
+        : `SELECT ${emptyHeader(table, options)
             .map((c) => `NULL::VARCHAR AS "${c}"`)
             .join(", ")} WHERE false`;
     const { DuckDBInstance } = await import("@duckdb/node-api");
