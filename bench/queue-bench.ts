@@ -21,7 +21,7 @@ import { generatedSiteList, generatedSites } from "../src/fixture-web/generated-
 import { FixtureWeb } from "../src/fixture-web/server.ts";
 import { enqueueSites, topUpQueue } from "../src/fleet/worker.ts";
 import { CrawlStore } from "../src/store/crawl-store.ts";
-import { CrawlQueue } from "../src/store/queue.ts";
+import { CrawlQueue } from "../src/store/fleet/queue.ts";
 
 const { values } = parseArgs({
   options: {

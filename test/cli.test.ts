@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { BrowserNotFoundError, findChromium } from "../src/crawl/browser.ts";
 import type { FixtureWeb } from "../src/fixture-web/server.ts";
 import { page, snippets, vendorSites } from "../src/fixture-web/vendors.ts";
-import { csvField } from "../src/store/export.ts";
+import { csvField } from "../src/store/reads/export.ts";
 import { crawlArgs, runEarshot, startWeb, tempDir } from "./helpers.ts";
 
 describe("command line: bad input", () => {

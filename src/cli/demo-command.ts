@@ -3,7 +3,7 @@ import { parseArgs } from "node:util";
 import { demoSiteList, demoSites } from "../fixture-web/demo-web.ts";
 import { FixtureWeb } from "../fixture-web/server.ts";
 import { CrawlStore } from "../store/crawl-store.ts";
-import { exportRecords } from "../store/export.ts";
+import { exportRecords } from "../store/reads/export.ts";
 import { crawlWith } from "./crawl-command.ts";
 import { writeReport } from "./report-command.ts";
 

@@ -1,7 +1,7 @@
 import { parseArgs } from "node:util";
-import { crawlIdsIn } from "../store/fleet-sites.ts";
-import { CrawlQueue } from "../store/queue.ts";
-import { sitesFinishedSince } from "../store/report-reads.ts";
+import { crawlIdsIn } from "../store/fleet/fleet-sites.ts";
+import { CrawlQueue } from "../store/fleet/queue.ts";
+import { sitesFinishedSince } from "../store/reads/report-reads.ts";
 import { openCrawl } from "./export-command.ts";
 import { UsageError } from "./usage.ts";
 

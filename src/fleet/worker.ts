@@ -14,11 +14,11 @@ import { Progress } from "../crawl/progress.ts";
 import type { SandboxPlan } from "../crawl/sandbox.ts";
 import { type KeepOptions, keepSite } from "../pipeline/keep-site.ts";
 import { CrawlStore, type SiteRow } from "../store/crawl-store.ts";
-import { queueSites, retryFailedSites } from "../store/fleet-sites.ts";
-import { HostLimiter } from "../store/host-limiter.ts";
+import { queueSites, retryFailedSites } from "../store/fleet/fleet-sites.ts";
+import { HostLimiter } from "../store/fleet/host-limiter.ts";
+import { Outage } from "../store/fleet/outage.ts";
+import { CrawlQueue, LateResultError, type SiteJob } from "../store/fleet/queue.ts";
 import { readMeta } from "../store/meta.ts";
-import { Outage } from "../store/outage.ts";
-import { CrawlQueue, LateResultError, type SiteJob } from "../store/queue.ts";
 import type { SqlTransaction } from "../store/sql.ts";
 import { trackerDbFor } from "../store/tracker-db-choice.ts";
 
@@ -175,7 +175,7 @@ class QueueSource implements SiteSource {
     this.maxAttempts = config.maxAttempts ?? 3;
   }
 
-  // Every step waits out a database restart (see store/outage.ts) instead of failing the crawl.
+  // Every step waits out a database restart (see store/fleet/outage.ts) instead of failing the crawl.
   next(): Promise<SiteRow | null> {
     return this.outage.retry(() => this.nextNow());
   }

@@ -14,7 +14,7 @@ import {
   siteSummaries,
   trackersInVariant,
   variantsOf,
-} from "../store/report-reads.ts";
+} from "../store/reads/report-reads.ts";
 import { clip } from "../util/bound.ts";
 
 /** What one crawl says about one site: each tracker there and what it received. */

@@ -1,6 +1,6 @@
 /**
  * Reads a crawl's database into what the report and the web UI show (`types.ts`): the store's rows
- * (`src/store/report-reads.ts`) fed to pure aggregations (`overview.ts`, `site-detail.ts`). Reads
+ * (`src/store/reads/report-reads.ts`) fed to pure aggregations (`overview.ts`, `site-detail.ts`). Reads
  * only stored data: findings as analysis wrote them, requests as captured (decoded again for display).
  */
 import type { CrawlStore } from "../store/crawl-store.ts";
@@ -14,7 +14,7 @@ import {
   sensitivePages,
   siteDetailRows,
   siteSummaries,
-} from "../store/report-reads.ts";
+} from "../store/reads/report-reads.ts";
 import { redactSecrets } from "../util/redact.ts";
 import { OverviewAggregate } from "./overview.ts";
 import { type DetailOptions, REPORT_DETAIL, siteDetailFrom } from "./site-detail.ts";

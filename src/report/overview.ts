@@ -1,6 +1,6 @@
 /**
  * The first screen's aggregates and one row per site, computed from the store's rows as they stream
- * past (`src/store/report-reads.ts`): pure, so it is tested without a browser or a database, and a
+ * past (`src/store/reads/report-reads.ts`): pure, so it is tested without a browser or a database, and a
  * crawl of a million pages is never held in memory.
  */
 import type { ConsentRecord } from "../capture/types.ts";
@@ -12,7 +12,7 @@ import type {
   SiteSummary,
   StoredCloaking,
   StoredSync,
-} from "../store/report-reads.ts";
+} from "../store/reads/report-reads.ts";
 import { clip } from "../util/bound.ts";
 import { type CategoryCompanyReach, keyFindings } from "./key-findings.ts";
 import { orderCompanies } from "./query.ts";

@@ -11,7 +11,7 @@ import type {
   DetailRequest,
   DetailSync,
   SiteDetailRows,
-} from "../store/report-reads.ts";
+} from "../store/reads/report-reads.ts";
 import { clip } from "../util/bound.ts";
 import { shorten, whatWasLearned } from "./learned.ts";
 import { orderCompanies } from "./query.ts";

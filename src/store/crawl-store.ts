@@ -4,7 +4,7 @@ import Database from "better-sqlite3";
 import type { PageForAnalysis, SiteEntry, SiteResult, SiteRow } from "../capture/types.ts";
 import type { PageAnalysis } from "../derived/types.ts";
 import { redactSecrets } from "../util/redact.ts";
-import { isConnectionError } from "./outage.ts";
+import { isConnectionError } from "./fleet/outage.ts";
 import { loadPageFrom } from "./read-page.ts";
 import { MIGRATIONS, toPostgresDdl } from "./schema.ts";
 import { isPostgresUrl, PostgresSql, type Sql, SqliteSql, type SqlTransaction } from "./sql.ts";

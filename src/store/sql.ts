@@ -8,7 +8,7 @@
 import type Database from "better-sqlite3";
 import pg from "pg";
 import Cursor from "pg-cursor";
-import { isConnectionError } from "./outage.ts";
+import { isConnectionError } from "./fleet/outage.ts";
 
 export type SqlValue = string | number | bigint | null | Buffer;
 export type Row = Record<string, unknown>;

@@ -2,8 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { writeSyntheticCrawl } from "../../bench/synthetic-crawl.ts";
 import { parseTrackerDb, type TrackerDb } from "../../src/attribute/tracker-db.ts";
 import { CrawlStore } from "../../src/store/crawl-store.ts";
-import { exportRecords } from "../../src/store/export.ts";
-import { pageHar } from "../../src/store/har-export.ts";
+import { exportRecords } from "../../src/store/reads/export.ts";
+import { pageHar } from "../../src/store/reads/har-export.ts";
 import { tempDir } from "../helpers.ts";
 
 /** A user's tracker database that names the synthetic crawl's CDN host as a company the built-in one does not know. */

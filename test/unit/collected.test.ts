@@ -3,7 +3,7 @@ import { analysePage, pageForAnalysis } from "../../src/analyze/analyze-page.ts"
 import { boundCollected } from "../../src/capture/capture-hub.ts";
 import type { PageCapture, SiteResult } from "../../src/capture/types.ts";
 import { CrawlStore } from "../../src/store/crawl-store.ts";
-import { exportRecords } from "../../src/store/export.ts";
+import { exportRecords } from "../../src/store/reads/export.ts";
 import { LIMITS } from "../../src/util/limits.ts";
 import { tempDir } from "../helpers.ts";
 

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { writeSyntheticCrawl } from "../../bench/synthetic-crawl.ts";
 import { CrawlStore } from "../../src/store/crawl-store.ts";
-import { exportRecords, writeExport } from "../../src/store/export.ts";
+import { exportRecords, writeExport } from "../../src/store/reads/export.ts";
 import { tempDir } from "../helpers.ts";
 
 describe("the site × company matrix", () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { MAX_LIST_ROWS, OverviewAggregate } from "../../src/report/overview.ts";
 import type { CrawlInfo } from "../../src/report/types.ts";
-import type { DataFinding, SensitivePage, SiteSummary } from "../../src/store/report-reads.ts";
+import type { DataFinding, SensitivePage, SiteSummary } from "../../src/store/reads/report-reads.ts";
 
 const INFO = { generatedAt: 0 } as CrawlInfo;
 

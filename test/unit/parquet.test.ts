@@ -3,8 +3,8 @@ import { DuckDBInstance } from "@duckdb/node-api";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { writeSyntheticCrawl } from "../../bench/synthetic-crawl.ts";
 import { CrawlStore } from "../../src/store/crawl-store.ts";
-import { EXPORT_TABLES, emptyHeader, exportRecords } from "../../src/store/export.ts";
-import { writeParquet } from "../../src/store/parquet.ts";
+import { EXPORT_TABLES, emptyHeader, exportRecords } from "../../src/store/reads/export.ts";
+import { writeParquet } from "../../src/store/reads/parquet.ts";
 import { tempDir } from "../helpers.ts";
 
 async function readBack(file: string, sql: string): Promise<Record<string, unknown>[]> {

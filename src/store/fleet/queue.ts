@@ -5,7 +5,7 @@
  * and another worker crawls the site again, and the site is never lost or recorded twice.
  */
 import PgBoss from "pg-boss";
-import type { SqlExecutor, SqlTransaction } from "./sql.ts";
+import type { SqlExecutor, SqlTransaction } from "../sql.ts";
 
 export const QUEUE_SCHEMA = "earshot_queue";
 

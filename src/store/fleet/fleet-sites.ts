@@ -2,8 +2,8 @@
  * The store's side of a fleet crawl (PostgreSQL): which sites go into the shared job queue, under a
  * lock every worker takes, and which crawls a database holds. The queue itself is `src/fleet/`.
  */
-import type { CrawlStore } from "./crawl-store.ts";
-import { PostgresSql, type SqlExecutor } from "./sql.ts";
+import type { CrawlStore } from "../crawl-store.ts";
+import { PostgresSql, type SqlExecutor } from "../sql.ts";
 
 /**
  * Takes up to `room(executor)` sites not yet queued (pending or running, in list order), hands them

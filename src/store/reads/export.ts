@@ -1,13 +1,13 @@
-import { attributeStored } from "../attribute/attribution.ts";
-import { partyOf } from "../attribute/party.ts";
-import type { TrackerDb } from "../attribute/tracker-db.ts";
-import type { CnameChains, ConsentRecord } from "../capture/types.ts";
-import { phaseOf } from "../classify/consent-state.ts";
-import type { Identifier } from "../decode/types.ts";
-import { parseJson } from "../util/json.ts";
-import type { CrawlStore } from "./crawl-store.ts";
+import { attributeStored } from "../../attribute/attribution.ts";
+import { partyOf } from "../../attribute/party.ts";
+import type { TrackerDb } from "../../attribute/tracker-db.ts";
+import type { CnameChains, ConsentRecord } from "../../capture/types.ts";
+import { phaseOf } from "../../classify/consent-state.ts";
+import type { Identifier } from "../../decode/types.ts";
+import { parseJson } from "../../util/json.ts";
+import type { CrawlStore } from "../crawl-store.ts";
+import { postDataSql } from "../schema.ts";
 import { matrixColumns, matrixRecords } from "./matrix.ts";
-import { postDataSql } from "./schema.ts";
 
 export const EXPORT_TABLES = [
   "sites",

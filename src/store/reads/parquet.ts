@@ -6,7 +6,7 @@
 import { createWriteStream, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import type { CrawlStore } from "./crawl-store.ts";
+import type { CrawlStore } from "../crawl-store.ts";
 import { type ExportOptions, type ExportTable, emptyHeader, writeExport } from "./export.ts";
 
 const literal = (text: string) => `'${text.replaceAll("'", "''")}'`;

@@ -2,8 +2,8 @@
  * The sheet a journalist opens first: one row per site and company, saying what the company
  * received there (data types, pages, sensitive pages, pixel IDs), from the findings of data received.
  */
-import { parseJson, parseStringArray } from "../util/json.ts";
-import type { CrawlStore } from "./crawl-store.ts";
+import { parseJson, parseStringArray } from "../../util/json.ts";
+import type { CrawlStore } from "../crawl-store.ts";
 
 export interface MatrixRecord {
   site: string;

@@ -1,4 +1,4 @@
-import { pageFileName, safeFileName } from "../util/file-names.ts";
+import { pageFileName, safeFileName } from "../../util/file-names.ts";
 /**
  * HAR 1.2 (http://www.softwareishard.com/blog/har-12-spec/) of each page, so the evidence opens in any
  * browser's network panel and HAR tool. Earshot's own readings ride along as `_earshot` fields
@@ -7,14 +7,14 @@ import { pageFileName, safeFileName } from "../util/file-names.ts";
 
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { attributeStored } from "../attribute/attribution.ts";
-import type { TrackerDb } from "../attribute/tracker-db.ts";
-import type { CnameChains, ConsentRecord } from "../capture/types.ts";
-import { phaseOf } from "../classify/consent-state.ts";
-import { parseJson } from "../util/json.ts";
-import type { CrawlStore } from "./crawl-store.ts";
-import { readMeta } from "./meta.ts";
-import { postDataSql } from "./schema.ts";
+import { attributeStored } from "../../attribute/attribution.ts";
+import type { TrackerDb } from "../../attribute/tracker-db.ts";
+import type { CnameChains, ConsentRecord } from "../../capture/types.ts";
+import { phaseOf } from "../../classify/consent-state.ts";
+import { parseJson } from "../../util/json.ts";
+import type { CrawlStore } from "../crawl-store.ts";
+import { readMeta } from "../meta.ts";
+import { postDataSql } from "../schema.ts";
 
 interface NameValue {
   name: string;

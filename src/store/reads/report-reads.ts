@@ -2,12 +2,12 @@
  * The store's reads for the report, the web UI and `earshot diff`: typed rows, JSON columns parsed,
  * streamed where a crawl can hold millions of them. What the rows mean is decided in `src/report/`.
  */
-import type { ConsentRecord } from "../capture/types.ts";
-import type { Identifier } from "../decode/types.ts";
-import type { LeakMatch as Leak } from "../derived/types.ts";
-import { parseJson, parseStringArray } from "../util/json.ts";
-import type { CrawlStore } from "./crawl-store.ts";
-import { postDataSql } from "./schema.ts";
+import type { ConsentRecord } from "../../capture/types.ts";
+import type { Identifier } from "../../decode/types.ts";
+import type { LeakMatch as Leak } from "../../derived/types.ts";
+import { parseJson, parseStringArray } from "../../util/json.ts";
+import type { CrawlStore } from "../crawl-store.ts";
+import { postDataSql } from "../schema.ts";
 
 /**
  * Which pages a read covers: every page (undefined), the pages of no variant (null), or one run of
