@@ -39,13 +39,15 @@ interface CompiledTerm {
   re: RegExp;
 }
 
+/** Any of `phrases`, as whole words (not inside a longer word or number). */
+function wholeWords(phrases: string[], flags = "gu"): RegExp {
+  return new RegExp(`(?<![\\p{L}\\p{N}])(?:${phrases.join("|")})(?![\\p{L}\\p{N}])`, flags);
+}
+
 const COMPILED: Array<{ category: SensitiveCategory; terms: CompiledTerm[] }> = SENSITIVE_CATEGORIES.map(
   (category) => ({
     category,
-    terms: ([3, 2, 1] as const).map((weight) => ({
-      weight,
-      re: new RegExp(`(?<![\\p{L}\\p{N}])(?:${TERMS[category][weight].join("|")})(?![\\p{L}\\p{N}])`, "gu"),
-    })),
+    terms: ([3, 2, 1] as const).map((weight) => ({ weight, re: wholeWords(TERMS[category][weight]) })),
   }),
 );
 /** Words read only in some fields, as weight-3 terms of their category. */
@@ -53,10 +55,7 @@ const weightThree = (lists: Partial<Record<SensitiveCategory, string[]>>) =>
   new Map(
     Object.entries(lists).map(([category, words]) => [
       category,
-      {
-        weight: 3 as const,
-        re: new RegExp(`(?<![\\p{L}\\p{N}])(?:${words.join("|")})(?![\\p{L}\\p{N}])`, "gu"),
-      },
+      { weight: 3 as const, re: wholeWords(words) },
     ]),
   );
 /** A category's subject words: read only in a page's own heading (`Field.subject`). */
@@ -253,10 +252,7 @@ function subjectOnly(
 const TELLING = new Map(
   SENSITIVE_CATEGORIES.map((category) => [
     category,
-    new RegExp(
-      `(?<![\\p{L}\\p{N}])(?:${[...TERMS[category][3], ...TERMS[category][2]].join("|")})(?![\\p{L}\\p{N}])`,
-      "u",
-    ),
+    wholeWords([...TERMS[category][3], ...TERMS[category][2]], "u"),
   ]),
 );
 

@@ -2,11 +2,11 @@
  * The report's first lines: what a reader should know before any table, as generated sentences,
  * most serious first. Each says which company received visits to which kind of sensitive page, on
  * how many sites and pages, what kind of sites they were, and links to them; then personal data,
- * refusals ignored and trackers before consent.
+ * refusals ignored and trackers before consent. Reads the overview's `lookedFor`: compute it first.
  */
 import { categoryLabel, severityRank } from "../classify/category-labels.ts";
-import { companyLabel, siteQueryParams } from "./query.ts";
-import type { KeyFinding, Overview } from "./types.ts";
+import { companyLabel, sitesHref } from "./query.ts";
+import type { KeyFinding, LookedFor, Overview } from "./types.ts";
 
 /** The reach of one company on one category's pages, with the lists and natures of those sites. */
 export interface CategoryCompanyReach {
@@ -24,10 +24,6 @@ export interface CategoryCompanyReach {
 const MAX_SENSITIVE_FINDINGS = 8;
 
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
-
-function sitesHref(filter: { company?: string; category?: string; list?: string }): string {
-  return `#/sites?${siteQueryParams(filter).toString()}`;
-}
 
 /** "of them" for a part of the sites, "all" for every one, nothing for a single site. */
 function howMany(part: number, all: number): string {
@@ -66,13 +62,15 @@ export function keyFindings(o: Overview, reach: CategoryCompanyReach[]): KeyFind
       text: `${companyLabel(r.entity)} received visits to ${categoryLabel(r.category).toLowerCase()} pages on ${plural(r.sites, "site")} (${plural(r.pages, "page")})${whichSites(r, severalLists)}.`,
       href: sitesHref({ company: r.entity, category: r.category }),
     }));
+  // Sites and companies counted over every finding (`lookedFor`), not over the rows the report keeps.
+  const found = (kind: LookedFor["kind"]) =>
+    o.lookedFor?.find((l) => l.kind === kind) ?? { sites: 0, companies: [] };
   const totals: KeyFinding[] = [];
   if (o.leaks.total > 0) {
-    const companies = new Set(o.leaks.rows.map((l) => l.entity));
-    const sites = new Set(o.leaks.rows.map((l) => l.site));
+    const leaks = found("leaks");
     totals.push({
       kind: "leaks",
-      text: `The visitor's personal data (email, phone or name, plain or hashed) reached ${plural(companies.size, "company")} on ${plural(sites.size, "site")}, ${plural(o.leaks.total, "time")} in all.`,
+      text: `The visitor's personal data (email, phone or name, plain or hashed) reached ${plural(leaks.companies.length, "company")} on ${plural(leaks.sites, "site")}, ${plural(o.leaks.total, "time")} in all.`,
       href: "#h-leaks",
     });
   }
@@ -83,13 +81,11 @@ export function keyFindings(o: Overview, reach: CategoryCompanyReach[]): KeyFind
       text: `On ${plural(refused, "page")}, the site's own consent record says the visitor refused, and trackers still received data.`,
       href: "#h-consent",
     });
-  if (o.beforeConsent.total > 0) {
-    const sites = new Set(o.beforeConsent.rows.map((r) => r.site));
+  if (o.beforeConsent.total > 0)
     totals.push({
       kind: "before_consent",
-      text: `Trackers received data before the visitor answered the consent banner on ${plural(sites.size, "site")}.`,
+      text: `Trackers received data before the visitor answered the consent banner on ${plural(found("before_consent").sites, "site")}.`,
       href: "#h-consent",
     });
-  }
   return [...sensitive, ...totals];
 }

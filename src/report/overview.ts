@@ -276,9 +276,9 @@ export class OverviewAggregate {
 
   /** A finding whose tracker was reached at the site's own subdomains; each host once per site. */
   addCloaking(f: StoredCloaking): void {
+    if (f.cloaked.length > 0) this.foundOn("cloaking", f.site, f.entity);
     for (const { host, chain } of f.cloaked) {
       const key = `${f.site}\u0000${host}`;
-      this.foundOn("cloaking", f.site, f.entity);
       if (this.cloakedSeen.has(key) || this.cloakedSeen.size >= 100_000) continue;
       this.cloakedSeen.add(key);
       push(this.cloaked, () => ({ site: f.site, host, chain, entity: f.entity, tracker: f.tracker }));
@@ -336,11 +336,11 @@ export class OverviewAggregate {
         ),
       consent: { prompts: this.prompted.size, accepted: this.accepted.size, rejected: this.rejected.size },
     };
-    overview.keyFindings = keyFindings(overview, this.categoryCompanyReach());
     overview.lookedFor = LOOKED_FOR.map((kind) => {
       const entry = this.found.get(kind);
       return { kind, sites: entry?.sites.size ?? 0, companies: entry ? this.byReach(entry.companies) : [] };
     });
+    overview.keyFindings = keyFindings(overview, this.categoryCompanyReach());
     return { overview, sites };
   }
 

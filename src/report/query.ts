@@ -98,6 +98,11 @@ export function siteQueryParams(query: SiteQuery): URLSearchParams {
   return params;
 }
 
+/** The report's and the UI's address of the sites table filtered by `query` (`#/sites?company=Meta`). */
+export function sitesHref(query: SiteQuery): string {
+  return `#/sites?${siteQueryParams(query).toString()}`;
+}
+
 /** One page of the sites that match. Search text matches the site name (substring, any case). */
 export function querySites(rows: SiteRow[], query: SiteQuery): SitePage {
   const q = query.q?.trim().toLowerCase() ?? "";

@@ -42,10 +42,10 @@ const SECURITY_HEADERS = {
 
 const CSP = `${contentSecurityPolicy("'self'", "'self'", "'self'")}; frame-ancestors 'none'`;
 
-function send(res: ServerResponse, status: number, type: string, body: string): void {
+function send(res: ServerResponse, status: number, type: string, body: string | Buffer, csp = CSP): void {
   res.writeHead(status, {
     "content-type": type,
-    "content-security-policy": CSP,
+    "content-security-policy": csp,
     "cache-control": "no-store",
     ...SECURITY_HEADERS,
   });
@@ -70,13 +70,7 @@ async function sendEvidence(crawlDir: string | null | undefined, path: string, r
   } catch {
     return send(res, 404, "text/plain; charset=utf-8", "not found\n");
   }
-  res.writeHead(200, {
-    "content-type": type,
-    "content-security-policy": "default-src 'none'; sandbox",
-    "cache-control": "no-store",
-    ...SECURITY_HEADERS,
-  });
-  res.end(body);
+  send(res, 200, type, body, "default-src 'none'; sandbox");
 }
 
 function sendJson(res: ServerResponse, status: number, value: unknown): void {

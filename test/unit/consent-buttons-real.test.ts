@@ -8,7 +8,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { type ConsentAnswer, consentAnswer } from "../../src/crawl/consent-words.ts";
-import { SHARED_DATA } from "../fixtures/real-pages.ts";
+import { SHARED_DATA } from "../helpers.ts";
 
 const CSV = join(SHARED_DATA, "consent-buttons", "labelled-button-texts.csv");
 type Label = "accept" | "reject" | "settings" | "acknowledge" | "other";

@@ -3,7 +3,7 @@
  * from the crawl's overview; each page links to its site's view, where the requests are the evidence.
  * Named as readers know it ("TikTok"), with the legal entity beside it; any of its names finds it.
  */
-import { companyEntity, companyLabel, siteQueryParams } from "../query.ts";
+import { companyEntity, companyLabel, sitesHref } from "../query.ts";
 import type { Capped, CompanyReach, Overview, SensitivePageRow } from "../types.ts";
 import { percent } from "./charts.ts";
 import { type Child, h } from "./dom.ts";
@@ -62,7 +62,7 @@ function companyHead(company: CompanyReach, ok: number): Child[] {
       "Its tags and services: ",
       company.trackers.join(", ") || "—",
       ". ",
-      h("a", { href: `#/sites?${siteQueryParams({ company: entity })}` }, "Its sites"),
+      h("a", { href: sitesHref({ company: entity }) }, "Its sites"),
       ".",
     ),
   ];

@@ -3,7 +3,7 @@
  * company, per list and per sensitive category, then the pages, leaks and pre-consent trackers.
  */
 import { severityRank } from "../../classify/category-labels.ts";
-import { companyLabel, LEAD_COMPANIES, siteQueryParams } from "../query.ts";
+import { companyLabel, LEAD_COMPANIES, sitesHref } from "../query.ts";
 import type { BeforeConsentRow, Capped, LeakRow, Overview, RefusedRow, SensitivePageRow } from "../types.ts";
 import { changesView } from "./changes-view.ts";
 import { barChart, percent } from "./charts.ts";
@@ -11,10 +11,6 @@ import { cloakingSection, syncSection } from "./disguise-view.ts";
 import { h } from "./dom.ts";
 import { categoryBadges, categoryLabel, companyHref, date, shortUrl, siteLink } from "./format.ts";
 import { dataTable } from "./table.ts";
-
-function sitesHref(filter: { company?: string; category?: string; list?: string }): string {
-  return `#/sites?${siteQueryParams(filter).toString()}`;
-}
 
 function headline(o: Overview): HTMLElement {
   const ok = o.crawl.sites.ok;

@@ -2,7 +2,7 @@
  * Every site, searchable by name and filterable by company, category and list; sorted and paged by
  * the data source (in the page for the report, in the server for `earshot serve`).
  */
-import { companyLabel, siteQueryParams } from "../query.ts";
+import { companyLabel, sitesHref } from "../query.ts";
 import type { Overview, SiteQuery, SiteRow } from "../types.ts";
 import { h, replaceChildren } from "./dom.ts";
 import { CATEGORY_LABELS, categoryBadges, siteLink } from "./format.ts";
@@ -129,7 +129,7 @@ export function sitesView(source: DataSource, overview: Overview, initial: SiteQ
     // A debounced search can fire after the reader has left this view: it must not rewrite the address.
     if (updates > 0 && !form.isConnected) return;
     updates++;
-    history.replaceState(null, "", `#/sites?${siteQueryParams(query).toString()}`);
+    history.replaceState(null, "", sitesHref(query));
     const page = await source.sites(query);
     status.textContent = `${page.total} site${page.total === 1 ? "" : "s"} match.`;
     const header = sortHeaders(query, (sort, desc) => {
