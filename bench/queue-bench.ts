@@ -15,7 +15,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs, promisify } from "node:util";
 import pg from "pg";
-import type { CrawlConfig } from "../src/crawl/config.ts";
+import { readSettings } from "../src/crawl/settings.ts";
 import { demoSiteList, demoSites } from "../src/fixture-web/demo-web.ts";
 import { generatedSiteList, generatedSites } from "../src/fixture-web/generated-web.ts";
 import { FixtureWeb } from "../src/fixture-web/server.ts";
@@ -81,18 +81,7 @@ for (let i = 0; i < JOBS; i += BATCH) {
   );
 }
 const addSeconds = (performance.now() - t) / 1000;
-const config: CrawlConfig = {
-  concurrency: 4,
-  pagesPerSite: 3,
-  timeoutSec: 30,
-  dwellSec: 3,
-  proxy: null,
-  ignoreHttpsErrors: false,
-  gpc: false,
-  consent: "ignore",
-  interact: false,
-  userAgent: null,
-};
+const config = readSettings({ concurrency: "4" }, true);
 await store.setMeta("config", JSON.stringify(config));
 t = performance.now();
 await enqueueSites(store, config, false);

@@ -1,18 +1,16 @@
 import { readFileSync } from "node:fs";
-import { availableParallelism, freemem } from "node:os";
 import { basename, dirname } from "node:path";
 import { parseArgs } from "node:util";
 import type { TrackerDb } from "../attribute/tracker-db.ts";
 import { browserVersion, crawlUserAgent, findChromium } from "../crawl/browser.ts";
 import { CnameResolver, parseDnsServer } from "../crawl/cname.ts";
-import { type CrawlConfig, siteDeadlineSec } from "../crawl/config.ts";
-import type { ConsentMode } from "../crawl/consent.ts";
-import { type CrawlOptions, runCrawl } from "../crawl/crawler.ts";
+import type { CrawlOptions, CrawlRuntime } from "../crawl/config.ts";
+import { runCrawl } from "../crawl/crawler.ts";
 import { DEFAULT_IDENTITY, type Identity, loadIdentity } from "../crawl/identity.ts";
 import { Progress } from "../crawl/progress.ts";
 import { NO_SANDBOX_WARNING, type SandboxPlan, sandboxPlan } from "../crawl/sandbox.ts";
+import { readSettings, settingFlags } from "../crawl/settings.ts";
 import { normaliseSite, type ParsedList, parseSiteList, type SiteEntry } from "../crawl/site-list.ts";
-import type { ScreenshotMode } from "../crawl/visit-site.ts";
 import { enqueueSites, runWorker } from "../fleet/worker.ts";
 import { readProvenance } from "../lists/lists.ts";
 import { pendingSites } from "../pipeline/keep-site.ts";
@@ -29,66 +27,25 @@ type ListedSite = SiteEntry & { list: string };
 
 export { TOOL_VERSION };
 
-export const CRAWL_OPTIONS = {
+/** The crawl command's own flags: what to crawl, where to keep it, with what; not settings of the crawl. */
+const COMMAND_FLAGS = {
   list: { type: "string", multiple: true },
   "list-name": { type: "string" },
   out: { type: "string" },
   db: { type: "string" },
   "enqueue-only": { type: "boolean" },
-  "job-timeout": { type: "string" },
-  "per-host": { type: "string" },
-  rate: { type: "string" },
-  "max-attempts": { type: "string" },
   crawl: { type: "string" },
-  concurrency: { type: "string" },
-  "pages-per-site": { type: "string" },
-  timeout: { type: "string" },
-  dwell: { type: "string" },
-  proxy: { type: "string" },
-  "ignore-https-errors": { type: "boolean" },
-  gpc: { type: "boolean" },
-  consent: { type: "string" },
-  screenshots: { type: "string" },
-  interact: { type: "boolean" },
-  "compare-consent": { type: "boolean" },
-  "compare-gpc": { type: "boolean" },
   identity: { type: "string" },
   "retry-failed": { type: "boolean" },
   "allow-private": { type: "boolean" },
-  "user-agent": { type: "string" },
-  "sites-per-browser": { type: "string" },
   "no-sandbox": { type: "boolean" },
   "dns-server": { type: "string" },
   "tracker-db": { type: "string" },
   quiet: { type: "boolean", short: "q" },
 } as const;
 
-function number(
-  name: string,
-  text: string | undefined,
-  fallback: number,
-  min: number,
-  integer: boolean,
-): number {
-  if (text === undefined) return fallback;
-  const value = Number(text);
-  if (!Number.isFinite(value) || value < min || (integer && !Number.isInteger(value))) {
-    throw new UsageError(
-      `--${name} must be ${integer ? "a whole number" : "a number"} of at least ${min}, not "${text}"`,
-    );
-  }
-  return value;
-}
-
-/**
- * Concurrency that gets near the best throughput without tuning: three sites per core, bounded by
- * memory (400 MB a site in flight) and 16. Measured on two cores (`npm run bench -- --sweep`): pages
- * per minute rise to 3 sites per core and stay flat to 16 in flight, while memory keeps growing.
- */
-export function defaultConcurrency(): number {
-  const byMemory = Math.floor(freemem() / (400 * 1024 * 1024));
-  return Math.max(1, Math.min(availableParallelism() * 3, byMemory, 16));
-}
+/** Every flag of `crawl` (and of `inspect`, which passes them on): its own and the settings'. */
+export const CRAWL_OPTIONS = { ...settingFlags(), ...COMMAND_FLAGS };
 
 export interface CrawlCommandResult {
   exitCode: number;
@@ -104,10 +61,8 @@ function parseCrawlArgs(argv: string[]) {
 /** Everything a crawl needs, checked: one-line errors for bad options before anything is touched. */
 interface CrawlPlan {
   values: CrawlValues;
+  /** The settings (recorded with the crawl: what a fleet's workers crawl with) and this machine's runtime. */
   options: CrawlOptions;
-  /** The options recorded with the crawl (what a fleet's workers crawl with). */
-  config: CrawlConfig;
-  identity: Identity;
   trackerDb: TrackerDb | null;
   sites: ListedSite[];
   listText: string;
@@ -125,13 +80,13 @@ export async function crawlWith(
   sites: string[],
   signal: AbortSignal,
   /** Told of each step of each page's visit (`earshot inspect`). */
-  onStep?: CrawlOptions["onStep"],
+  onStep?: CrawlRuntime["onStep"],
 ): Promise<CrawlCommandResult> {
   checkTarget(values);
   const plan = planCrawl(values, sites);
-  plan.options.executable = findChromium();
-  plan.options.onStep = onStep ?? null;
-  plan.options.sandbox = browserSandbox(values["no-sandbox"] ?? false);
+  plan.options.runtime.executable = findChromium();
+  plan.options.runtime.onStep = onStep ?? null;
+  plan.options.runtime.sandbox = browserSandbox(values["no-sandbox"] ?? false);
   const store = await openTarget(plan);
   try {
     const added = await store.addSites(plan.sites);
@@ -151,59 +106,22 @@ function checkTarget(values: CrawlValues): void {
     throw new UsageError("crawl needs --out DIR (or --db postgres://… for a fleet)");
   if (values.db && !isPostgresUrl(values.db))
     throw new UsageError(`--db must be a postgres:// URL, not "${values.db.slice(0, 80)}"`);
-  const fleetOnly = ["enqueue-only", "job-timeout", "per-host", "rate", "max-attempts", "crawl"] as const;
+  const fleetOnly = ["enqueue-only", "crawl"] as const;
   for (const name of fleetOnly) {
     if (!values.db && values[name] !== undefined)
       throw new UsageError(`--${name} is for fleet crawls (--db postgres://…)`);
   }
 }
 
-function checkChoices(values: CrawlValues): void {
-  const consent = values.consent ?? "ignore";
-  if (!["accept", "reject", "ignore"].includes(consent))
-    throw new UsageError(`--consent must be accept, reject or ignore, not "${consent}"`);
-  if (values.proxy && !/^(https?|socks5?):\/\/[^\s/]+/.test(values.proxy))
-    throw new UsageError(`--proxy must be a URL like http://host:port, not "${values.proxy}"`);
-  if (values["compare-consent"] && values["compare-gpc"])
-    throw new UsageError("--compare-consent and --compare-gpc each crawl every site twice: choose one");
-  if (values["compare-consent"] && values.consent !== undefined)
-    throw new UsageError("--compare-consent rejects then accepts on every site: leave out --consent");
-  if (values["compare-gpc"] && values.gpc)
-    throw new UsageError("--compare-gpc crawls with GPC off then on: leave out --gpc");
-  const screenshots = values.screenshots ?? "evidence";
-  if (!["all", "evidence", "none"].includes(screenshots))
-    throw new UsageError(`--screenshots must be all, evidence or none, not "${screenshots}"`);
-}
-
 function planCrawl(values: CrawlValues, positionals: string[]): CrawlPlan {
-  checkChoices(values);
-  const consent = (values.consent ?? "ignore") as ConsentMode;
-  const compare = values["compare-consent"] ? "consent" : values["compare-gpc"] ? "gpc" : null;
+  const settings = readSettings(values, values.db !== undefined);
+  // Evidence files live beside a SQLite crawl; a PostgreSQL crawl has no directory to keep them in.
+  if (values.db) settings.screenshots = "none";
   const identity: Identity = values.identity
     ? wrapUsage(() => loadIdentity(values.identity as string))
     : DEFAULT_IDENTITY;
   const trackerDb = loadTrackerDbOption(values["tracker-db"]);
-  const options: CrawlOptions = {
-    executable: "",
-    concurrency: number("concurrency", values.concurrency, defaultConcurrency(), 1, true),
-    pagesPerSite: number("pages-per-site", values["pages-per-site"], 3, 1, true),
-    timeoutMs: number("timeout", values.timeout, 30, 1, false) * 1000,
-    dwellMs: number("dwell", values.dwell, 3, 0, false) * 1000,
-    proxy: values.proxy ?? null,
-    ignoreHttpsErrors: values["ignore-https-errors"] ?? false,
-    gpc: values.gpc ?? false,
-    userAgent: values["user-agent"] ?? null,
-    retryFailed: values["retry-failed"] ?? false,
-    sitesPerBrowser: number("sites-per-browser", values["sites-per-browser"], 200, 1, true),
-    identity,
-    interact: values.interact ?? false,
-    consent,
-    compare,
-    // Evidence files live beside a SQLite crawl; a PostgreSQL crawl has no directory to keep them in.
-    screenshots: values.db ? "none" : ((values.screenshots ?? "evidence") as ScreenshotMode),
-    cnames: cnameResolver(values["dns-server"]),
-  };
-  const config = configOf(values, options);
+  const runtime = { executable: "", identity, cnames: cnameResolver(values["dns-server"]) };
   const { sites, listText, lists } = readSites(
     values.list ?? [],
     positionals,
@@ -211,7 +129,7 @@ function planCrawl(values: CrawlValues, positionals: string[]): CrawlPlan {
     warn,
     values["list-name"],
   );
-  return { values, options, config, identity, trackerDb, sites, listText, lists };
+  return { values, options: { settings, runtime }, trackerDb, sites, listText, lists };
 }
 
 /** `--dns-server HOST:PORT` (or `none`: no lookups); without it, the system's resolvers. */
@@ -230,37 +148,15 @@ function warn(text: string): void {
   process.stderr.write(`earshot: ${text}\n`);
 }
 
-/** The options recorded with the crawl; a fleet crawl's also say how the fleet shares the work. */
-function configOf(values: CrawlValues, options: CrawlOptions): CrawlConfig {
-  const config: CrawlConfig = {
-    concurrency: options.concurrency,
-    pagesPerSite: options.pagesPerSite,
-    timeoutSec: options.timeoutMs / 1000,
-    dwellSec: options.dwellMs / 1000,
-    proxy: options.proxy,
-    ignoreHttpsErrors: options.ignoreHttpsErrors,
-    gpc: options.gpc,
-    consent: options.consent,
-    interact: options.interact,
-    userAgent: options.userAgent,
-    compare: options.compare ?? null,
-  };
-  if (!values.db) return config;
-  const deadline = siteDeadlineSec(config) + 60;
-  config.jobTimeoutSec = number("job-timeout", values["job-timeout"], deadline, 5, true);
-  config.perHost = number("per-host", values["per-host"], 1, 1, true);
-  config.pagesPerMinute = values.rate === undefined ? null : number("rate", values.rate, 0, 1, false);
-  config.maxAttempts = number("max-attempts", values["max-attempts"], 3, 1, true);
-  return config;
-}
-
 async function openTarget(plan: CrawlPlan): Promise<CrawlStore> {
-  const { values, config } = plan;
+  const { values } = plan;
   if (!values.db) return CrawlStore.open(values.out as string);
   const url = values.db;
   // Rerunning the same command (same list, same options) resumes the same crawl.
-  const fingerprint = sha256Hex(`${plan.listText}\n${JSON.stringify({ ...config, concurrency: null })}`);
-  const crawlId = values.crawl === undefined ? null : number("crawl", values.crawl, 1, 1, true);
+  const fingerprint = sha256Hex(
+    `${plan.listText}\n${JSON.stringify({ ...plan.options.settings, concurrency: null })}`,
+  );
+  const crawlId = values.crawl === undefined ? null : crawlNumber(values.crawl);
   return CrawlStore.openPostgres(url, { crawlId, fingerprint, create: crawlId === null }).catch(
     (error: unknown) => {
       throw new UsageError(`cannot open ${redact(url)}: ${error instanceof Error ? error.message : error}`);
@@ -270,20 +166,20 @@ async function openTarget(plan: CrawlPlan): Promise<CrawlStore> {
 
 /** What the crawl was asked to do, with what: recorded before the first site is visited. */
 async function recordCrawl(store: CrawlStore, plan: CrawlPlan, added: number): Promise<void> {
-  const { options } = plan;
+  const { settings, runtime } = plan.options;
   const now = Date.now();
   if ((await readMeta(store, "created_at")) === null) await writeMeta(store, "created_at", now);
-  await writeMeta(store, "config", plan.config);
-  await writeMeta(store, "identity", plan.identity);
+  await writeMeta(store, "config", settings);
+  await writeMeta(store, "identity", runtime.identity);
   await writeMeta(store, "tool_version", TOOL_VERSION);
   await writeMeta(store, "browser", {
-    executable: options.executable,
-    version: browserVersion(options.executable),
-    userAgent: crawlUserAgent(options.executable, options.userAgent),
-    sandbox: options.sandbox?.sandbox ?? true,
-    runsAs: options.sandbox?.user?.name ?? null,
+    executable: runtime.executable,
+    version: browserVersion(runtime.executable),
+    userAgent: crawlUserAgent(runtime.executable, settings.userAgent),
+    sandbox: runtime.sandbox?.sandbox ?? true,
+    runsAs: runtime.sandbox?.user?.name ?? null,
   });
-  await writeMeta(store, "vantage", { proxy: options.proxy, dnsServer: plan.values["dns-server"] ?? null });
+  await writeMeta(store, "vantage", { proxy: settings.proxy, dnsServer: plan.values["dns-server"] ?? null });
   const trackerDbPath = plan.values["tracker-db"];
   if (plan.trackerDb && trackerDbPath) await recordTrackerDb(store, trackerDbPath, plan.trackerDb);
   const lists: ListRecord[] = plan.lists.map((list) => ({ ...list, at: now }));
@@ -299,9 +195,10 @@ async function crawlAsFleet(
   added: number,
   signal: AbortSignal,
 ): Promise<CrawlCommandResult> {
-  const { values, options } = plan;
+  const { values } = plan;
+  const { settings, runtime } = plan.options;
   const quiet = values.quiet ?? false;
-  const toGo = await enqueueSites(store, plan.config, options.retryFailed);
+  const toGo = await enqueueSites(store, settings, values["retry-failed"] ?? false);
   const crawlId = store.postgres?.id as number;
   if (!quiet)
     warn(`crawl ${crawlId} in ${store.path}: ${toGo} sites to crawl (${added} new), queued for workers`);
@@ -313,7 +210,7 @@ async function crawlAsFleet(
   const outcome = await runWorker(
     values.db as string,
     crawlId,
-    { concurrency: options.concurrency, quiet, executable: options.executable, sandbox: options.sandbox },
+    { concurrency: settings.concurrency, quiet, executable: runtime.executable, sandbox: runtime.sandbox },
     signal,
   );
   return { exitCode: outcome.interrupted ? 130 : 0 };
@@ -326,15 +223,17 @@ async function crawlHere(
   signal: AbortSignal,
 ): Promise<CrawlCommandResult> {
   const { options } = plan;
+  const { settings } = options;
+  const retryFailed = plan.values["retry-failed"] ?? false;
   const quiet = plan.values.quiet ?? false;
-  const version = browserVersion(options.executable);
-  const toCrawl = (await store.sitesToCrawl({ retryFailed: options.retryFailed })).length;
+  const version = browserVersion(options.runtime.executable);
+  const toCrawl = (await store.sitesToCrawl({ retryFailed })).length;
   if (!quiet) {
     const resumed = (await store.counts()).total - toCrawl;
     warn(
       `crawling ${toCrawl} sites into ${store.path}` +
         (resumed > 0 ? ` (${resumed} already done, skipped)` : "") +
-        ` with ${version}, concurrency ${options.concurrency}`,
+        ` with ${version}, concurrency ${settings.concurrency}`,
     );
   }
   const progress = new Progress(
@@ -343,11 +242,11 @@ async function crawlHere(
     quiet ? "quiet" : process.stderr.isTTY ? "tty" : "lines",
   );
   const startedAt = Date.now();
-  const sites = await pendingSites(store, options.retryFailed, {
+  const sites = await pendingSites(store, retryFailed, {
     trackerDb: plan.trackerDb,
-    identity: plan.identity,
+    identity: options.runtime.identity,
     evidenceDir: dirname(store.path),
-    screenshots: options.screenshots ?? "none",
+    screenshots: settings.screenshots,
   });
   const outcome = await runCrawl(sites, options, progress, signal);
   await appendMeta(store, "runs", {
@@ -355,7 +254,7 @@ async function crawlHere(
     endedAt: Date.now(),
     crawled: outcome.crawled,
     interrupted: outcome.interrupted,
-    config: plan.config,
+    config: settings,
     browser: version,
   });
   const after = await store.counts();
@@ -367,6 +266,13 @@ async function crawlHere(
     );
   }
   return { exitCode: outcome.interrupted ? 130 : 0 };
+}
+
+function crawlNumber(text: string): number {
+  const id = Number(text);
+  if (!Number.isInteger(id) || id < 1)
+    throw new UsageError(`--crawl must be a crawl's id (a whole number), not "${text}"`);
+  return id;
 }
 
 function wrapUsage<T>(fn: () => T): T {

@@ -1,43 +1,28 @@
+import { settingsHelp } from "../crawl/settings.ts";
 import { UsageError } from "../util/usage-error.ts";
 
 export { UsageError };
 
+/** The crawl command's own flags; the crawl's settings' lines come from their declaration. */
 export const CRAWL_OPTIONS_HELP = `  --list FILE              site list: plain, Tranco rank,domain CSV, or the .gov registry CSV; - for stdin;
                            repeat for several lists (each is named after its file in reports)
   --list-name NAME         the list's name in reports (default: the file's name without extension)
   --out DIR                crawl directory (SQLite database); rerunning resumes
-  --concurrency N          sites in flight at once (default: from cores and memory)
-  --pages-per-site N       home page plus up to N-1 subpages, sensitive-looking first (default 3)
-  --timeout SEC            per-page navigation limit (default 30)
-  --dwell SEC              time on each page after load (default 3)
-  --proxy URL              send all browser traffic through this HTTP(S) proxy
+${settingsHelp(false)}
   --dns-server HOST:PORT   resolve first-party hosts' CNAME chains (cloaked trackers) with this server;
                            none: no lookups (default: the system's resolvers, made on this machine)
-  --ignore-https-errors    accept any TLS certificate, browser-wide
-  --gpc                    send Global Privacy Control (Sec-GPC header, navigator.globalPrivacyControl)
-  --consent accept|reject|ignore   consent banners: accept, reject, or leave them (default ignore)
-  --screenshots all|evidence|none  keep a screenshot and the HTML of every page, of pages whose findings
-                           need proof (trackers on sensitive pages, personal data, before consent;
-                           the default), or none: in DIR/evidence/
-  --compare-consent        visit each site twice, refusing then accepting consent (earshot diff DIR compares them)
-  --compare-gpc            visit each site twice, without then with Global Privacy Control
-  --interact               scroll, fill forms with the synthetic identity and submit them, click buttons
   --identity FILE          synthetic identity JSON {email, phone, firstName, lastName, address}
   --tracker-db FILE        a Disconnect services.json, Tracker Radar entity map or tds.json, or Ghostery
                            TrackerDB export, used before the built-in third-party-web data
   --retry-failed           crawl sites recorded as failed again
   --allow-private          allow localhost and private-network addresses in the list
-  --user-agent UA          override the browser's user agent
   --no-sandbox             run Chromium without its sandbox (warned and recorded; as root Earshot
                            otherwise runs the browser as the unprivileged account earshot or nobody)
   --quiet                  no progress output`;
 
 export const FLEET_OPTIONS_HELP = `fleet options (with --db postgres://...; DIR in export, report, serve, analyze may be such a URL, with --crawl ID):
   --enqueue-only           create the crawl and queue its sites; print the crawl id (workers do the crawling)
-  --job-timeout SEC        a site held longer by a worker is presumed abandoned and retried (default: from the timeouts)
-  --max-attempts N         a site taken N times without finishing is recorded as failed (default 3)
-  --per-host N             sites of one registrable domain in flight at once, fleet-wide (default 1)
-  --rate N                 pages per minute, fleet-wide (default: no limit)
+${settingsHelp(true)}
   --crawl ID               resume that crawl (default: the crawl of the same list and options, else a new one)`;
 
 export const USAGE = `usage:

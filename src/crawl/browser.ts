@@ -14,6 +14,7 @@ import type { Readable, Writable } from "node:stream";
 import { type Browser, chromium } from "playwright-core";
 import { CdpPipe } from "../capture/cdp.ts";
 import { withTimeout } from "../util/time.ts";
+import type { CrawlOptions } from "./config.ts";
 import { DevtoolsRelay } from "./devtools-relay.ts";
 import { handProfileTo, type SandboxPlan, sandboxPlan } from "./sandbox.ts";
 
@@ -94,17 +95,6 @@ function askVersion(executable: string): string {
   } catch {
     return "unknown";
   }
-}
-
-export interface LaunchOptions {
-  executable: string;
-  proxy?: string | null;
-  ignoreHttpsErrors?: boolean;
-  /** The user agent of every request and every `navigator` (default: desktop Chrome's, `crawlUserAgent`). */
-  userAgent?: string | null;
-  extraArgs?: string[];
-  /** Sandboxed, and as whom (default: as `sandboxPlan(false)` says). */
-  sandbox?: SandboxPlan;
 }
 
 /**
@@ -226,8 +216,9 @@ export class BrowserProcess {
     else this.deathListeners.push(listener);
   }
 
-  static async launch(options: LaunchOptions): Promise<BrowserProcess> {
-    const plan = options.sandbox ?? sandboxPlan(false);
+  /** A browser for a crawl: its settings (proxy, certificates, user agent) and runtime (binary, sandbox). */
+  static async launch(options: CrawlOptions): Promise<BrowserProcess> {
+    const plan = options.runtime.sandbox ?? sandboxPlan(false);
     const profileDir = makeProfileDir();
     if (plan.user) {
       try {
@@ -237,7 +228,7 @@ export class BrowserProcess {
         throw error;
       }
     }
-    const child = spawn(options.executable, launchArgs(options, plan, profileDir), {
+    const child = spawn(options.runtime.executable, launchArgs(options, plan, profileDir), {
       // fd 3 and 4 carry CDP; stderr says why a browser that did not start did not.
       stdio: ["ignore", "ignore", "pipe", "pipe", "pipe"],
       detached: true,
@@ -337,15 +328,16 @@ function waitForStart(child: ChildProcess, cdp: CdpPipe, stderr: Readable, ms: n
   });
 }
 
-function launchArgs(options: LaunchOptions, plan: SandboxPlan, profileDir: string): string[] {
+function launchArgs(options: CrawlOptions, plan: SandboxPlan, profileDir: string): string[] {
+  const { settings, runtime } = options;
   const args = [...CHROMIUM_FLAGS, "--remote-debugging-pipe", `--user-data-dir=${profileDir}`];
   if (!plan.sandbox) args.push("--no-sandbox");
-  if (options.proxy) args.push(`--proxy-server=${options.proxy}`, "--proxy-bypass-list=<-loopback>");
+  if (settings.proxy) args.push(`--proxy-server=${settings.proxy}`, "--proxy-bypass-list=<-loopback>");
   // Browser-wide, so that unload beacons, workers and popups are covered too.
-  if (options.ignoreHttpsErrors) args.push("--ignore-certificate-errors");
+  if (settings.ignoreHttpsErrors) args.push("--ignore-certificate-errors");
   // Browser-wide too: every frame, worker and service worker presents the same browser.
-  args.push(`--user-agent=${crawlUserAgent(options.executable, options.userAgent)}`);
-  args.push(...(options.extraArgs ?? []), "about:blank");
+  args.push(`--user-agent=${crawlUserAgent(runtime.executable, settings.userAgent)}`);
+  args.push("about:blank");
   return args;
 }
 

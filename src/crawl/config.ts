@@ -1,92 +1,48 @@
 /**
- * A crawl's options as recorded in its metadata, and the crawler's options rebuilt from them: every
- * worker of a fleet crawls with the options the crawl was created with.
+ * What a crawl runs with: its settings (declared in `settings.ts`, recorded with the crawl, the same
+ * for every worker of a fleet) and this machine's runtime (the browser, its sandbox, a resolver, the
+ * identity to type, hooks), which is never recorded as a setting.
  */
 import type { CnameResolver } from "./cname.ts";
-import type { ConsentMode } from "./consent.ts";
 import type { Identity } from "./identity.ts";
 import type { SandboxPlan } from "./sandbox.ts";
-import type { VisitOptions } from "./visit-site.ts";
+import type { CrawlSettings } from "./settings.ts";
 
-export interface CrawlOptions extends VisitOptions {
+/** A step of a visit: loading a page, its consent banner and dwell, interaction, leaving; analysis after. */
+export interface VisitStep {
+  kind: "loading" | "consent" | "interaction" | "leaving" | "analysing";
+  url: string;
+  at: number;
+}
+
+/** This machine's means of carrying out the settings. */
+export interface CrawlRuntime {
+  /** The Chromium binary. */
   executable: string;
-  /** Sites (each one page at a time) in flight at once. */
-  concurrency: number;
-  proxy: string | null;
-  /** Crawl sites recorded as failed again. */
-  retryFailed: boolean;
-  /** A browser is replaced after this many sites, to keep memory flat. */
-  sitesPerBrowser: number;
-  /** The synthetic identity searched for in every request. */
-  identity: Identity;
-  /** Visit each site twice and keep both: consent refused then accepted, or GPC off then on. */
-  compare?: "consent" | "gpc" | null;
   /** Chromium's sandbox, and the account the browser runs as (default: `sandboxPlan(false)`). */
   sandbox?: SandboxPlan;
+  /** Resolves the CNAME chains of each page's first-party hosts (null: `--dns-server none`). */
+  cnames: CnameResolver | null;
+  /** The synthetic identity typed into forms and searched for in every request. */
+  identity: Identity;
+  /** Waits for this page's turn (a fleet-wide rate limit), if one is set. */
+  beforePage?: (() => Promise<void>) | null;
+  /** Told of each step of each page's visit, as it starts (`earshot inspect` prints them). */
+  onStep?: ((step: VisitStep) => void) | null;
 }
 
-export interface CrawlConfig {
-  concurrency: number;
-  pagesPerSite: number;
-  timeoutSec: number;
-  dwellSec: number;
-  proxy: string | null;
-  ignoreHttpsErrors: boolean;
-  gpc: boolean;
-  consent: string;
-  interact: boolean;
-  userAgent: string | null;
-  /** Each site visited twice (`--compare-consent`, `--compare-gpc`), or null. */
-  compare?: "consent" | "gpc" | null;
-  /** Fleet only: how long a worker may hold a site before it is presumed dead. */
-  jobTimeoutSec?: number;
-  /** Fleet only: sites of one registrable domain in flight at once, across the fleet. */
-  perHost?: number;
-  /** Fleet only: pages per minute across the fleet (null: no limit). */
-  pagesPerMinute?: number | null;
-  /** Fleet only: times a site is taken before it is recorded as failed. */
-  maxAttempts?: number;
+export interface CrawlOptions {
+  settings: CrawlSettings;
+  runtime: CrawlRuntime;
 }
 
-/** Options for crawling on this machine from a recorded config (a worker joining a fleet crawl). */
-export function crawlOptionsFromConfig(
-  config: CrawlConfig,
-  extra: {
-    executable: string;
-    concurrency: number;
-    identity: Identity;
-    sandbox?: SandboxPlan;
-    cnames?: CnameResolver | null;
-  },
-): CrawlOptions {
-  return {
-    executable: extra.executable,
-    concurrency: extra.concurrency,
-    pagesPerSite: config.pagesPerSite,
-    timeoutMs: config.timeoutSec * 1000,
-    dwellMs: config.dwellSec * 1000,
-    proxy: config.proxy,
-    ignoreHttpsErrors: config.ignoreHttpsErrors,
-    gpc: config.gpc,
-    userAgent: config.userAgent,
-    retryFailed: false,
-    sitesPerBrowser: 200,
-    identity: extra.identity,
-    interact: config.interact,
-    consent: config.consent as ConsentMode,
-    compare: config.compare ?? null,
-    sandbox: extra.sandbox,
-    cnames: extra.cnames ?? null,
-  };
+/** A visit runs with the crawl's options (a comparison crawl's runs each change a setting). */
+export type VisitOptions = CrawlOptions;
+
+export function timeoutMs(options: CrawlOptions): number {
+  return options.settings.timeoutSec * 1000;
 }
 
-/**
- * How long one site may take at most: every page's navigation limit and dwell, 10 s a page for
- * interaction and leaving, 30 s for the context; twice that for a comparison crawl's two runs.
- */
-export function siteDeadlineSec(
-  config: Pick<CrawlConfig, "pagesPerSite" | "timeoutSec" | "dwellSec" | "compare">,
-): number {
-  const runs = config.compare ? 2 : 1;
-  return Math.ceil(runs * (config.pagesPerSite * (config.timeoutSec + config.dwellSec + 10) + 30));
+export function dwellMs(options: CrawlOptions): number {
+  return options.settings.dwellSec * 1000;
 }

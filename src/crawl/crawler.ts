@@ -1,25 +1,26 @@
 import { CaptureHub } from "../capture/capture-hub.ts";
 import type { FailureReason, SiteResult, SiteRow } from "../capture/types.ts";
 import { BrowserProcess, removeStaleProfiles } from "./browser.ts";
-import { type CrawlOptions, siteDeadlineSec } from "./config.ts";
+import type { CrawlOptions } from "./config.ts";
 import type { Progress } from "./progress.ts";
-import { type VisitOptions, type VisitProgress, visitSite } from "./visit-site.ts";
+import { type CrawlSettings, siteDeadlineSec } from "./settings.ts";
+import { type VisitProgress, visitSite } from "./visit-site.ts";
 
 export type { CrawlOptions };
 
 /** The runs of a site in a comparison crawl: each page is tagged with its run's name. */
 function variantsFor(
-  compare: CrawlOptions["compare"],
-): Array<{ name: string; options: Partial<VisitOptions> }> | null {
+  compare: CrawlSettings["compare"],
+): Array<{ name: string; settings: Partial<CrawlSettings> }> | null {
   if (compare === "consent")
     return [
-      { name: "reject", options: { consent: "reject" } },
-      { name: "accept", options: { consent: "accept" } },
+      { name: "reject", settings: { consent: "reject" } },
+      { name: "accept", settings: { consent: "accept" } },
     ];
   if (compare === "gpc")
     return [
-      { name: "no_gpc", options: { gpc: false } },
-      { name: "gpc", options: { gpc: true } },
+      { name: "no_gpc", settings: { gpc: false } },
+      { name: "gpc", settings: { gpc: true } },
     ];
   return null;
 }
@@ -32,12 +33,18 @@ async function visitAllVariants(
   options: CrawlOptions,
   partial: VisitProgress,
 ): Promise<SiteResult> {
-  const variants = variantsFor(options.compare);
+  const variants = variantsFor(options.settings.compare);
   if (!variants) return visitSite(browser, hub, row, options, partial);
   const results: SiteResult[] = [];
   for (const variant of variants) {
     const progress: VisitProgress = { pages: [] };
-    const result = await visitSite(browser, hub, row, { ...options, ...variant.options }, progress);
+    const result = await visitSite(
+      browser,
+      hub,
+      row,
+      { ...options, settings: { ...options.settings, ...variant.settings } },
+      progress,
+    );
     for (const page of result.pages) page.variant = variant.name;
     partial.pages.push(...result.pages);
     results.push(result);
@@ -86,7 +93,7 @@ class BrowserPool {
       if (slot && !slot.browser.dead && !slot.retired) {
         slot.inFlight++;
         slot.served++;
-        if (slot.served >= this.options.sitesPerBrowser) this.retire(slot);
+        if (slot.served >= this.options.settings.sitesPerBrowser) this.retire(slot);
         return slot;
       }
       if (!this.launching) {
@@ -99,13 +106,7 @@ class BrowserPool {
   }
 
   private async launch(): Promise<BrowserSlot> {
-    const browser = await BrowserProcess.launch({
-      executable: this.options.executable,
-      proxy: this.options.proxy,
-      ignoreHttpsErrors: this.options.ignoreHttpsErrors,
-      userAgent: this.options.userAgent,
-      sandbox: this.options.sandbox,
-    });
+    const browser = await BrowserProcess.launch(this.options);
     const hub = new CaptureHub(browser.cdp);
     await hub.start();
     const slot: BrowserSlot = { browser, hub, inFlight: 0, served: 0, retired: false };
@@ -190,13 +191,7 @@ class CrawlRun {
   ) {
     this.signal = AbortSignal.any([callerSignal, this.halt.signal]);
     this.pool = new BrowserPool(options);
-    this.siteDeadlineMs =
-      siteDeadlineSec({
-        pagesPerSite: options.pagesPerSite,
-        timeoutSec: options.timeoutMs / 1000,
-        dwellSec: options.dwellMs / 1000,
-        compare: options.compare ?? null,
-      }) * 1000;
+    this.siteDeadlineMs = siteDeadlineSec(options.settings) * 1000;
     const signal = this.signal;
     this.stopped = new Promise<void>((resolve) => {
       if (signal.aborted) resolve();
@@ -206,7 +201,9 @@ class CrawlRun {
   }
 
   async run(): Promise<unknown[]> {
-    const workers = Array.from({ length: Math.max(1, this.options.concurrency) }, () => this.worker());
+    const workers = Array.from({ length: Math.max(1, this.options.settings.concurrency) }, () =>
+      this.worker(),
+    );
     const results = await Promise.allSettled(workers);
     return results.flatMap((r) => (r.status === "rejected" ? [r.reason as unknown] : []));
   }
@@ -227,7 +224,11 @@ class CrawlRun {
           await this.giveBack(row);
           return;
         }
-        this.options.onStep?.({ kind: "analysing", url: result.finalUrl ?? result.inputUrl, at: Date.now() });
+        this.options.runtime.onStep?.({
+          kind: "analysing",
+          url: result.finalUrl ?? result.inputUrl,
+          at: Date.now(),
+        });
         await this.sites.finish(row, result);
       } catch (error) {
         // The browser cannot start, or the database refuses writes: nothing else can work.

@@ -18,48 +18,15 @@ import { LIMITS } from "../util/limits.ts";
 import { sleep, withTimeout } from "../util/time.ts";
 import { answerUnknownBanner } from "./answer-banner.ts";
 import type { BrowserProcess } from "./browser.ts";
-import type { CnameResolver } from "./cname.ts";
-import { type ConsentMode, type ConsentWatch, installConsent } from "./consent.ts";
+import { dwellMs, timeoutMs, type VisitOptions, type VisitStep } from "./config.ts";
+import { type ConsentWatch, installConsent } from "./consent.ts";
 import { readConsentApis } from "./consent-apis.ts";
 import { classifyNavigationError, errorDetail } from "./errors.ts";
-import type { Identity } from "./identity.ts";
 import { interact, mayType } from "./interact.ts";
 import { type PageLink, pageKey, pickSubpages } from "./links.ts";
 import { readContent } from "./read-content.ts";
 
-export interface VisitOptions {
-  /** The home page plus up to N-1 subpages. */
-  pagesPerSite: number;
-  /** Navigation limit per page. */
-  timeoutMs: number;
-  /** Time on each page after load, for late trackers. */
-  dwellMs: number;
-  gpc: boolean;
-  ignoreHttpsErrors: boolean;
-  userAgent: string | null;
-  /** Scroll, fill forms with the identity and submit them, click buttons (`--interact`). */
-  interact: boolean;
-  identity: Identity;
-  /** What to do with consent banners. */
-  consent: ConsentMode;
-  /** Waits for this page's turn (a fleet-wide rate limit), if one is set. */
-  beforePage?: (() => Promise<void>) | null;
-  /** Screenshots and HTML of every page (`all`), of pages with findings that need them (`evidence`), or none. */
-  screenshots?: ScreenshotMode;
-  /** Resolves the CNAME chains of each page's first-party hosts (null: `--dns-server none`). */
-  cnames?: CnameResolver | null;
-  /** Told of each step of each page's visit, as it starts (`earshot inspect` prints them). */
-  onStep?: ((step: VisitStep) => void) | null;
-}
-
-/** A step of a visit: loading a page, its consent banner and dwell, interaction, leaving; analysis after. */
-export interface VisitStep {
-  kind: "loading" | "consent" | "interaction" | "leaving" | "analysing";
-  url: string;
-  at: number;
-}
-
-export type { ScreenshotMode };
+export type { ScreenshotMode, VisitOptions, VisitStep };
 
 /** A site's pages as they are finished, readable by the crawler if the visit has to be abandoned. */
 export interface VisitProgress {
@@ -123,7 +90,7 @@ export async function visitSite(
   const startedAt = Date.now();
   const context = await browser.playwright.newContext({
     acceptDownloads: false,
-    ignoreHTTPSErrors: options.ignoreHttpsErrors,
+    ignoreHTTPSErrors: options.settings.ignoreHttpsErrors,
     viewport: { width: 1366, height: 768 },
     locale: "en-US",
     // The user agent is the browser's own (set at launch, for workers too): Playwright's override
@@ -131,7 +98,7 @@ export async function visitSite(
   });
   let browserContextId: string | null = null;
   try {
-    if (options.gpc) {
+    if (options.settings.gpc) {
       // Defined before any page script runs, in every frame.
       // A string, not a function: the TypeScript loader may wrap functions in helpers the page lacks.
       await context.addInitScript(GPC_SCRIPT);
@@ -144,24 +111,24 @@ export async function visitSite(
       action: null,
       succeeded: null,
     };
-    const watch = await installConsent(context, options.consent, consent, events);
+    const watch = await installConsent(context, options.settings.consent, consent, events);
     const tabs = watchContext(context, events);
     const page = await tabs.open();
     browserContextId = await browserContextOf(context, page);
-    const capture = await hub.register(browserContextId, options.gpc ? { "Sec-GPC": "1" } : {});
+    const capture = await hub.register(browserContextId, options.settings.gpc ? { "Sec-GPC": "1" } : {});
     const visit = (tab: Page, url: string, depth: number, follows: AnotherPageFollows) =>
       visitPage(tab, capture, url, depth, options, events, watch, follows);
 
     const visited = new Set<string>();
-    await options.beforePage?.();
+    await options.runtime.beforePage?.();
     let subpages: string[] = [];
     // The subpages are chosen from the home page's links before it is left: whether another page
     // follows in this tab decides how it is left.
     const home = await visit(page, site.inputUrl, 0, (links, finalUrl) => {
       visited.add(pageKey(site.inputUrl));
       visited.add(pageKey(finalUrl));
-      if (options.pagesPerSite > 1)
-        subpages = pickSubpages(links, finalUrl, options.pagesPerSite - 1, visited);
+      if (options.settings.pagesPerSite > 1)
+        subpages = pickSubpages(links, finalUrl, options.settings.pagesPerSite - 1, visited);
       return subpages.length > 0;
     });
     progress.pages.push(home.capture);
@@ -172,15 +139,16 @@ export async function visitSite(
       for (const [i, url] of subpages.entries()) {
         if (browser.dead) break;
         if (current.isClosed()) current = await tabs.open();
-        await options.beforePage?.();
+        await options.runtime.beforePage?.();
         const sub = await visit(current, url, 1, () => i < subpages.length - 1);
         progress.pages.push(sub.capture);
         visited.add(pageKey(sub.capture.finalUrl));
       }
     }
     if (browser.dead) throw new Error("browser crashed");
-    if (options.cnames)
-      for (const p of progress.pages) if (p.cnames === undefined) p.cnames = await options.cnames.forPage(p);
+    if (options.runtime.cnames)
+      for (const p of progress.pages)
+        if (p.cnames === undefined) p.cnames = await options.runtime.cnames.forPage(p);
     return {
       site: site.site,
       inputUrl: site.inputUrl,
@@ -343,7 +311,7 @@ async function navigate(
     finalUrl: url,
   };
   try {
-    const response = await page.goto(url, { waitUntil: "load", timeout: options.timeoutMs });
+    const response = await page.goto(url, { waitUntil: "load", timeout: timeoutMs(options) });
     state.httpStatus = response?.status() ?? null;
     if (isChallenge(capture.network.latestDocument(page.url())))
       await passChallenge(page, capture, state, options, events);
@@ -355,7 +323,7 @@ async function navigate(
       state.status = "timeout";
       events.push({
         kind: "navigation_timeout",
-        detail: `load did not finish in ${options.timeoutMs / 1000}s`,
+        detail: `load did not finish in ${options.settings.timeoutSec}s`,
         at: Date.now(),
       });
     } else {
@@ -397,7 +365,7 @@ async function passChallenge(
   events: PageEvent[],
 ): Promise<void> {
   const started = Date.now();
-  const deadline = started + Math.min(CHALLENGE_WAIT_MS, options.timeoutMs);
+  const deadline = started + Math.min(CHALLENGE_WAIT_MS, timeoutMs(options));
   while (Date.now() < deadline) {
     const arrived = await page
       .waitForNavigation({ waitUntil: "load", timeout: Math.max(1, deadline - Date.now()) })
@@ -440,7 +408,7 @@ async function readPage(
       UNANSWERED,
     ),
     readContent(page, READ_TIMEOUT_MS),
-    depth === 0 && options.pagesPerSite > 1 ? readLinks(page) : Promise.resolve([]),
+    depth === 0 && options.settings.pagesPerSite > 1 ? readLinks(page) : Promise.resolve([]),
   ]);
   state.finalUrl = page.url();
   if (read === UNANSWERED) {
@@ -538,7 +506,7 @@ async function visitPage(
   anotherPageFollows: AnotherPageFollows,
 ): Promise<PageVisit> {
   const startedAt = Date.now();
-  const step = (kind: VisitStep["kind"]) => options.onStep?.({ kind, url, at: Date.now() });
+  const step = (kind: VisitStep["kind"]) => options.runtime.onStep?.({ kind, url, at: Date.now() });
   const consent = watch.record;
   events.length = 0;
   watch.newPage();
@@ -552,10 +520,19 @@ async function visitPage(
   const evidence = (await evidenceWanted(page, capture, state, options, consent))
     ? await takeEvidence(page)
     : null;
-  if (options.interact && answering(page, state) && (state.status === "ok" || state.status === "timeout")) {
+  if (
+    options.settings.interact &&
+    answering(page, state) &&
+    (state.status === "ok" || state.status === "timeout")
+  ) {
     step("interaction");
-    await interact(page, options.identity, options.timeoutMs, events, options.consent, (quiet, max) =>
-      capture.settle(quiet, max),
+    await interact(
+      page,
+      options.runtime.identity,
+      timeoutMs(options),
+      events,
+      options.settings.consent,
+      (quiet, max) => capture.settle(quiet, max),
     );
   }
   if (rendererDied(capture, events) && (state.status === "ok" || state.status === "timeout"))
@@ -613,8 +590,8 @@ async function dwell(
       events.push({ kind: "consent", detail: clip(detail, 500) ?? "", at });
   };
   const loadedAt = Date.now();
-  const until = loadedAt + options.dwellMs;
-  await sleep(Math.min(BANNER_FIRST_LOOK_MS, options.dwellMs));
+  const until = loadedAt + dwellMs(options);
+  await sleep(Math.min(BANNER_FIRST_LOOK_MS, dwellMs(options)));
   // Two looks at least: on a loaded machine the first (its script compiled in the page) can outlast
   // a short dwell, and a banner would go unseen.
   for (let looks = 1; !page.isClosed(); looks++) {
@@ -624,12 +601,12 @@ async function dwell(
   }
   await sleep(Math.max(0, until - Date.now()));
   // autoconsent found a banner and is still answering it: let it finish.
-  if (options.consent !== "ignore" && watch.autoconsent === "found") {
+  if (options.settings.consent !== "ignore" && watch.autoconsent === "found") {
     const deadline = Date.now() + CONSENT_WAIT_MS;
     while (watch.autoconsent === "found" && Date.now() < deadline) await sleep(200);
   }
   if (watch.choiceOnPage !== null)
-    await sleep(Math.max(0, watch.choiceOnPage + Math.max(options.dwellMs, 1000) - Date.now()));
+    await sleep(Math.max(0, watch.choiceOnPage + Math.max(dwellMs(options), 1000) - Date.now()));
 }
 
 /** Reads the page's consent APIs into its record, when it has any. */
@@ -650,12 +627,12 @@ async function evidenceWanted(
   options: VisitOptions,
   consent: ConsentRecord,
 ): Promise<boolean> {
-  const mode = options.screenshots ?? "none";
+  const mode = options.settings.screenshots;
   if (mode === "none" || !answering(page, state)) return false;
   if (mode === "all") return true;
   const { finalUrl: url, title, content } = state;
   if (mayNeedEvidence({ url, title, content, scripts: capture.preview().scripts }, consent)) return true;
-  return options.interact && (await mayType(page));
+  return options.settings.interact && (await mayType(page));
 }
 
 /**

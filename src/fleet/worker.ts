@@ -7,11 +7,12 @@ import { registrableDomain } from "../attribute/party.ts";
 import type { SiteResult } from "../capture/types.ts";
 import { findChromium } from "../crawl/browser.ts";
 import type { CnameResolver } from "../crawl/cname.ts";
-import { type CrawlConfig, crawlOptionsFromConfig, siteDeadlineSec } from "../crawl/config.ts";
+import type { CrawlOptions } from "../crawl/config.ts";
 import { type CrawlOutcome, runCrawl, type SiteSource } from "../crawl/crawler.ts";
 import { DEFAULT_IDENTITY } from "../crawl/identity.ts";
 import { Progress } from "../crawl/progress.ts";
 import type { SandboxPlan } from "../crawl/sandbox.ts";
+import { type CrawlSettings, settingsFromRecord, siteDeadlineSec } from "../crawl/settings.ts";
 import { type KeepOptions, keepSite } from "../pipeline/keep-site.ts";
 import { CrawlStore, type SiteRow } from "../store/crawl-store.ts";
 import { queueSites, retryFailedSites } from "../store/fleet/fleet-sites.ts";
@@ -30,16 +31,16 @@ function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
-async function readConfig(store: CrawlStore): Promise<CrawlConfig> {
+async function readConfig(store: CrawlStore): Promise<CrawlSettings> {
   const config = await readMeta(store, "config");
   if (!config) throw new Error(`${store.path} has no crawl options recorded`);
-  return config;
+  return settingsFromRecord(config);
 }
 
 /** Jobs kept waiting in the queue; the rest of the crawl waits in the sites table. */
 export const QUEUE_WINDOW = 2000;
 
-function jobOptions(config: CrawlConfig): { expireInSeconds: number; retryLimit: number } {
+function jobOptions(config: CrawlSettings): { expireInSeconds: number; retryLimit: number } {
   return {
     expireInSeconds: config.jobTimeoutSec ?? siteDeadlineSec(config) + 60,
     retryLimit: Math.max(0, (config.maxAttempts ?? 3) - 1),
@@ -51,7 +52,7 @@ function jobOptions(config: CrawlConfig): { expireInSeconds: number; retryLimit:
  * The sites are flagged `queued` in the same transaction as their jobs are inserted, under a lock,
  * so two workers topping up at once never enqueue a site twice. Returns how many were added.
  */
-export function topUpQueue(store: CrawlStore, queue: CrawlQueue, config: CrawlConfig): Promise<number> {
+export function topUpQueue(store: CrawlStore, queue: CrawlQueue, config: CrawlSettings): Promise<number> {
   return queueSites(
     store,
     async (executor) => {
@@ -73,7 +74,7 @@ export function topUpQueue(store: CrawlStore, queue: CrawlQueue, config: CrawlCo
  */
 export async function enqueueSites(
   store: CrawlStore,
-  config: CrawlConfig,
+  config: CrawlSettings,
   retryFailed: boolean,
 ): Promise<number> {
   if (!store.postgres) throw new Error("a queue needs a PostgreSQL crawl");
@@ -109,24 +110,26 @@ export async function runWorker(
   const id = store.postgres?.id as number;
   const config = await readConfig(store);
   const identity = await readMeta(store, "identity");
-  const crawlOptions = crawlOptionsFromConfig(config, {
-    executable: options.executable ?? findChromium(),
-    concurrency: options.concurrency ?? config.concurrency,
-    identity: identity ?? DEFAULT_IDENTITY,
-    sandbox: options.sandbox,
-    cnames: options.cnames ?? null,
-  });
   // A fleet crawl keeps no evidence files: there is no crawl directory on every worker's machine.
+  const crawlOptions: CrawlOptions = {
+    settings: { ...config, concurrency: options.concurrency ?? config.concurrency, screenshots: "none" },
+    runtime: {
+      executable: options.executable ?? findChromium(),
+      identity: identity ?? DEFAULT_IDENTITY,
+      sandbox: options.sandbox,
+      cnames: options.cnames ?? null,
+    },
+  };
   const keep: KeepOptions = {
     trackerDb: await trackerDbFor(store, undefined),
-    identity: crawlOptions.identity,
+    identity: crawlOptions.runtime.identity,
     evidenceDir: null,
     screenshots: "none",
   };
   const outage = new Outage({ say: (line) => process.stderr.write(`earshot: ${line}\n`) });
   if (config.pagesPerMinute) {
     const interval = 60_000 / config.pagesPerMinute;
-    crawlOptions.beforePage = async () => {
+    crawlOptions.runtime.beforePage = async () => {
       const at = await outage.retry(() => store.reservePageSlot(interval));
       const wait = at - Date.now();
       if (wait > 0) await sleep(wait);
@@ -140,7 +143,7 @@ export async function runWorker(
   const progress = new Progress(counts.pending, process.stderr, mode);
   if (!options.quiet) {
     process.stderr.write(
-      `earshot: worker on crawl ${id} (${counts.pending} sites to go), concurrency ${crawlOptions.concurrency}\n`,
+      `earshot: worker on crawl ${id} (${counts.pending} sites to go), concurrency ${crawlOptions.settings.concurrency}\n`,
     );
   }
   try {
@@ -167,7 +170,7 @@ class QueueSource implements SiteSource {
     private readonly store: CrawlStore,
     private readonly queue: CrawlQueue,
     private readonly hosts: HostLimiter,
-    private readonly config: CrawlConfig,
+    private readonly config: CrawlSettings,
     private readonly keep: KeepOptions,
     private readonly signal: AbortSignal,
     private readonly outage: Outage,

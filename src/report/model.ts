@@ -3,6 +3,8 @@
  * (`src/store/reads/report-reads.ts`) fed to pure aggregations (`overview.ts`, `site-detail.ts`). Reads
  * only stored data: findings as analysis wrote them, requests as captured (decoded again for display).
  */
+
+import { settingsInWords } from "../crawl/settings.ts";
 import type { CrawlStore } from "../store/crawl-store.ts";
 import { readMeta } from "../store/meta.ts";
 import {
@@ -27,6 +29,11 @@ async function crawlInfo(store: CrawlStore): Promise<CrawlInfo> {
   const config = await readMeta(store, "config");
   const browser = await readMeta(store, "browser");
   const proxy = (await readMeta(store, "vantage"))?.proxy ?? config?.proxy ?? null;
+  // A proxy's password never reaches a report.
+  const recorded =
+    config && typeof config === "object"
+      ? { ...config, proxy: config.proxy ? redactSecrets(config.proxy) : null }
+      : null;
   const lists = ((await readMeta(store, "lists")) ?? []).map((l) => String(l.source ?? "")).filter(Boolean);
   return {
     createdAt: await readMeta(store, "created_at"),
@@ -36,11 +43,8 @@ async function crawlInfo(store: CrawlStore): Promise<CrawlInfo> {
     userAgent: browser?.userAgent ?? null,
     sandbox: browser?.sandbox ?? null,
     proxy: proxy ? redactSecrets(proxy) : null,
-    // A proxy's password never reaches a report.
-    config:
-      config && typeof config === "object"
-        ? { ...config, proxy: config.proxy ? redactSecrets(config.proxy) : null }
-        : {},
+    config: recorded ?? {},
+    settings: recorded ? settingsInWords(recorded) : [],
     lists: [...new Set(lists)],
     sites: {
       total: counts.total,

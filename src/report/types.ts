@@ -19,6 +19,8 @@ export interface CrawlInfo {
   proxy?: string | null;
   /** The crawl's options as recorded (consent mode, GPC, interaction, pages per site, ...). */
   config: Record<string, string | number | boolean | null>;
+  /** Every recorded setting in words, label and value, as the settings' declaration names them. */
+  settings?: Array<[string, string]>;
   lists: string[];
   /** `botWalls`: failed sites that showed a bot-management challenge or block page instead of themselves. */
   sites: { total: number; ok: number; failed: number; pending: number; botWalls?: number };

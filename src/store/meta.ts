@@ -3,7 +3,7 @@
  * parses a blob and casts it. Values are stored as JSON (two keys, older than that rule, as text).
  */
 import type { Identity } from "../capture/types.ts";
-import type { CrawlConfig } from "../crawl/config.ts";
+import type { CrawlSettings } from "../crawl/settings.ts";
 import type { ListProvenance } from "../lists/lists.ts";
 import type { CrawlStore } from "./crawl-store.ts";
 
@@ -25,7 +25,7 @@ export interface RunRecord {
   endedAt: number;
   crawled: number;
   interrupted: boolean;
-  config: CrawlConfig;
+  config: CrawlSettings;
   browser: string | null;
 }
 
@@ -63,7 +63,8 @@ export interface CrawlMeta {
   created_at: number;
   /** Earshot's version that created or last crawled it. */
   tool_version: string;
-  config: CrawlConfig;
+  /** The crawl's settings (a crawl recorded by an older version may lack later ones: `settingsFromRecord`). */
+  config: CrawlSettings;
   identity: Identity;
   browser: {
     executable: string;

@@ -430,6 +430,12 @@ function crawlLine(o: Overview): HTMLElement {
           : "the crawling machine's own network: sites saw its address and place",
       ),
       fact("Times", "in UTC"),
+      (o.crawl.settings?.length ?? 0) > 0
+        ? fact(
+            "Every setting",
+            (o.crawl.settings ?? []).map(([label, value]) => `${label}: ${value}`).join("; "),
+          )
+        : [],
     ),
   );
 }
