@@ -5,7 +5,7 @@ import { findingsForPage } from "../analyze/findings.ts";
 import { attributeRequest } from "../attribute/attribute-request.ts";
 import { newCapturedRequest } from "../capture/request.ts";
 import { DEFAULT_IDENTITY } from "../crawl/identity.ts";
-import { decodeRequest, decoderInput } from "../decode/index.ts";
+import { decodeRequest, decoderInput, meaningsOf } from "../decode/index.ts";
 import type { DecoderInput } from "../decode/types.ts";
 import { UsageError } from "./usage.ts";
 
@@ -131,6 +131,7 @@ export function decodeOne(request: RequestToDecode): Record<string, unknown> {
     referrer: beacon.referrer,
     pageTitle: beacon.pageTitle,
     details: beacon.details,
+    meanings: meaningsOf(beacon),
   };
 }
 

@@ -111,6 +111,21 @@ export function decodeRequest(
   return null;
 }
 
+/** What a key of a vendor's beacons means (`ud[em]`: "email address for matching (hashed)"), or null. */
+export function meaningOf(vendor: string, key: string): string | null {
+  return DECODERS.find((d) => d.id === vendor)?.meaningOf(key) ?? null;
+}
+
+/** Each key of a beacon's details with what it means, for a reader (keys no decoder explains left out). */
+export function meaningsOf(beacon: Pick<Beacon, "vendor" | "details">): Record<string, string> {
+  const meanings: Record<string, string> = {};
+  for (const key of Object.keys(beacon.details)) {
+    const meaning = meaningOf(beacon.vendor, key);
+    if (meaning) meanings[key] = meaning;
+  }
+  return meanings;
+}
+
 /** Builds decoder input from stored request fields; null for URLs that are not http(s). */
 export function decoderInput(
   url: string,

@@ -1,5 +1,5 @@
 import { addUnique, detail, hostIs, identify, newBeacon, parseJson, share } from "./params.ts";
-import type { Beacon, Decoder, DecoderInput } from "./types.ts";
+import type { Beacon, Decoder, DecoderInput, VendorExample } from "./types.ts";
 
 /**
  * What tells one session-replay service's requests apart: its hosts, the path of its recorder
@@ -17,12 +17,20 @@ export interface RecorderShape {
   visitor?(url: URL, body: unknown): { param: string; value: string | null | undefined; cookie?: string };
 }
 
+/** A session-replay service's decoder, from its shape and its recorded requests (replayed by the tests). */
 export function sessionRecorder(
   names: { id: string; entity: string; tracker: string },
   shape: RecorderShape,
+  examples: VendorExample[],
 ): Decoder {
   return {
     ...names,
+    examples,
+    // A recording request keeps two keys: its size, and the visitor's ID under the service's name.
+    meaningOf: (key) =>
+      key === "bodyLength"
+        ? "the size of the recording sent (what the visitor did and typed on the page)"
+        : `${names.entity}'s ID for this visitor`,
     decode(input: DecoderInput): Beacon | null {
       const { url } = input;
       if (!hostIs(url, ...shape.hosts)) return null;

@@ -89,7 +89,12 @@ export interface VendorExample {
 /** One vendor's decoder: recognises its requests and reads what they carry. Lenient: formats drift. */
 export interface Decoder extends DecoderNames {
   /** Requests the vendor really sent, replayed by the tests (null `expect`: the decoder must not claim it). */
-  readonly examples?: readonly VendorExample[];
+  readonly examples: readonly VendorExample[];
+  /**
+   * What a key of its beacons means to a reader (a parameter, a detail's key, an identifier's
+   * param): `ud[em]` is "email address for matching (hashed)". Null for a key it does not know.
+   */
+  meaningOf(key: string): string | null;
   /** Returns null when the request is not this vendor's. */
   decode(input: DecoderInput): Beacon | null;
 }

@@ -2,7 +2,9 @@
  * One site's details as the report and the web UI show them, from the store's rows for the site
  * (`siteDetailRows`): pure, every request shown decoded again, every text bounded.
  */
+
 import { attributeStored } from "../attribute/attribution.ts";
+import { meaningsOf } from "../decode/index.ts";
 import type {
   DetailAction,
   DetailCookie,
@@ -57,6 +59,7 @@ function evidenceOf(row: DetailRequest, pageUrl: string, limit: number): Evidenc
           pixelIds: beacon.pixelIds.slice(0, 20),
           events: beacon.events.slice(0, 30),
           details,
+          meanings: meaningsOf({ vendor: beacon.vendor, details }),
         }
       : null,
   };

@@ -229,7 +229,14 @@ export interface EvidenceRequest {
   bodyLength: number | null;
   referer: string | null;
   /** The decoder's reading, when one knows the request. */
-  decoded: { vendor: string; pixelIds: string[]; events: string[]; details: Record<string, string> } | null;
+  decoded: {
+    vendor: string;
+    pixelIds: string[];
+    events: string[];
+    details: Record<string, string>;
+    /** What each key of `details` means, as its vendor's decoder says (absent in older reports). */
+    meanings?: Record<string, string>;
+  } | null;
 }
 
 export interface FindingView {

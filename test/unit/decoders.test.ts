@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { DECODERS, decodeRequest, decoderInput } from "../../src/decode/index.ts";
+import { DECODERS, decodeRequest, decoderInput, meaningsOf } from "../../src/decode/index.ts";
 import type { Beacon } from "../../src/decode/types.ts";
 
 function decode(url: string, body: string | null = null, method = body ? "POST" : "GET"): Beacon | null {
@@ -468,5 +468,25 @@ describe("real-web variants the first decoders missed", () => {
     const b = decode("https://k.clarity.ms/collect", text);
     expect(b).toMatchObject({ vendor: "microsoft-clarity", pixelIds: ["abcd1234"] });
     expect(b?.identifiers[0]?.value).toBe("uvw987");
+  });
+});
+
+describe("what each decoded key means", () => {
+  it("a reader sees a label beside each key a vendor's beacon carries", () => {
+    const b = decode(
+      "https://www.facebook.com/tr/?id=1234567890123&ev=Lead&dl=https%3A%2F%2Fclinic.example%2Fbook&cd%5Bcontent_name%5D=IVF&ud%5Bem%5D=" +
+        SHA256_EMAIL,
+    );
+    expect(b?.vendor).toBe("meta");
+    const meanings = meaningsOf(b as Beacon);
+    expect(meanings["cd.content_name"]).toBe("custom data the site sent with the event");
+    expect(meanings["matching.email"]).toMatch(/^email address for matching/);
+    // Declared parameters are explained by the field they are declared in.
+    const uet = DECODERS.find((d) => d.id === "microsoft-uet");
+    expect(uet?.meaningOf("msclkid")).toMatch(/ad click/);
+    expect(DECODERS.find((d) => d.id === "reddit")?.meaningOf("uuid")).toBe(
+      "Reddit's ID for this browser (the _rdt_uuid cookie)",
+    );
+    expect(uet?.meaningOf("no-such-key")).toBeNull();
   });
 });

@@ -101,18 +101,25 @@ describe("each vendor's recorded requests", () => {
     }
   }
 
-  it("every vendor added since the real-traffic audit has recorded requests", () => {
-    const withoutExamples = DECODERS.filter((d) => d.examples === undefined).map((d) => d.id);
-    // The older hand-written decoders are tested in decoders.test.ts; every declared one carries its own.
-    for (const id of [
-      "outbrain",
-      "comscore",
-      "adobe-analytics",
-      "trade-desk",
-      "xandr",
-      "taboola",
-      "quantcast",
-    ])
-      expect(withoutExamples).not.toContain(id);
+  it("every decoder is a declaration with requests its vendor really sends, and says what each key means", () => {
+    const unexplained: string[] = [];
+    for (const decoder of DECODERS) {
+      // A loader-only decoder (Google's tag loaders) records loaders; every other one a beacon.
+      const kinds = decoder.examples.flatMap((e) => (e.expect ? [e.expect.kind ?? "beacon"] : []));
+      expect(kinds.length, `${decoder.id} has no recorded request`).toBeGreaterThan(0);
+      if (decoder.id !== "google-tag")
+        expect(kinds, `${decoder.id} has no recorded beacon`).toContain("beacon");
+      // A reader of a finding sees what each key it shows means: every detail and identifier of every example.
+      for (const example of decoder.examples) {
+        const b = strictDecode(
+          example.url,
+          example.method ?? (example.body ? "POST" : "GET"),
+          example.body ?? null,
+        );
+        const keys = [...Object.keys(b?.details ?? {}), ...(b?.identifiers ?? []).map((i) => i.param)];
+        for (const key of keys) if (!decoder.meaningOf(key)) unexplained.push(`${decoder.id}: ${key}`);
+      }
+    }
+    expect(unexplained).toEqual([]);
   });
 });

@@ -1,41 +1,53 @@
 import { jsonBody } from "../bodies.ts";
-import { addUnique, allParams, at, hostIs, identify, matching, newBeacon, str } from "../params.ts";
-import type { Beacon, Decoder, DecoderInput } from "../types.ts";
+import { declarePixel } from "../declare.ts";
+import { addUnique, at, identify, matching, str } from "../params.ts";
+import type { Beacon } from "../types.ts";
 
 // /collect is the classic pixel; /attribution_trigger registers the same hit with the browser's
 // Attribution Reporting API; /wa/ is the newer tag's POST, its JSON body often gzipped and base64-encoded.
 const BEACON = /^\/(?:collect|attribution_trigger|wa)\/?/;
 
-/** LinkedIn Insight Tag: px.ads.linkedin.com (also the old dc.ads host). */
-export const linkedin: Decoder = {
-  id: "linkedin",
-  entity: "LinkedIn",
-  tracker: "LinkedIn Insight Tag",
-  examples: [
+/**
+ * LinkedIn Insight Tag: px.ads.linkedin.com (also the old dc.ads host). The hook reads the /wa/
+ * body (JSON, often gzipped and base64-encoded) and names the event: a conversion, the body's
+ * signal, or a page view.
+ */
+export const linkedin = declarePixel(
+  { id: "linkedin", entity: "LinkedIn", tracker: "LinkedIn Insight Tag" },
+  {
+    hosts: ["ads.linkedin.com"],
+    beacon: BEACON,
+    loaders: [{ hosts: ["snap.licdn.com"], path: /insight/ }],
+    account: ["pid"],
+    ids: { li_fat_id: "li_fat_id", liSync: null },
+    labels: {
+      pid: "the site's LinkedIn partner ID",
+      url: "the page's address",
+      referrer: "the page the visitor came from",
+      li_fat_id: "the LinkedIn ad click that brought the visitor (the li_fat_id cookie)",
+      liFatId: "the LinkedIn ad click that brought the visitor (the li_fat_id cookie)",
+      liGiant: "LinkedIn's ID for this browser",
+      conversionId: "the conversion the site counted",
+      "matching.email": "email address for matching (hashed)",
+    },
+    read(beacon, { input, params }) {
+      const body = jsonBody(input.body);
+      readSignal(beacon, body);
+      const conversion = params.get("conversionId") ?? str(at(body, "conversionId"));
+      addUnique(beacon.events, conversion ? `conversion:${conversion}` : body ? null : "pageview");
+      beacon.pageUrl ??= params.get("url") || null;
+      beacon.referrer ??= params.get("referrer") || null;
+      return true;
+    },
+  },
+  [
     {
       source: "LinkedIn Insight Tag Privacy Sandbox trigger, as insight.min.js sends it",
       url: "https://px.ads.linkedin.com/attribution_trigger?pid=123456&time=1733000000000&url=https%3A%2F%2Fclinic.example%2Fbook",
       expect: { pixelIds: ["123456"], events: ["pageview"], shared: ["page_url", "event"] },
     },
   ],
-  decode(input: DecoderInput): Beacon | null {
-    const { url } = input;
-    if (hostIs(url, "snap.licdn.com") && url.pathname.includes("insight")) return newBeacon(this, "loader");
-    if (!hostIs(url, "ads.linkedin.com") || !BEACON.test(url.pathname)) return null;
-    const beacon = newBeacon(this);
-    const params = allParams(input);
-    for (const pid of (params.get("pid") ?? "").split(",")) addUnique(beacon.pixelIds, pid.trim());
-    const body = jsonBody(input.body);
-    readSignal(beacon, body);
-    const conversion = params.get("conversionId") ?? str(at(body, "conversionId"));
-    addUnique(beacon.events, conversion ? `conversion:${conversion}` : body ? null : "pageview");
-    beacon.pageUrl ??= params.get("url") || null;
-    beacon.referrer ??= params.get("referrer") || null;
-    identify(beacon, "li_fat_id", params.get("li_fat_id"), "li_fat_id");
-    identify(beacon, "liSync", params.get("liSync"));
-    return beacon;
-  },
-};
+);
 
 /** The /wa/ body: `pids`, the page, the signal's type and the visitor's IDs. */
 function readSignal(beacon: Beacon, body: unknown): void {

@@ -1,5 +1,6 @@
-import { addUnique, allParams, at, customParams, identify, newBeacon, parseJson } from "../params.ts";
-import type { Beacon, Decoder, DecoderInput } from "../types.ts";
+import { declarePixel } from "../declare.ts";
+import { addUnique, allParams, at, customParams, identify, parseJson } from "../params.ts";
+import type { Beacon, DecoderInput } from "../types.ts";
 
 // The tracker endpoint under its names: Matomo, Piwik (its old name) and Piwik PRO.
 const ENDPOINT = /\/(?:matomo|piwik|ppms)\.php$/;
@@ -39,17 +40,59 @@ function readHit(beacon: Beacon, params: Map<string, string>): void {
   customParams(beacon, params, (k) => CUSTOM.test(k));
 }
 
-/** Matomo (Piwik, Piwik PRO): matomo.php / piwik.php / ppms.php on any host, often self-hosted (first party). */
-export const matomo: Decoder = {
-  id: "matomo",
-  entity: "Matomo",
-  tracker: "Matomo",
-  decode(input: DecoderInput): Beacon | null {
-    const { url } = input;
-    if (LOADER.test(url.pathname)) return newBeacon(this, "loader");
-    if (!ENDPOINT.test(url.pathname)) return null;
-    const beacon = newBeacon(this);
-    for (const params of hits(input)) readHit(beacon, params);
-    return beacon;
+/**
+ * Matomo (Piwik, Piwik PRO): matomo.php / piwik.php / ppms.php on any host, often self-hosted (first
+ * party). The hook reads every hit of a bulk body (`{"requests": ["?idsite=…", …]}`).
+ */
+export const matomo = declarePixel(
+  { id: "matomo", entity: "Matomo", tracker: "Matomo" },
+  {
+    hosts: [],
+    // Self-hosted: the endpoint's name is the tell, on whatever host it is.
+    elsewhere: () => true,
+    beacon: ENDPOINT,
+    loaders: [{ anyHost: true, path: LOADER }],
+    labels: {
+      idsite: "the site's ID in the Matomo server",
+      action_name: "the page's title",
+      url: "the page's address",
+      urlref: "the page the visitor came from",
+      _id: "Matomo's ID for this browser (the _pk_id cookie)",
+      cid: "Matomo's ID for this browser, as the site set it",
+      uid: "the site's own ID for a signed-in visitor",
+      "dimension*": "a custom dimension the site set",
+      e_c: "event category",
+      e_a: "event action",
+      e_n: "event name",
+      e_v: "event value",
+      search: "what the visitor searched the site for",
+      search_cat: "the search's category",
+      idgoal: "the goal the visit reached",
+      revenue: "the revenue counted",
+      ec_id: "the order's ID",
+      ec_items: "the items ordered",
+    },
+    read(beacon, { input }) {
+      for (const params of hits(input)) readHit(beacon, params);
+      return true;
+    },
   },
-};
+  [
+    {
+      source: "Matomo page view as matomo.js sends it (Tracking HTTP API)",
+      url: "https://analytics.church.example/matomo.php?action_name=Prayer%20requests&idsite=3&rec=1&r=123456&h=12&m=0&s=0&url=https%3A%2F%2Fchurch.example%2Fprayer&urlref=https%3A%2F%2Fchurch.example%2F&_id=0123456789abcdef&_idn=0&send_image=0&_refts=0&pv_id=AbC123&pf_net=20&uadata=%7B%7D",
+      expect: {
+        pixelIds: ["3"],
+        events: ["pageview"],
+        shared: ["page_url", "referrer", "page_title", "event", "unique_id"],
+      },
+    },
+    {
+      source: "Matomo's bulk form, several hits in one POST",
+      url: "https://stats.example.org/matomo.php",
+      method: "POST",
+      body: '{"requests":["?idsite=1&rec=1&e_c=Forms&e_a=submit&_id=0123456789abcdef","?idsite=1&rec=1&action_name=Thanks&url=https%3A%2F%2Fexample.org%2Fthanks"]}',
+      expect: { pixelIds: ["1"], events: ["submit", "pageview"], shared: ["custom_data"] },
+    },
+  ],
+);

@@ -1,6 +1,6 @@
+import { declarePixel } from "../declare.ts";
 import {
   addUnique,
-  allParams,
   at,
   detail,
   hostIs,
@@ -12,7 +12,7 @@ import {
   share,
   str,
 } from "../params.ts";
-import type { Beacon, Decoder, DecoderInput } from "../types.ts";
+import type { Beacon, DecoderInput } from "../types.ts";
 
 const MATCHING: Record<string, "email" | "phone" | "name" | "address"> = {
   em: "email",
@@ -43,8 +43,8 @@ function isPixelRelay(params: Map<string, string>): boolean {
  * Signals Gateway (`POST …/events`, keys `fb.pixel_id`, `fb.fbp`, `fb.advanced_matching`) and the
  * Conversions API form a server-side container relays (`{"data":[{"event_name", "user_data"…}]}`).
  */
-function jsonEvents(input: DecoderInput): Beacon | null {
-  if (!input.body || !looksLikeJson(input.body)) return null;
+function readJsonEvents(beacon: Beacon, input: DecoderInput): boolean {
+  if (!input.body || !looksLikeJson(input.body)) return false;
   const parsed = parseJson(input.body);
   const events = (Array.isArray(parsed) ? parsed : [parsed]).flatMap((e) =>
     Array.isArray(at(e, "data")) ? (at(e, "data") as unknown[]) : [e],
@@ -53,8 +53,7 @@ function jsonEvents(input: DecoderInput): Beacon | null {
   const capi = events.some(
     (e) => str(at(e, "event_name")) && at(e, "user_data") && typeof at(e, "user_data") === "object",
   );
-  if (!gateway && !capi) return null;
-  const beacon = newBeacon(meta);
+  if (!gateway && !capi) return false;
   beacon.tracker = gateway ? "Meta Signals Gateway" : "Meta Conversions API Gateway";
   const pathPixel = input.url.pathname.match(/\/(\d{10,20})\/events\b/)?.[1];
   addUnique(beacon.pixelIds, pathPixel, input.url.searchParams.get("pixel_id") || null);
@@ -81,15 +80,98 @@ function jsonEvents(input: DecoderInput): Beacon | null {
     }
     if (str(at(event, "event_id"))) detail(beacon, "event_id", str(at(event, "event_id")));
   }
-  return beacon.events.length > 0 ? beacon : null;
+  return beacon.events.length > 0;
 }
 
-/** Meta Pixel: facebook.com/tr by GET image, POST form or beacon; loader connect.facebook.net. */
-export const meta: Decoder = {
-  id: "meta",
-  entity: "Meta",
-  tracker: "Meta Pixel",
-  examples: [
+/** `cd[…]` (custom data) and `ud[…]` (advanced matching) parameters of a pixel hit. */
+function readPixelFields(beacon: Beacon, params: Map<string, string>): void {
+  for (const [key, value] of params) {
+    const custom = key.match(/^cd\[(.+)\]$/);
+    if (custom) {
+      share(beacon, "custom_data");
+      detail(beacon, `cd.${custom[1]}`, value);
+      if (custom[1] === "pageFeatures") {
+        const title = value.match(/"title"\s*:\s*"([^"]*)"/)?.[1];
+        if (title) beacon.pageTitle = title;
+      }
+      if (custom[1] === "buttonText") detail(beacon, "clicked", value);
+      continue;
+    }
+    const user = key.match(/^(?:ud|udff)\[(.+)\]$/);
+    if (user) {
+      const field = user[1] ?? "";
+      if (field === "external_id" || field === "uid") identify(beacon, key, value);
+      else if (MATCHING[field]) matching(beacon, MATCHING[field], value);
+      else detail(beacon, key, value);
+    }
+  }
+}
+
+/**
+ * Meta Pixel: facebook.com/tr by GET image, POST form or beacon; loader connect.facebook.net. The
+ * hook is for what is not a parameter list: the same hit relayed on any host (a Conversions API
+ * Gateway, Signals Gateway JSON, a server-side container), recognised by its fields, and the
+ * `cd[…]`/`ud[…]` families.
+ */
+export const meta = declarePixel(
+  { id: "meta", entity: "Meta", tracker: "Meta Pixel" },
+  {
+    hosts: ["facebook.com"],
+    // Every request of a page reaches this test: only one naming an event is worth reading.
+    elsewhere: (input) =>
+      input.url.search.includes("ev=") ||
+      Boolean(input.body?.includes("ev=") || input.body?.includes("event_name")),
+    beacon: /^/,
+    loaders: [
+      {
+        hosts: ["connect.facebook.net"],
+        path: /fbevents|signals/,
+        accountFrom: (url) => url.pathname.match(/\/signals\/config\/(\d+)/)?.[1],
+      },
+    ],
+    account: ["id"],
+    event: ["ev"],
+    pageUrl: ["dl"],
+    referrer: ["rl"],
+    ids: { fbp: "_fbp", fbc: "_fbc" },
+    labels: {
+      id: "the site's Meta pixel ID",
+      ev: "the event (PageView, Lead, Purchase, …)",
+      dl: "the page's address",
+      rl: "the page the visitor came from",
+      fbp: "Meta's ID for this browser (the _fbp cookie)",
+      fbc: "the ad click that brought the visitor (the _fbc cookie)",
+      "cd.*": "custom data the site sent with the event",
+      clicked: "the text of the button the visitor clicked",
+      "ud[em]": "email address for matching (hashed)",
+      "ud[ph]": "phone number for matching (hashed)",
+      "ud[external_id]": "the site's own ID for the visitor",
+      "ud[*]": "details of the visitor for matching (advanced matching)",
+      "matching.*": "details of the visitor for matching (advanced matching)",
+      custom_data: "custom data the site sent with the event",
+      event_id: "the event's ID, to match it with the server's copy",
+    },
+    read(beacon, { input, url, params }) {
+      const facebook = hostIs(url, "facebook.com");
+      // /tr is the pixel; /privacy_sandbox/pixel/register/trigger/ is the same hit registered with the
+      // browser's Attribution Reporting API, with the same parameters.
+      if (facebook) {
+        if (!BEACON.test(url.pathname)) return false;
+      } else if (input.body?.includes("event_name") && readJsonEvents(clear(beacon), input)) {
+        return true;
+      } else if (!url.search.includes("ev=") && !input.body?.includes("ev=")) {
+        return false;
+      } else if (isPixelRelay(params)) {
+        // A relay on the advertiser's own or cloud host forwards the pixel's event to Meta: Meta's.
+        beacon.tracker = "Meta Conversions API Gateway";
+      } else {
+        return false;
+      }
+      readPixelFields(beacon, params);
+      return true;
+    },
+  },
+  [
     {
       source:
         "Meta pixel hit as fbevents.js sends it, relayed by a Conversions API Gateway on the advertiser's cloud",
@@ -136,56 +218,11 @@ export const meta: Decoder = {
       expect: null,
     },
   ],
-  decode(input: DecoderInput): Beacon | null {
-    const { url } = input;
-    if (hostIs(url, "connect.facebook.net")) {
-      const beacon = newBeacon(this, "loader");
-      addUnique(beacon.pixelIds, url.pathname.match(/\/signals\/config\/(\d+)/)?.[1]);
-      return /fbevents|signals/.test(url.pathname) ? beacon : null;
-    }
-    // /tr is the pixel; /privacy_sandbox/pixel/register/trigger/ is the same hit registered with the
-    // browser's Attribution Reporting API, with the same parameters.
-    const facebook = hostIs(url, "facebook.com");
-    if (facebook && !BEACON.test(url.pathname)) return null;
-    if (!facebook && input.body?.includes("event_name")) {
-      const json = jsonEvents(input);
-      if (json) return json;
-    }
-    // Every request of a page reaches this decoder: read its parameters only when it names an event.
-    if (!facebook && !url.search.includes("ev=") && !input.body?.includes("ev=")) return null;
-    const params = allParams(input);
-    const relay = !facebook && isPixelRelay(params);
-    if (!facebook && !relay) return null;
-    const beacon = newBeacon(this);
-    // A relay on the advertiser's own or cloud host (Conversions API Gateway, a server-side container)
-    // forwards the pixel's event to Meta: Meta's, whatever host it is on.
-    if (relay) beacon.tracker = "Meta Conversions API Gateway";
-    addUnique(beacon.pixelIds, params.get("id"));
-    addUnique(beacon.events, params.get("ev"));
-    beacon.pageUrl = params.get("dl") || null;
-    beacon.referrer = params.get("rl") || null;
-    identify(beacon, "fbp", params.get("fbp"), "_fbp");
-    identify(beacon, "fbc", params.get("fbc"), "_fbc");
-    for (const [key, value] of params) {
-      const custom = key.match(/^cd\[(.+)\]$/);
-      if (custom) {
-        share(beacon, "custom_data");
-        detail(beacon, `cd.${custom[1]}`, value);
-        if (custom[1] === "pageFeatures") {
-          const title = value.match(/"title"\s*:\s*"([^"]*)"/)?.[1];
-          if (title) beacon.pageTitle = title;
-        }
-        if (custom[1] === "buttonText") detail(beacon, "clicked", value);
-        continue;
-      }
-      const user = key.match(/^(?:ud|udff)\[(.+)\]$/);
-      if (user) {
-        const field = user[1] ?? "";
-        if (field === "external_id" || field === "uid") identify(beacon, key, value);
-        else if (MATCHING[field]) matching(beacon, MATCHING[field], value);
-        else detail(beacon, key, value);
-      }
-    }
-    return beacon;
-  },
-};
+);
+
+/** The beacon as the JSON reader finds it: nothing read from the query of a relay's URL. */
+function clear(beacon: Beacon): Beacon {
+  const empty = newBeacon(meta);
+  Object.assign(beacon, { ...empty, vendor: beacon.vendor });
+  return beacon;
+}

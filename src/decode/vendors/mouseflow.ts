@@ -18,4 +18,22 @@ export const mouseflow = sessionRecorder(
       cookie: "mf_user",
     }),
   },
+  [
+    {
+      source: "Mouseflow's recorder as its tracking code loads it (the project in the path)",
+      url: "https://cdn.mouseflow.com/projects/0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d.js",
+      expect: { kind: "loader", pixelIds: ["0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d"], events: [] },
+    },
+    {
+      source: "Mouseflow recording upload as its recorder sends it",
+      url: "https://o2.mouseflow.com/websites/0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d/recordings?visitor=7f8e9d0c1b2a3948&session=1a2b3c4d5e6f7a8b",
+      method: "POST",
+      body: "encoded-recording",
+      expect: {
+        pixelIds: ["0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d"],
+        events: ["session_recording"],
+        shared: ["unique_id", "custom_data"],
+      },
+    },
+  ],
 );

@@ -11,4 +11,18 @@ export const quantumMetric = sessionRecorder(
       url.pathname.match(/^\/horizon\/([a-z0-9-]+)/i)?.[1] ??
       url.pathname.match(/quantum-([a-z0-9-]+)\.js$/i)?.[1],
   },
+  [
+    {
+      source: "Quantum Metric's script as a site's tag loads it (the subscription in its name)",
+      url: "https://cdn.quantummetric.com/qscripts/quantum-clinic.js",
+      expect: { kind: "loader", pixelIds: ["clinic"], events: [] },
+    },
+    {
+      source: "Quantum Metric recording upload to its ingest host",
+      url: "https://ingest.quantummetric.com/horizon/clinic",
+      method: "POST",
+      body: "encoded-recording",
+      expect: { pixelIds: ["clinic"], events: ["session_recording"], shared: ["custom_data"] },
+    },
+  ],
 );

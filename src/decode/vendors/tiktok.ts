@@ -1,44 +1,61 @@
-import {
-  addUnique,
-  at,
-  detail,
-  hostIs,
-  identify,
-  matching,
-  newBeacon,
-  parseJson,
-  share,
-  str,
-} from "../params.ts";
-import type { Beacon, Decoder, DecoderInput } from "../types.ts";
+import { declarePixel } from "../declare.ts";
+import { addUnique, at, detail, identify, matching, parseJson, share, str } from "../params.ts";
+import type { Beacon } from "../types.ts";
 
 const BEACON = /^\/api\/v\d\/(?:pixel|track|shopify_pixel)(?:\/(?:act|batch))?\/?$/;
 const LOADER = /^\/i18n\/pixel\/(?:events|sdk|static\/main\.[\w]+)\.js$/;
 
-/** TikTok Pixel: JSON beacons to analytics.tiktok.com/api/v2/pixel (also /act, /batch, legacy v1/track). */
-export const tiktok: Decoder = {
-  id: "tiktok",
-  entity: "ByteDance",
-  tracker: "TikTok Pixel",
-  decode(input: DecoderInput): Beacon | null {
-    const { url } = input;
-    if (!hostIs(url, "tiktok.com", "tiktokw.us")) return null;
-    if (LOADER.test(url.pathname)) {
-      const beacon = newBeacon(this, "loader");
-      addUnique(beacon.pixelIds, url.searchParams.get("sdkid"));
-      return beacon;
-    }
-    if (!BEACON.test(url.pathname)) return null;
-    const beacon = newBeacon(this);
-    let payload = parseJson(input.body);
-    const message = url.searchParams.get("analytics_message");
-    if (!payload && message) payload = parseJson(Buffer.from(message, "base64").toString("utf8"));
-    const events = Array.isArray(at(payload, "batch")) ? (at(payload, "batch") as unknown[]) : [payload];
-    addUnique(beacon.pixelIds, str(at(payload, "pixel_code")));
-    for (const event of events) readEvent(beacon, event);
-    return beacon;
+/**
+ * TikTok Pixel: JSON beacons to analytics.tiktok.com/api/v2/pixel (also /act, /batch, legacy
+ * v1/track). The hook reads the JSON body (a batch or one event; older tags put it base64 in
+ * `analytics_message`), which no parameter list can declare.
+ */
+export const tiktok = declarePixel(
+  { id: "tiktok", entity: "ByteDance", tracker: "TikTok Pixel" },
+  {
+    hosts: ["tiktok.com", "tiktokw.us"],
+    beacon: BEACON,
+    loader: LOADER,
+    loaderAccount: ["sdkid"],
+    labels: {
+      pixel_code: "the site's TikTok pixel ID",
+      "context.user.anonymous_id": "TikTok's ID for this browser (the _ttp cookie)",
+      "context.user.ttp": "TikTok's ID for this browser (the _ttp cookie)",
+      "context.user.external_id": "the site's own ID for the visitor, usually hashed",
+      "context.ad.callback": "the ad click that brought the visitor (ttclid)",
+      properties: "what the site said about the event (products, values, page content)",
+      clicked: "the text of what the visitor clicked",
+      page_trigger: "what started an automatically collected event",
+    },
+    read(beacon, { input, url }) {
+      let payload = parseJson(input.body);
+      const message = url.searchParams.get("analytics_message");
+      if (!payload && message) payload = parseJson(Buffer.from(message, "base64").toString("utf8"));
+      const events = Array.isArray(at(payload, "batch")) ? (at(payload, "batch") as unknown[]) : [payload];
+      addUnique(beacon.pixelIds, str(at(payload, "pixel_code")));
+      for (const event of events) readEvent(beacon, event);
+      return true;
+    },
   },
-};
+  [
+    {
+      source: "TikTok pixel (events.js) page view as the pixel helper shows it: JSON to /api/v2/pixel",
+      url: "https://analytics.tiktok.com/api/v2/pixel",
+      method: "POST",
+      body: '{"event":"Pageview","message_id":"messageId-1733000000000-1234567890123-C4ABCDEFGHIJKLMN0123","event_id":"","is_onsite":false,"timestamp":"2026-11-30T12:00:00.000Z","context":{"ad":{"sdk_env":"external","jsb_status":2},"user":{"anonymous_id":"2qD1aBcDeFgHiJkLmNoPqRsTuVw.tt.1"},"pixel":{"code":"C4ABCDEFGHIJKLMN0123","runtime":"1","mode":"1"},"page":{"url":"https://benefits.example.gov/help/domestic-violence","referrer":"https://benefits.example.gov/"},"library":{"name":"pixel.js","version":"2.2.1"},"session_id":"a1b2c3d4-e5f6::1733000000000","pageview_id":"pageId-1733000000000"},"_inspection":{},"properties":{}}',
+      expect: {
+        pixelIds: ["C4ABCDEFGHIJKLMN0123"],
+        events: ["Pageview"],
+        shared: ["page_url", "referrer", "event", "unique_id"],
+      },
+    },
+    {
+      source: "TikTok pixel loader as the base code includes it (events.js with the pixel's sdkid)",
+      url: "https://analytics.tiktok.com/i18n/pixel/events.js?sdkid=C4ABCDEFGHIJKLMN0123&lib=ttq",
+      expect: { kind: "loader", pixelIds: ["C4ABCDEFGHIJKLMN0123"], events: [] },
+    },
+  ],
+);
 
 function readEvent(beacon: Beacon, event: unknown): void {
   if (!event || typeof event !== "object") return;

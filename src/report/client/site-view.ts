@@ -64,7 +64,13 @@ function evidenceView(e: EvidenceRequest): HTMLElement {
           h(
             "dl",
             { class: "decoded" },
-            Object.entries(e.decoded.details).map(([k, v]) => [h("dt", {}, k), h("dd", {}, v)]),
+            Object.entries(e.decoded.details).map(([k, v]) => {
+              const meaning = e.decoded?.meanings?.[k];
+              return [
+                h("dt", {}, k, meaning ? h("span", { class: "meaning" }, `: ${meaning}`) : null),
+                h("dd", {}, v),
+              ];
+            }),
           ),
         )
       : null,
