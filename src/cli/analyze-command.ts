@@ -1,5 +1,6 @@
 import { parseArgs } from "node:util";
 import { analysePage } from "../analyze/analyze-page.ts";
+import { linkProfiles } from "../pipeline/link-profiles.ts";
 import { readMeta } from "../store/meta.ts";
 import { recordTrackerDb, trackerDbFor } from "../store/tracker-db-choice.ts";
 import { openCrawl } from "./export-command.ts";
@@ -19,7 +20,12 @@ export async function analyzeCommand(argv: string[]): Promise<number> {
     if (trackerDb && values["tracker-db"]) await recordTrackerDb(store, values["tracker-db"], trackerDb);
     const identity = await readMeta(store, "identity");
     const { pages, findings } = await store.reanalyse((page) => analysePage(page, { trackerDb, identity }));
-    process.stderr.write(`earshot: ${findings} findings on ${pages} pages in ${store.path}\n`);
+    const linked = await linkProfiles(store);
+    process.stderr.write(
+      `earshot: ${findings} findings on ${pages} pages in ${store.path}` +
+        (linked > 0 ? `; ${linked} identifiers link sites (profiles)` : "") +
+        "\n",
+    );
   } finally {
     await store.close();
   }

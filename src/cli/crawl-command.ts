@@ -1,5 +1,5 @@
 import { readFileSync } from "node:fs";
-import { basename, dirname } from "node:path";
+import { basename, dirname, join } from "node:path";
 import { parseArgs } from "node:util";
 import type { TrackerDb } from "../attribute/tracker-db.ts";
 import { browserVersion, crawlUserAgent, findChromium } from "../crawl/browser.ts";
@@ -14,6 +14,7 @@ import { normaliseSite, type ParsedList, parseSiteList, type SiteEntry } from ".
 import { enqueueSites, runWorker } from "../fleet/worker.ts";
 import { readProvenance } from "../lists/lists.ts";
 import { pendingSites } from "../pipeline/keep-site.ts";
+import { linkProfiles } from "../pipeline/link-profiles.ts";
 import { CrawlStore, redact } from "../store/crawl-store.ts";
 import { appendMeta, type ListRecord, readMeta, writeMeta } from "../store/meta.ts";
 import { isPostgresUrl } from "../store/sql.ts";
@@ -21,6 +22,9 @@ import { loadTrackerDbOption, recordTrackerDb } from "../store/tracker-db-choice
 import { sha256Hex } from "../util/bound.ts";
 import { UsageError } from "./usage.ts";
 import { TOOL_VERSION } from "./version.ts";
+
+/** The visitor's cookies and storage between the sites of a persistent crawl, in the crawl's folder. */
+const VISITOR_FILE = "visitor-profile.json";
 
 /** A site and the list it came from. */
 type ListedSite = SiteEntry & { list: string };
@@ -248,7 +252,14 @@ async function crawlHere(
     evidenceDir: dirname(store.path),
     screenshots: settings.screenshots,
   });
+  if (settings.profile === "persistent") {
+    options.runtime.visitor = {
+      stateFile: join(dirname(store.path), VISITOR_FILE),
+      controlSites: new Set(plan.sites.slice(0, settings.controlSites).map((s) => s.site)),
+    };
+  }
   const outcome = await runCrawl(sites, options, progress, signal);
+  const linked = await linkProfiles(store);
   await appendMeta(store, "runs", {
     startedAt,
     endedAt: Date.now(),
@@ -262,6 +273,7 @@ async function crawlHere(
     warn(
       `${outcome.interrupted ? "interrupted" : "done"}: ${after.ok} ok, ${after.failed} failed, ${after.pending} to go; ` +
         `${after.pages} pages, ${after.requests} requests in ${store.path}` +
+        (linked > 0 ? `; ${linked} identifiers link sites (export --table profiles)` : "") +
         (outcome.interrupted ? " (rerun the same command to resume)" : ""),
     );
   }

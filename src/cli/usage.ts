@@ -31,7 +31,8 @@ export const USAGE = `usage:
   earshot worker --db postgres://... [--crawl ID] [--concurrency N] [--dns-server HOST:PORT]   crawl queued sites (any number, any machine)
   earshot status --db postgres://... [--crawl ID] [--json]            a crawl's progress (or: earshot status DIR)
   earshot export DIR --table TABLE [--format jsonl|csv|parquet] [-o FILE] [--keep-values]
-                    TABLE: sites, pages, requests, cookies, findings, storage, events, websockets, collected, matrix
+                    TABLE: sites, pages, requests, cookies, findings, storage, events, websockets, collected, matrix,
+                    syncs, profiles
   earshot export DIR --har OUTDIR   one HAR 1.2 file per page
   earshot report DIR [-o FILE.html] [--compare DIR_B] [--detail-budget-mb N]   self-contained HTML report (default DIR/report.html)
   earshot serve DIR [--port N] [--host 127.0.0.1]             the report's views as a local web app

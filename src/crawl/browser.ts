@@ -1,6 +1,8 @@
 import { type ChildProcess, execFileSync, spawn } from "node:child_process";
 import {
+  chownSync,
   existsSync,
+  mkdirSync,
   mkdtempSync,
   readdirSync,
   readFileSync,
@@ -220,6 +222,7 @@ export class BrowserProcess {
   static async launch(options: CrawlOptions): Promise<BrowserProcess> {
     const plan = options.runtime.sandbox ?? sandboxPlan(false);
     const profileDir = makeProfileDir();
+    writeCookiePolicy(profileDir, options.settings.thirdPartyCookies, plan.user);
     if (plan.user) {
       try {
         handProfileTo(plan.user, profileDir);
@@ -326,6 +329,27 @@ function waitForStart(child: ChildProcess, cdp: CdpPipe, stderr: Readable, ms: n
       },
     );
   });
+}
+
+/**
+ * The third-party-cookie policy, as a profile preference written before launch: headless Chromium
+ * refuses third-party cookies by default (the reason it gives is `UserPreferences`), and
+ * `Network.setCookieControls` does not change that; the preference does. 0 allows them, as Chrome
+ * does for most people; 1 blocks them.
+ */
+function writeCookiePolicy(profileDir: string, policy: "allow" | "block", user: SandboxPlan["user"]): void {
+  const dir = join(profileDir, "Default");
+  mkdirSync(dir, { recursive: true });
+  const file = join(dir, "Preferences");
+  const block = policy === "block";
+  writeFileSync(
+    file,
+    JSON.stringify({ profile: { cookie_controls_mode: block ? 1 : 0, block_third_party_cookies: block } }),
+  );
+  if (user) {
+    chownSync(dir, user.uid, user.gid);
+    chownSync(file, user.uid, user.gid);
+  }
 }
 
 function launchArgs(options: CrawlOptions, plan: SandboxPlan, profileDir: string): string[] {

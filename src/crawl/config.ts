@@ -29,6 +29,12 @@ export interface CrawlRuntime {
   beforePage?: (() => Promise<void>) | null;
   /** Told of each step of each page's visit, as it starts (`earshot inspect` prints them). */
   onStep?: ((step: VisitStep) => void) | null;
+  /**
+   * `--profile persistent`: the file the visitor's cookies and storage are kept in between sites
+   * (in the crawl's folder, so that a resumed crawl goes on with the same visitor), and the sites
+   * a second, fresh visitor sees too.
+   */
+  visitor?: { stateFile: string; controlSites: ReadonlySet<string> } | null;
 }
 
 export interface CrawlOptions {

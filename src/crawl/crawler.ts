@@ -10,8 +10,16 @@ export type { CrawlOptions };
 
 /** The runs of a site in a comparison crawl: each page is tagged with its run's name. */
 function variantsFor(
-  compare: CrawlSettings["compare"],
-): Array<{ name: string; settings: Partial<CrawlSettings> }> | null {
+  options: CrawlOptions,
+  site: string,
+): Array<{ name: string | null; settings: Partial<CrawlSettings> }> | null {
+  const { compare, profile } = options.settings;
+  // A persistent crawl's first sites: the visitor, then a second, fresh one (the control).
+  if (profile === "persistent" && options.runtime.visitor?.controlSites.has(site))
+    return [
+      { name: null, settings: {} },
+      { name: "control", settings: { profile: "fresh" } },
+    ];
   if (compare === "consent")
     return [
       { name: "reject", settings: { consent: "reject" } },
@@ -33,7 +41,7 @@ async function visitAllVariants(
   options: CrawlOptions,
   partial: VisitProgress,
 ): Promise<SiteResult> {
-  const variants = variantsFor(options.settings.compare);
+  const variants = variantsFor(options, row.site);
   if (!variants) return visitSite(browser, hub, row, options, partial);
   const results: SiteResult[] = [];
   for (const variant of variants) {
@@ -45,7 +53,7 @@ async function visitAllVariants(
       { ...options, settings: { ...options.settings, ...variant.settings } },
       progress,
     );
-    for (const page of result.pages) page.variant = variant.name;
+    if (variant.name) for (const page of result.pages) page.variant = variant.name;
     partial.pages.push(...result.pages);
     results.push(result);
   }

@@ -152,6 +152,37 @@ export const SETTINGS = {
       "Global Privacy Control (earshot diff DIR compares the two; also --compare-consent, --compare-gpc)",
     label: "each site visited twice, comparing",
   },
+  profile: {
+    kind: "choice",
+    flag: "profile",
+    choices: ["fresh", "persistent"],
+    default: "fresh",
+    help:
+      "fresh: each site in a new browser context (the default); persistent: one visitor's browser for\n" +
+      "the whole crawl, cookies and storage carried from site to site, one site at a time in list order\n" +
+      "(what companies could link across sites: the profiles table)",
+    label: "browser profile",
+  },
+  thirdPartyCookies: {
+    kind: "choice",
+    flag: "third-party-cookies",
+    choices: ["allow", "block"],
+    default: "allow",
+    help: "the browser's third-party-cookie policy: allow (as Chrome ships to most people, the default) or block",
+    label: "third-party cookies",
+  },
+  controlSites: {
+    kind: "number",
+    flag: "control-sites",
+    arg: "N",
+    min: 0,
+    integer: true,
+    default: 2,
+    help:
+      "with --profile persistent, the first N sites are visited again by a second, fresh visitor: a value\n" +
+      "both visitors were sent is a constant, not an identifier (default 2)",
+    label: "sites visited again by a second visitor",
+  },
   interact: {
     kind: "boolean",
     flag: "interact",
@@ -305,6 +336,8 @@ export function readSettings(values: FlagValues, fleet: boolean): CrawlSettings 
     settings[key] = parsed(s, given, settings);
   }
   checkTogether(values, settings as CrawlSettings);
+  // One visitor visits one site at a time: the profile at each site is the one the sites before it left.
+  if (settings.profile === "persistent") settings.concurrency = 1;
   return settings as CrawlSettings;
 }
 
@@ -368,6 +401,18 @@ function orList(choices: readonly string[]): string {
 
 /** Settings that contradict each other. */
 function checkTogether(values: FlagValues, settings: CrawlSettings): void {
+  if (settings.profile === "persistent" && values.concurrency !== undefined && values.concurrency !== "1")
+    throw new UsageError(
+      "--profile persistent visits one site at a time, as one person does: leave out --concurrency",
+    );
+  if (settings.profile === "persistent" && settings.compare)
+    throw new UsageError(
+      "--profile persistent keeps one visitor; a comparison needs two fresh ones: leave out --compare",
+    );
+  if (settings.profile === "persistent" && settings.jobTimeoutSec !== undefined)
+    throw new UsageError(
+      "--profile persistent is one browser's profile: a fleet's workers cannot share it (use --out DIR)",
+    );
   if (settings.compare === "consent" && values.consent !== undefined)
     throw new UsageError("comparing consent rejects then accepts on every site: leave out --consent");
   if (settings.compare === "gpc" && values.gpc !== undefined)
@@ -407,14 +452,17 @@ interface DeadlineInputs {
   timeoutSec?: number;
   dwellSec?: number;
   compare?: string | null;
+  profile?: string;
 }
 
 /**
  * How long one site may take at most: every page's navigation limit and dwell, 10 s a page for
- * interaction and leaving, 30 s for the context; twice that for a comparison crawl's two runs.
+ * interaction and leaving, 30 s for the context; twice that for a comparison crawl's two runs (and
+ * a persistent crawl's, whose first sites a second visitor sees too).
  */
 export function siteDeadlineSec(settings: DeadlineInputs): number {
-  const runs = settings.compare ? 2 : 1;
+  // A persistent crawl's first sites are visited again by a second visitor.
+  const runs = settings.compare || settings.profile === "persistent" ? 2 : 1;
   const { pagesPerSite = 3, timeoutSec = 30, dwellSec = 3 } = settings;
   return Math.ceil(runs * (pagesPerSite * (timeoutSec + dwellSec + 10) + 30));
 }

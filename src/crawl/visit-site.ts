@@ -1,3 +1,4 @@
+import { existsSync, renameSync, writeFileSync } from "node:fs";
 import type { BrowserContext, Page } from "playwright-core";
 import { mayNeedEvidence } from "../analyze/evidence-policy.ts";
 import type { CaptureHub, SiteCapture } from "../capture/capture-hub.ts";
@@ -88,14 +89,8 @@ export async function visitSite(
   progress: VisitProgress,
 ): Promise<SiteResult> {
   const startedAt = Date.now();
-  const context = await browser.playwright.newContext({
-    acceptDownloads: false,
-    ignoreHTTPSErrors: options.settings.ignoreHttpsErrors,
-    viewport: { width: 1366, height: 768 },
-    locale: "en-US",
-    // The user agent is the browser's own (set at launch, for workers too): Playwright's override
-    // would send client hints of another platform. Sec-GPC is added by the capture (`hub.register`).
-  });
+  const visitor = options.settings.profile === "persistent" ? (options.runtime.visitor ?? null) : null;
+  const context = await newContext(browser, options, visitor?.stateFile ?? null);
   let browserContextId: string | null = null;
   try {
     if (options.settings.gpc) {
@@ -162,8 +157,30 @@ export async function visitSite(
     };
   } finally {
     if (browserContextId) hub.unregister(browserContextId);
+    if (visitor) await keepVisitorState(context, visitor.stateFile);
     await withTimeout(context.close(), 10_000, undefined);
   }
+}
+
+/** A site's browser context: fresh, or (a persistent crawl) with what the sites before it left. */
+function newContext(browser: BrowserProcess, options: VisitOptions, stateFile: string | null) {
+  return browser.playwright.newContext({
+    storageState: stateFile && existsSync(stateFile) ? stateFile : undefined,
+    acceptDownloads: false,
+    ignoreHTTPSErrors: options.settings.ignoreHttpsErrors,
+    viewport: { width: 1366, height: 768 },
+    locale: "en-US",
+    // The user agent is the browser's own (set at launch, for workers too): Playwright's override
+    // would send client hints of another platform. Sec-GPC is added by the capture (`hub.register`).
+  });
+}
+
+/** Keeps the visitor's cookies and storage for the next site (written whole, then renamed). */
+async function keepVisitorState(context: BrowserContext, file: string): Promise<void> {
+  const state = await withTimeout(context.storageState(), 10_000, null);
+  if (!state) return;
+  writeFileSync(`${file}.tmp`, JSON.stringify(state));
+  renameSync(`${file}.tmp`, file);
 }
 
 /** Whether another page of the site follows in this tab, given this one's links and final URL. */

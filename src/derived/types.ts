@@ -102,3 +102,66 @@ export interface PageAnalysis {
   /** What the site's own consent records say the visitor chose (absent: not derived). */
   consentState?: ConsentState;
 }
+
+/** How an identifier that links sites reached its company. */
+export type ProfileCarrier =
+  | "third_party_cookie"
+  | "first_party_cookie"
+  | "storage"
+  | "parameter"
+  | "synced"
+  | "fingerprint";
+
+/**
+ * One identifier one company received from a page of a persistent crawl: what profiles are built
+ * from (the stored findings, with their page and site).
+ */
+export interface ProfileSighting {
+  site: string;
+  /** Where the site came in the crawl's visits (the visitor's profile depends on the order). */
+  siteOrder: number;
+  pageUrl: string;
+  /** Sent to the second, fresh visitor of the first sites (the check for constants). */
+  control: boolean;
+  sensitive: string[];
+  at: number;
+  entity: string;
+  tracker: string;
+  identifier: Identifier;
+  /** The finding's account and pixel IDs: a value among them names the site's account, not the visitor. */
+  pixelIds: string[];
+  /** The domain of the page's cookie that holds it, when one does. */
+  cookieDomain: string | null;
+  /** Another company's identifier for the visitor (an identifier sync), handed to this one. */
+  synced: boolean;
+  /** The first request that carried it (a row id), for evidence. */
+  requestId: number | null;
+}
+
+/**
+ * What one company could put together about one visitor: one identifier it received from more than
+ * one site of a persistent crawl, and the pages it came from.
+ */
+export interface Profile {
+  entity: string;
+  tracker: string;
+  /** The cookie, storage key or parameter that carried it. */
+  name: string;
+  carrier: ProfileCarrier;
+  value: string;
+  /** The sites it was sent from, in the order the crawl visited them. */
+  sites: string[];
+  pages: number;
+  sensitive: string[];
+  /** The sensitive pages among them, each with its categories. */
+  sensitivePages: Array<{ site: string; url: string; categories: string[] }>;
+  firstAt: number;
+  lastAt: number;
+  /** Requests that carried it, one per page (bounded). */
+  evidence: Array<{ site: string; pageUrl: string; requestId: number | null }>;
+  /**
+   * `differs`: the second, fresh visitor was sent another value under the same name, so this one
+   * identifies the visitor; `unchecked`: the second visitor saw none of these sites' requests for it.
+   */
+  control: "differs" | "unchecked";
+}

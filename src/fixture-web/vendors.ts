@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import type { FixtureRequest, FixtureResponse, FixtureSite } from "./server.ts";
 
 /*
@@ -122,16 +123,37 @@ const gtagScript = `(function () {
   dataLayer.push = function (args) { handle(Array.prototype.slice.call(args)); return 0; };
 })();`;
 
-/** The vendors' hosts, as fixture sites. Add them to any fixture web. */
+/**
+ * The vendor's own cookie for the visitor, on its own domain: set on the first request that lacks
+ * it, then sent back by the browser from every site (where third-party cookies are allowed), as
+ * Meta's `fr` on facebook.com and TikTok's `ttwid` on tiktok.com are.
+ */
+function ownCookie(request: FixtureRequest, name: string, domain: string): Record<string, string> {
+  if (new RegExp(`(?:^|; )${name}=`).test(request.headers.cookie ?? "")) return {};
+  const value = `${randomUUID().replace(/-/g, "")}.${Date.now()}`;
+  return {
+    "set-cookie": `${name}=${value}; Domain=${domain}; Path=/; Max-Age=31536000; Secure; HttpOnly; SameSite=None`,
+  };
+}
+
 /** TikTok's events API answers the page's credentialed fetch with CORS headers, as the real one does. */
 const tiktokAnswer = (request: FixtureRequest): FixtureResponse => ({
   headers: {
     "content-type": "application/json",
     "access-control-allow-origin": request.headers.origin ?? "*",
     "access-control-allow-credentials": "true",
+    ...ownCookie(request, "ttwid", ".tiktok.com"),
   },
   body: '{"code":0,"message":"OK"}',
 });
+
+/** Meta's pixel image: a GIF, and the `fr` cookie on facebook.com. */
+const metaAnswer = (request: FixtureRequest): FixtureResponse => ({
+  headers: { "content-type": "image/gif", ...ownCookie(request, "fr", ".facebook.com") },
+  body: GIF,
+});
+
+/** The vendors' hosts, as fixture sites. Add them to any fixture web. */
 
 export function vendorSites(): FixtureSite[] {
   return [
@@ -144,7 +166,7 @@ export function vendorSites(): FixtureSite[] {
       },
     },
     { host: "connect.facebook.net", routes: { "/en_US/fbevents.js": { headers: JS, body: metaScript } } },
-    { host: "www.facebook.com", routes: { "/tr/": { headers: { "content-type": "image/gif" }, body: GIF } } },
+    { host: "www.facebook.com", routes: { "/tr/": metaAnswer } },
     { host: "www.googletagmanager.com", routes: { "/gtag/js": { headers: JS, body: gtagScript } } },
     { host: "region1.google-analytics.com", routes: { "/g/collect": { status: 204, body: "" } } },
     {

@@ -7,6 +7,7 @@
 import { settingsInWords } from "../crawl/settings.ts";
 import type { CrawlStore } from "../store/crawl-store.ts";
 import { readMeta } from "../store/meta.ts";
+import { readProfiles } from "../store/profiles.ts";
 import {
   cloakedFindings,
   consentRecords,
@@ -19,8 +20,9 @@ import {
 } from "../store/reads/report-reads.ts";
 import { redactSecrets } from "../util/redact.ts";
 import { OverviewAggregate } from "./overview.ts";
+import { profilesSummary } from "./profiles-summary.ts";
 import { type DetailOptions, REPORT_DETAIL, siteDetailFrom } from "./site-detail.ts";
-import type { CrawlInfo, Overview, ReportData, SiteDetail, SiteRow } from "./types.ts";
+import type { CrawlInfo, Overview, ProfilesSummary, ReportData, SiteDetail, SiteRow } from "./types.ts";
 
 export { type DetailOptions, REPORT_DETAIL, SERVE_DETAIL } from "./site-detail.ts";
 
@@ -81,7 +83,16 @@ export async function loadOverview(store: CrawlStore): Promise<{ overview: Overv
   for await (const p of refusingPages(store)) aggregate.addRefusingPage(p);
   for await (const s of idSyncs(store)) aggregate.addSync(s);
   for await (const f of cloakedFindings(store)) aggregate.addCloaking(f);
-  return aggregate.result(await crawlInfo(store));
+  const result = aggregate.result(await crawlInfo(store));
+  result.overview.profiles = await profilesOfCrawl(store, result.sites.length);
+  return result;
+}
+
+/** A persistent crawl's profiles as the report shows them; null for a crawl of fresh contexts. */
+async function profilesOfCrawl(store: CrawlStore, listed: number): Promise<ProfilesSummary | null> {
+  const config = await readMeta(store, "config");
+  if ((config as { profile?: string } | null)?.profile !== "persistent" || !config) return null;
+  return profilesSummary(await readProfiles(store), config, listed);
 }
 
 /** One site's pages, who learned what on each, with evidence. Null when the crawl has no such site. */

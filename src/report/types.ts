@@ -155,6 +155,29 @@ export interface Overview {
   syncGraph?: SyncEdge[];
   /** The sites' own subdomains that are aliases of a tracker's servers (CNAME cloaking). */
   cloaked?: Capped<CloakedRow>;
+  /** What each company could link about the one visitor of a persistent crawl (absent otherwise). */
+  profiles?: ProfilesSummary | null;
+}
+
+/** A persistent crawl's profiles, a row per company, for the report's section on them. */
+export interface ProfilesSummary {
+  /** The browser's third-party-cookie policy while the links were made (`allow` or `block`). */
+  thirdPartyCookies: string;
+  /** Sites a second, fresh visitor saw too: where constants were told from identifiers. */
+  controlSites: number;
+  /** Sites in the crawl. */
+  listed: number;
+  companies: ProfileCompany[];
+}
+
+export interface ProfileCompany {
+  entity: string;
+  /** Every site any of its identifiers linked, in visit order. */
+  sites: string[];
+  identifiers: Array<{ name: string; carrier: string; sites: number; control: string }>;
+  sensitivePages: Array<{ site: string; url: string; categories: string[] }>;
+  /** One page per linked site whose requests carried the identifier. */
+  evidence: Array<{ site: string; pageUrl: string }>;
 }
 
 /** A site's subdomain that is an alias of a tracker's servers. */

@@ -272,6 +272,26 @@ export const MIGRATIONS: string[] = [
   ALTER TABLE pages ADD COLUMN cnames TEXT;
   ALTER TABLE findings ADD COLUMN cloaked TEXT NOT NULL DEFAULT '[]';
   `,
+  // 17: what each company could link about the visitor of a persistent crawl (src/analyze/profiles.ts):
+  // one identifier sent from several sites, derived from the findings like them.
+  `
+  CREATE TABLE profiles (
+    id INTEGER PRIMARY KEY,
+    entity TEXT NOT NULL,
+    tracker TEXT NOT NULL,
+    name TEXT NOT NULL,
+    carrier TEXT NOT NULL,
+    value TEXT NOT NULL,
+    sites TEXT NOT NULL,                     -- JSON, in the order the crawl visited them
+    pages INTEGER NOT NULL,
+    sensitive TEXT NOT NULL,                 -- JSON categories
+    sensitive_pages TEXT NOT NULL,           -- JSON [{site, url, categories}]
+    first_at INTEGER NOT NULL,
+    last_at INTEGER NOT NULL,
+    evidence TEXT NOT NULL,                  -- JSON [{site, pageUrl, requestId}]
+    control TEXT NOT NULL
+  );
+  `,
 ];
 
 /** Request bodies longer than this are kept in `bodies`, once each, instead of in their request row. */

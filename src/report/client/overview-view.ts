@@ -10,6 +10,7 @@ import { barChart, percent } from "./charts.ts";
 import { cloakingSection, syncSection } from "./disguise-view.ts";
 import { h } from "./dom.ts";
 import { categoryBadges, categoryLabel, companyHref, date, shortUrl, siteLink } from "./format.ts";
+import { profilesSection } from "./profiles-view.ts";
 import { dataTable } from "./table.ts";
 
 function headline(o: Overview): HTMLElement {
@@ -446,6 +447,7 @@ export function overviewView(o: Overview): HTMLElement {
     {},
     h("h1", { tabindex: -1 }, "Who hears about visits, and to which sensitive pages"),
     keyFindingsSection(o),
+    profilesSection(o),
     lookedForSection(o),
     crawlLine(o),
     headline(o),

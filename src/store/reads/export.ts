@@ -4,6 +4,7 @@ import type { TrackerDb } from "../../attribute/tracker-db.ts";
 import type { CnameChains, ConsentRecord } from "../../capture/types.ts";
 import { phaseOf } from "../../classify/consent-state.ts";
 import type { Identifier } from "../../decode/types.ts";
+import { sha256Hex } from "../../util/bound.ts";
 import { parseJson } from "../../util/json.ts";
 import type { CrawlStore } from "../crawl-store.ts";
 import { postDataSql } from "../schema.ts";
@@ -21,6 +22,7 @@ export const EXPORT_TABLES = [
   "collected",
   "matrix",
   "syncs",
+  "profiles",
 ] as const;
 export type ExportTable = (typeof EXPORT_TABLES)[number];
 
@@ -214,6 +216,28 @@ const TABLE_EXPORTS: Record<Exclude<ExportTable, "matrix">, TableExport> = {
         sensitive: parseJson(r.page_sensitive as string, []),
         variant: r.variant,
         ...(options.keepValues ? { value: r.value } : {}),
+      };
+    },
+  },
+  profiles: {
+    query: () => "SELECT * FROM profiles ORDER BY id",
+    record: (r, options) => {
+      const value = r.value === null || r.value === undefined ? null : String(r.value);
+      return {
+        entity: r.entity,
+        name: r.name,
+        carrier: r.carrier,
+        // A hash lets two records be compared without exposing the identifier.
+        value: options.keepValues || value === null ? value : sha256Hex(value),
+        sites: parseJson(r.sites as string, []),
+        pages: r.pages,
+        sensitive: parseJson(r.sensitive as string, []),
+        tracker: r.tracker,
+        sensitivePages: parseJson(r.sensitive_pages as string, []),
+        firstAt: r.first_at,
+        lastAt: r.last_at,
+        control: r.control,
+        evidence: parseJson(r.evidence as string, []),
       };
     },
   },

@@ -1,0 +1,139 @@
+/**
+ * Issue 35, one visitor across the census: a persistent crawl of four sites finds each planted
+ * cross-site identifier (TikTok's `ttwid` on tiktok.com, Meta's `fr` on facebook.com) with exactly
+ * the sites it was sent from, and no constant; the same sites in fresh contexts link nothing; with
+ * third-party cookies blocked the two cookies link nothing, and without a second visitor the
+ * constant would pass for an identifier (marked unchecked). The report's section is read in Chromium.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { profilesOf } from "../src/analyze/profiles.ts";
+import type { FixtureWeb } from "../src/fixture-web/server.ts";
+import { CrawlStore } from "../src/store/crawl-store.ts";
+import { readProfileSightings } from "../src/store/profiles.ts";
+import { PROFILE_SITES, profileWeb } from "./fixtures/profile-web.ts";
+import {
+  crawlArgs,
+  exportRows,
+  launchViewer,
+  openReportPage,
+  runEarshot,
+  startWeb,
+  tempDir,
+} from "./helpers.ts";
+
+interface ProfileRow {
+  entity: string;
+  name: string;
+  carrier: string;
+  value: string;
+  sites: string[];
+  pages: number;
+  sensitive: string[];
+  control: string;
+}
+
+const [CHURCH, CLINIC, SHOP, NEWS] = PROFILE_SITES as [string, string, string, string];
+const CRAWL = ["--pages-per-site", "2", "--dwell", "1.5", "--timeout", "20"];
+
+describe("one visitor across sites: profiles", () => {
+  let web: FixtureWeb;
+  const persistent = tempDir();
+  const fresh = tempDir();
+  const blocked = tempDir();
+  const crawl = async (out: string, extra: string[]) => {
+    const r = await runEarshot(["crawl", ...PROFILE_SITES, ...crawlArgs(web, out, [...CRAWL, ...extra])]);
+    expect(r.code, r.stderr).toBe(0);
+  };
+
+  beforeAll(async () => {
+    web = await startWeb(profileWeb());
+    await crawl(persistent, ["--profile", "persistent", "--control-sites", "1"]);
+    await crawl(fresh, []);
+    await crawl(blocked, [
+      "--profile",
+      "persistent",
+      "--third-party-cookies",
+      "block",
+      "--control-sites",
+      "0",
+    ]);
+  }, 300_000);
+
+  afterAll(async () => {
+    await web?.stop();
+  });
+
+  it("finds each planted identifier with exactly the sites it was sent from, in visit order, and no constant", async () => {
+    const rows = await exportRows<ProfileRow>(persistent, "profiles");
+    const summary = rows
+      .map((r) => `${r.entity} ${r.name} ${r.carrier} ${r.control}: ${r.sites.join(" ")}`)
+      .sort();
+    expect(summary).toEqual([
+      `ByteDance ttwid third_party_cookie differs: ${CHURCH} ${CLINIC} ${SHOP}`,
+      `Meta fr third_party_cookie differs: ${CHURCH} ${CLINIC} ${NEWS}`,
+    ]);
+    for (const r of rows) {
+      expect(r.sensitive).toContain("reproductive_health");
+      // Values are hashed unless asked for.
+      expect(r.value).toMatch(/^[0-9a-f]{64}$/);
+    }
+    // With --keep-values, the value itself: the same on every site of the profile, a different one per company.
+    const kept = await runEarshot(["export", persistent, "--table", "profiles", "--keep-values"]);
+    const values = kept.stdout
+      .trim()
+      .split("\n")
+      .map((l) => (JSON.parse(l) as ProfileRow).value);
+    expect(values).toHaveLength(2);
+    expect(values.every((v) => /^[0-9a-f]{32}\.\d+$/.test(v))).toBe(true);
+  });
+
+  it("the same sites in fresh contexts link nothing: every site sees a stranger", async () => {
+    expect(await exportRows<ProfileRow>(fresh, "profiles")).toEqual([]);
+    // Not only because the table is left empty: the fresh crawl's own identifiers link no two sites.
+    const store = await CrawlStore.open(fresh);
+    try {
+      const sightings = await readProfileSightings(store);
+      expect(sightings.some((s) => s.identifier.name === "ttwid")).toBe(true);
+      expect(profilesOf(sightings).filter((p) => p.name === "ttwid" || p.name === "fr")).toEqual([]);
+    } finally {
+      await store.close();
+    }
+  });
+
+  it("third-party cookies blocked: the vendors' cookies link nothing; without a second visitor a constant is left unchecked", async () => {
+    const rows = await exportRows<ProfileRow>(blocked, "profiles");
+    expect(rows.filter((r) => r.name === "ttwid" || r.name === "fr")).toEqual([]);
+    // The hard-coded client ID every visitor gets: only the second visitor can show it is a constant.
+    const constant = rows.find((r) => r.entity === "Google");
+    expect(constant?.control).toBe("unchecked");
+    expect(constant?.sites).toEqual(PROFILE_SITES);
+  });
+
+  it("the report says what each company could put together, with its sites, sensitive pages and evidence", async () => {
+    const r = await runEarshot(["report", persistent]);
+    expect(r.code, r.stderr).toBe(0);
+    const viewer = await launchViewer();
+    try {
+      const page = await openReportPage(viewer, persistent);
+      const section = page.locator("section.profiles");
+      await expect(section.locator("h2").textContent()).resolves.toBe(
+        "What each company could put together about one visitor",
+      );
+      const tiktok = section.locator("tbody tr", { hasText: "ByteDance" });
+      const text = (await tiktok.textContent()) ?? "";
+      expect(text).toContain("3 of 4");
+      for (const site of [CHURCH, CLINIC, SHOP]) expect(text).toContain(site);
+      expect(text).not.toContain(NEWS);
+      expect(text).toContain("ttwid");
+      expect(text).toContain("abortion-services");
+      expect(await section.textContent()).toContain("third-party cookies allowed");
+      // The evidence link opens the site's requests.
+      await tiktok.locator("a.evidence", { hasText: CLINIC }).click();
+      await page.waitForFunction(() => location.hash.startsWith("#/site/"));
+      expect(decodeURIComponent(await page.evaluate(() => location.hash))).toBe(`#/site/${CLINIC}`);
+      await expect(page.locator("main").textContent()).resolves.toContain("ttwid");
+    } finally {
+      await viewer.close();
+    }
+  });
+});
