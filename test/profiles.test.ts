@@ -109,6 +109,14 @@ describe("one visitor across sites: profiles", () => {
     expect(constant?.sites).toEqual(PROFILE_SITES);
   });
 
+  it("earshot diff says how far each company's profile reached in each crawl", async () => {
+    const r = await runEarshot(["diff", persistent, blocked]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain("What each company could link about the visitor");
+    expect(r.stdout).toMatch(/TikTok \(ByteDance\): 3 -> 0 sites/);
+    expect(r.stdout).toMatch(/Meta\)?: 3 -> 0 sites/);
+  });
+
   it("the report says what each company could put together, with its sites, sensitive pages and evidence", async () => {
     const r = await runEarshot(["report", persistent]);
     expect(r.code, r.stderr).toBe(0);

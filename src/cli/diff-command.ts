@@ -1,6 +1,14 @@
 import { parseArgs } from "node:util";
-import { type CrawlDiff, diffCrawls, diffVariants, ignoringTrackers, loadSiteViews } from "../report/diff.ts";
+import {
+  type CrawlDiff,
+  diffCrawls,
+  diffVariants,
+  ignoringTrackers,
+  loadSiteViews,
+  profileChanges,
+} from "../report/diff.ts";
 import { companyLabel } from "../report/query.ts";
+import { readProfiles } from "../store/profiles.ts";
 import { clip } from "../util/bound.ts";
 import { openCrawl } from "./export-command.ts";
 import { UsageError } from "./usage.ts";
@@ -16,6 +24,22 @@ function table(header: string[], rows: string[][]): string[] {
   return [line(header), line(widths.map((w) => "-".repeat(w))), ...rows.map(line)];
 }
 
+/** How far each company's profile of the visitor reached in each crawl (persistent crawls). */
+function profileLines(diff: CrawlDiff): string[] {
+  if (!diff.profiles?.length) return [];
+  return [
+    "",
+    "What each company could link about the visitor (sites its identifiers linked; profile crawls):",
+    ...diff.profiles.map(
+      (p) =>
+        `  ${companyLabel(p.entity)}: ${p.sitesBefore} -> ${p.sitesAfter} sites` +
+        (p.sensitiveAfter.length || p.sensitiveBefore.length
+          ? ` [sensitive: ${p.sensitiveBefore.join(", ") || "none"} -> ${p.sensitiveAfter.join(", ") || "none"}]`
+          : ""),
+    ),
+  ];
+}
+
 /** The diff as terminal text: companies (a table), then sites, then sensitive pages. */
 export function formatDiff(diff: CrawlDiff): string {
   const lines = [
@@ -26,7 +50,12 @@ export function formatDiff(diff: CrawlDiff): string {
         : ""),
   ];
   if (diff.compared === 0) lines.push("", "No site was crawled successfully in both: nothing to compare.");
-  else if (diff.companies.length === 0 && diff.sites.length === 0 && diff.syncs.length === 0)
+  else if (
+    diff.companies.length === 0 &&
+    diff.sites.length === 0 &&
+    diff.syncs.length === 0 &&
+    !diff.profiles?.length
+  )
     lines.push("", "No change.");
   if (diff.companies.length) {
     lines.push("", "Companies:");
@@ -69,6 +98,7 @@ export function formatDiff(diff: CrawlDiff): string {
       );
     }
   }
+  lines.push(...profileLines(diff));
   if (diff.syncs.length) {
     lines.push("", "Identifier syncs:");
     for (const s of diff.syncs)
@@ -116,6 +146,7 @@ export async function diffCommand(argv: string[]): Promise<number> {
         before: a,
         after: b,
       });
+      diff.profiles = profileChanges(await readProfiles(storeA), await readProfiles(storeB));
       process.stdout.write(values.json ? `${JSON.stringify(diff)}\n` : formatDiff(diff));
     } finally {
       await storeA.close();

@@ -4,7 +4,9 @@
  * that appeared or went, data newly shared or no longer shared. Also the two runs of each site in a
  * `--compare-consent` crawl, compared the same way.
  */
+
 import { refusingRecords } from "../classify/consent-state.ts";
+import type { Profile } from "../derived/types.ts";
 import type { CrawlStore } from "../store/crawl-store.ts";
 import {
   dataFindings,
@@ -94,6 +96,46 @@ export interface CrawlDiff {
   refusedYetTracked: { before: RefusedSite[]; after: RefusedSite[] };
   /** Identifier syncs that appeared or went, per site crawled successfully in both. */
   syncs: SyncChange[];
+  /** Per company, how many sites its identifiers linked in each crawl (persistent crawls only). */
+  profiles?: ProfileChange[];
+}
+
+/** What one company could link about the visitor in each of two crawls. */
+export interface ProfileChange {
+  entity: string;
+  sitesBefore: number;
+  sitesAfter: number;
+  sensitiveBefore: string[];
+  sensitiveAfter: string[];
+}
+
+/** Each company whose cross-site reach differs between two crawls' profiles. */
+export function profileChanges(before: readonly Profile[], after: readonly Profile[]): ProfileChange[] {
+  const reach = (profiles: readonly Profile[]) => {
+    const byEntity = new Map<string, { sites: Set<string>; sensitive: Set<string> }>();
+    for (const p of profiles) {
+      const r = byEntity.get(p.entity) ?? { sites: new Set(), sensitive: new Set() };
+      for (const s of p.sites) r.sites.add(s);
+      for (const c of p.sensitive) r.sensitive.add(c);
+      byEntity.set(p.entity, r);
+    }
+    return byEntity;
+  };
+  const a = reach(before);
+  const b = reach(after);
+  return [...new Set([...a.keys(), ...b.keys()])]
+    .map((entity) => ({
+      entity,
+      sitesBefore: a.get(entity)?.sites.size ?? 0,
+      sitesAfter: b.get(entity)?.sites.size ?? 0,
+      sensitiveBefore: [...(a.get(entity)?.sensitive ?? [])].sort(),
+      sensitiveAfter: [...(b.get(entity)?.sensitive ?? [])].sort(),
+    }))
+    .filter((c) => c.sitesBefore !== c.sitesAfter || c.sensitiveBefore.join() !== c.sensitiveAfter.join())
+    .sort(
+      (x, y) =>
+        y.sitesBefore + y.sitesAfter - (x.sitesBefore + x.sitesAfter) || x.entity.localeCompare(y.entity),
+    );
 }
 
 const key = (entity: string, tracker: string) => `${entity}\u0000${tracker}`;
