@@ -1,9 +1,10 @@
 /**
  * Issue 35, one visitor across the census: a persistent crawl of four sites finds each planted
- * cross-site identifier (TikTok's `ttwid` on tiktok.com, Meta's `fr` on facebook.com) with exactly
- * the sites it was sent from, and no constant; the same sites in fresh contexts link nothing; with
- * third-party cookies blocked the two cookies link nothing, and without a second visitor the
- * constant would pass for an identifier (marked unchecked). The report's section is read in Chromium.
+ * cross-site identifier (TikTok's `ttwid` on tiktok.com, Meta's `fr` on facebook.com, The Trade
+ * Desk's `TDID` and Rubicon's copy of it) with exactly the sites it was sent from, and no constant;
+ * the same sites in fresh contexts link nothing; with third-party cookies blocked the cookies link
+ * nothing, and without a second visitor the constant would pass for an identifier (marked
+ * unchecked). The report's section is read in Chromium.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { profilesOf } from "../src/analyze/profiles.ts";
@@ -71,18 +72,24 @@ describe("one visitor across sites: profiles", () => {
     expect(summary).toEqual([
       `ByteDance ttwid third_party_cookie differs: ${CHURCH} ${CLINIC} ${SHOP}`,
       `Meta fr third_party_cookie differs: ${CHURCH} ${CLINIC} ${NEWS}`,
+      // The Trade Desk's ID, handed to Rubicon by its cookie match on both sites: Rubicon links them too.
+      `Rubicon Project TDID synced differs: ${CHURCH} ${NEWS}`,
+      `The Trade Desk TDID third_party_cookie differs: ${CHURCH} ${NEWS}`,
     ]);
     for (const r of rows) {
-      expect(r.sensitive).toContain("reproductive_health");
+      if (r.sites.includes(CLINIC)) expect(r.sensitive).toContain("reproductive_health");
       // Values are hashed unless asked for.
       expect(r.value).toMatch(/^[0-9a-f]{64}$/);
     }
-    // With --keep-values, the value itself: the same on every site of the profile, a different one per company.
+    // The synced value is the very one The Trade Desk holds.
+    expect(new Set(rows.filter((r) => r.name === "TDID").map((r) => r.value)).size).toBe(1);
+    // With --keep-values, the value itself (the fixture's vendors mint `HEX.TIME`).
     const kept = await runEarshot(["export", persistent, "--table", "profiles", "--keep-values"]);
-    const values = kept.stdout
+    const keptRows = kept.stdout
       .trim()
       .split("\n")
-      .map((l) => (JSON.parse(l) as ProfileRow).value);
+      .map((l) => JSON.parse(l) as ProfileRow);
+    const values = keptRows.filter((r) => r.name === "ttwid" || r.name === "fr").map((r) => r.value);
     expect(values).toHaveLength(2);
     expect(values.every((v) => /^[0-9a-f]{32}\.\d+$/.test(v))).toBe(true);
   });
@@ -94,7 +101,7 @@ describe("one visitor across sites: profiles", () => {
     try {
       const sightings = await readProfileSightings(store);
       expect(sightings.some((s) => s.identifier.name === "ttwid")).toBe(true);
-      expect(profilesOf(sightings).filter((p) => p.name === "ttwid" || p.name === "fr")).toEqual([]);
+      expect(profilesOf(sightings).filter((p) => ["ttwid", "fr", "TDID"].includes(p.name))).toEqual([]);
     } finally {
       await store.close();
     }
@@ -102,12 +109,34 @@ describe("one visitor across sites: profiles", () => {
 
   it("third-party cookies blocked: the vendors' cookies link nothing; without a second visitor a constant is left unchecked", async () => {
     const rows = await exportRows<ProfileRow>(blocked, "profiles");
-    expect(rows.filter((r) => r.name === "ttwid" || r.name === "fr")).toEqual([]);
+    expect(rows.filter((r) => ["ttwid", "fr", "TDID"].includes(r.name))).toEqual([]);
     // The hard-coded client ID every visitor gets: only the second visitor can show it is a constant.
     const constant = rows.find((r) => r.entity === "Google");
     expect(constant?.control).toBe("unchecked");
     expect(constant?.sites).toEqual(PROFILE_SITES);
   });
+
+  it("a resumed crawl goes on with the same visitor: a site added later is linked to the first ones", async () => {
+    const resumed = tempDir();
+    const some = [
+      "--pages-per-site",
+      "2",
+      "--dwell",
+      "1",
+      "--timeout",
+      "20",
+      "--profile",
+      "persistent",
+      "--control-sites",
+      "0",
+    ];
+    const first = await runEarshot(["crawl", CHURCH, CLINIC, ...crawlArgs(web, resumed, some)]);
+    expect(first.code, first.stderr).toBe(0);
+    const again = await runEarshot(["crawl", CHURCH, CLINIC, SHOP, ...crawlArgs(web, resumed, some)]);
+    expect(again.code, again.stderr).toBe(0);
+    const rows = await exportRows<ProfileRow>(resumed, "profiles");
+    expect(rows.find((r) => r.name === "ttwid")?.sites).toEqual([CHURCH, CLINIC, SHOP]);
+  }, 120_000);
 
   it("earshot diff says how far each company's profile reached in each crawl", async () => {
     const r = await runEarshot(["diff", persistent, blocked]);

@@ -11,7 +11,7 @@ import { readProfileSightings, replaceProfiles } from "../store/profiles.ts";
 /** Recomputes the crawl's profiles; returns how many identifiers link two sites or more. */
 export async function linkProfiles(store: CrawlStore): Promise<number> {
   const config = await readMeta(store, "config");
-  const persistent = (config as { profile?: string } | null)?.profile === "persistent";
+  const persistent = config?.profile === "persistent";
   const profiles = persistent ? profilesOf(await readProfileSightings(store)) : [];
   await replaceProfiles(store, profiles);
   return profiles.length;

@@ -74,14 +74,17 @@ async function crawlInfo(store: CrawlStore): Promise<CrawlInfo> {
 /** The first screen's aggregates and one row per site, in list order. */
 export async function loadOverview(store: CrawlStore): Promise<{ overview: Overview; sites: SiteRow[] }> {
   const aggregate = new OverviewAggregate();
+  // A persistent crawl's figures are its visitor's: the second visitor's pages only check constants.
+  const persistent = (await readMeta(store, "config"))?.profile === "persistent";
+  const variant = persistent ? null : undefined;
   for await (const s of siteSummaries(store)) aggregate.addSite(s);
-  for await (const p of sensitivePages(store)) aggregate.addSensitivePage(p);
-  for await (const f of dataFindings(store)) aggregate.addFinding(f);
+  for await (const p of sensitivePages(store, variant)) aggregate.addSensitivePage(p);
+  for await (const f of dataFindings(store, variant)) aggregate.addFinding(f);
   // A second pass, rather than every sensitive page's text held while the findings stream past.
-  for await (const p of sensitivePages(store)) aggregate.addTrackedSensitivePage(p);
+  for await (const p of sensitivePages(store, variant)) aggregate.addTrackedSensitivePage(p);
   for await (const c of consentRecords(store)) aggregate.addConsent(c.siteId, c.record);
-  for await (const p of refusingPages(store)) aggregate.addRefusingPage(p);
-  for await (const s of idSyncs(store)) aggregate.addSync(s);
+  for await (const p of refusingPages(store, variant)) aggregate.addRefusingPage(p);
+  for await (const s of idSyncs(store, variant)) aggregate.addSync(s);
   for await (const f of cloakedFindings(store)) aggregate.addCloaking(f);
   const result = aggregate.result(await crawlInfo(store));
   result.overview.profiles = await profilesOfCrawl(store, result.sites.length);
@@ -91,7 +94,7 @@ export async function loadOverview(store: CrawlStore): Promise<{ overview: Overv
 /** A persistent crawl's profiles as the report shows them; null for a crawl of fresh contexts. */
 async function profilesOfCrawl(store: CrawlStore, listed: number): Promise<ProfilesSummary | null> {
   const config = await readMeta(store, "config");
-  if ((config as { profile?: string } | null)?.profile !== "persistent" || !config) return null;
+  if (config?.profile !== "persistent") return null;
   return profilesSummary(await readProfiles(store), config, listed);
 }
 

@@ -65,6 +65,20 @@ describe("crawl settings, declared once", () => {
     );
     expect(bad(["--compare-consent", "--consent", "accept"])).toMatch(/leave out --consent/);
     expect(bad(["--compare", "gpc", "--gpc"])).toMatch(/leave out --gpc/);
+    // One visitor's browser: one site at a time, no comparison, no fleet.
+    expect(bad(["--profile", "persistent", "--concurrency", "4"])).toMatch(
+      /one site at a time.*--concurrency$/,
+    );
+    expect(bad(["--profile", "persistent", "--compare", "gpc"])).toMatch(/leave out --compare$/);
+    expect(bad(["--profile", "persistent"], true)).toMatch(/a fleet's workers cannot share it/);
+    expect(bad(["--third-party-cookies", "sometimes"])).toBe(
+      '--third-party-cookies must be allow or block, not "sometimes"',
+    );
+    expect(settingsOf(["--profile", "persistent"])).toMatchObject({
+      concurrency: 1,
+      controlSites: 2,
+      thirdPartyCookies: "allow",
+    });
   });
 
   it("an alias chooses its value; a recorded config of an older version gets today's defaults for what it lacks", () => {
