@@ -164,6 +164,11 @@ describe("one visitor across sites: profiles", () => {
       expect(text).toContain("ttwid");
       expect(text).toContain("abortion-services");
       expect(await section.textContent()).toContain("third-party cookies allowed");
+      // Every setting of the crawl, as its declaration words it, under "How this crawl was made".
+      const how = (await page.locator("section.how").textContent()) ?? "";
+      expect(how).toContain("browser profile: persistent");
+      expect(how).toContain("third-party cookies: allow");
+      expect(how).toContain("sites visited again by a second visitor: 1");
       // The evidence link opens the site's requests.
       await tiktok.locator("a.evidence", { hasText: CLINIC }).click();
       await page.waitForFunction(() => location.hash.startsWith("#/site/"));
