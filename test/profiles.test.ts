@@ -164,6 +164,9 @@ describe("one visitor across sites: profiles", () => {
       expect(text).toContain("ttwid");
       expect(text).toContain("abortion-services");
       expect(await section.textContent()).toContain("third-party cookies allowed");
+      // The first lines say it before any table.
+      const key = (await page.locator("section.key-findings").textContent()) ?? "";
+      expect(key).toContain("TikTok (ByteDance) could recognise the same visitor on 3 of the 4 sites");
       // Every setting of the crawl, as its declaration words it, under "How this crawl was made".
       const how = (await page.locator("section.how").textContent()) ?? "";
       expect(how).toContain("browser profile: persistent");

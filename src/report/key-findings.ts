@@ -6,7 +6,7 @@
  */
 import { categoryLabel, severityRank } from "../classify/category-labels.ts";
 import { companyLabel, sitesHref } from "./query.ts";
-import type { KeyFinding, LookedFor, Overview } from "./types.ts";
+import type { KeyFinding, LookedFor, Overview, ProfilesSummary } from "./types.ts";
 
 /** The reach of one company on one category's pages, with the lists and natures of those sites. */
 export interface CategoryCompanyReach {
@@ -43,6 +43,35 @@ function whichSites(r: CategoryCompanyReach, severalLists: boolean): string {
   if (severalLists && list !== undefined && inList !== undefined)
     parts.push(`${howMany(inList, r.sites)}in the list “${list}”`);
   return parts.length > 0 ? `, ${parts.join("; ")}` : "";
+}
+
+/** "a, b and c". */
+function andList(words: string[]): string {
+  return words.length < 2 ? (words[0] ?? "") : `${words.slice(0, -1).join(", ")} and ${words.at(-1)}`;
+}
+
+/** Sentences about cross-site profiles at most. */
+const MAX_PROFILE_FINDINGS = 3;
+
+/**
+ * A persistent crawl's first lines: the companies that could recognise its one visitor on most of
+ * the listed sites, and the sensitive pages that fall under that one profile.
+ */
+export function profileFindings(p: ProfilesSummary): KeyFinding[] {
+  return p.companies.slice(0, MAX_PROFILE_FINDINGS).map((c) => {
+    const names = [...new Set(c.identifiers.map((i) => i.name))];
+    const categories = [...new Set(c.sensitivePages.flatMap((page) => page.categories))]
+      .sort((a, b) => severityRank(a) - severityRank(b))
+      .map((category) => categoryLabel(category).toLowerCase());
+    return {
+      kind: "profile" as const,
+      text:
+        `${companyLabel(c.entity)} could recognise the same visitor on ${c.sites.length} of the ${p.listed} sites ` +
+        `(${names.length === 1 ? "identifier" : "identifiers"} ${names.join(", ")})` +
+        (categories.length > 0 ? `; that one profile holds visits to ${andList(categories)} pages.` : "."),
+      href: "#h-profiles",
+    };
+  });
 }
 
 /** One sentence per company and category, most serious category first, then the widest reach. */

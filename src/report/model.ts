@@ -19,6 +19,7 @@ import {
   siteSummaries,
 } from "../store/reads/report-reads.ts";
 import { redactSecrets } from "../util/redact.ts";
+import { profileFindings } from "./key-findings.ts";
 import { OverviewAggregate } from "./overview.ts";
 import { profilesSummary } from "./profiles-summary.ts";
 import { type DetailOptions, REPORT_DETAIL, siteDetailFrom } from "./site-detail.ts";
@@ -87,7 +88,10 @@ export async function loadOverview(store: CrawlStore): Promise<{ overview: Overv
   for await (const s of idSyncs(store, variant)) aggregate.addSync(s);
   for await (const f of cloakedFindings(store)) aggregate.addCloaking(f);
   const result = aggregate.result(await crawlInfo(store));
-  result.overview.profiles = await profilesOfCrawl(store, result.sites.length);
+  const profiles = await profilesOfCrawl(store, result.sites.length);
+  result.overview.profiles = profiles;
+  if (profiles)
+    result.overview.keyFindings = [...profileFindings(profiles), ...(result.overview.keyFindings ?? [])];
   return result;
 }
 

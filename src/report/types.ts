@@ -125,7 +125,7 @@ export interface LookedFor {
 
 /** A sentence of the report's key findings, with the link to what it is about. */
 export interface KeyFinding {
-  kind: "sensitive" | "leaks" | "refused" | "before_consent";
+  kind: "profile" | "sensitive" | "leaks" | "refused" | "before_consent";
   text: string;
   href: string;
 }

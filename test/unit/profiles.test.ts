@@ -1,6 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { carrierOf, profilesOf } from "../../src/analyze/profiles.ts";
 import type { ProfileSighting } from "../../src/derived/types.ts";
+import { profileFindings } from "../../src/report/key-findings.ts";
+import { profilesSummary } from "../../src/report/profiles-summary.ts";
 
 /** One identifier one company received from one page. */
 function seen(site: string, order: number, name: string, value: string, more: Partial<ProfileSighting> = {}) {
@@ -94,5 +96,34 @@ describe("profiles: what a company could link across sites", () => {
     expect(
       carrierOf(seen("a.test", 1, "k", "x", { identifier: { name: "k", source: "storage", value: "x" } })),
     ).toBe("storage");
+  });
+});
+
+describe("profiles in the report", () => {
+  it("a row per company over its identifiers, and a first line for the widest", () => {
+    const profiles = profilesOf([
+      seen("church.test", 1, "ttwid", "visitor-1-abcdef"),
+      seen("clinic.test", 2, "ttwid", "visitor-1-abcdef", {
+        pageUrl: "https://clinic.test/abortion",
+        sensitive: ["reproductive_health"],
+      }),
+      seen("church.test", 1, "ttp", "visitor-ttp-98765", { cookieDomain: ".tiktok.com" }),
+      seen("shop.test", 3, "ttp", "visitor-ttp-98765", { cookieDomain: ".tiktok.com" }),
+    ]);
+    const summary = profilesSummary(profiles, { thirdPartyCookies: "allow", controlSites: 2 }, 5);
+    expect(summary.companies).toHaveLength(1);
+    expect(summary.companies[0]).toMatchObject({
+      entity: "ByteDance",
+      sites: ["church.test", "clinic.test", "shop.test"],
+      evidence: [
+        { site: "church.test", pageUrl: "https://church.test/" },
+        { site: "clinic.test", pageUrl: "https://clinic.test/abortion" },
+        { site: "shop.test", pageUrl: "https://shop.test/" },
+      ],
+    });
+    expect(profileFindings(summary).map((f) => f.text)).toEqual([
+      "TikTok (ByteDance) could recognise the same visitor on 3 of the 5 sites (identifiers ttwid, ttp); " +
+        "that one profile holds visits to reproductive health pages.",
+    ]);
   });
 });
