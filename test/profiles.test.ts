@@ -177,6 +177,14 @@ describe("one visitor across sites: profiles", () => {
       await page.waitForFunction(() => location.hash.startsWith("#/site/"));
       expect(decodeURIComponent(await page.evaluate(() => location.hash))).toBe(`#/site/${CLINIC}`);
       await expect(page.locator("main").textContent()).resolves.toContain("ttwid");
+      // The company's own page says it too.
+      await page.evaluate(() => {
+        location.hash = "#/company/TikTok";
+      });
+      await page.waitForSelector(".company-view");
+      const companyText = (await page.locator(".company-view").textContent()) ?? "";
+      expect(companyText).toContain("What it could put together about one visitor");
+      expect(companyText).toContain(`reached it from 3 of the 4 sites: ${CHURCH}, ${CLINIC}, ${SHOP}`);
     } finally {
       await viewer.close();
     }

@@ -90,6 +90,29 @@ function companySensitive(entity: string, o: Overview, sensitive: Capped<Sensiti
   ];
 }
 
+/** A persistent crawl: the sites on which this company could recognise the one visitor. */
+function companyProfile(entity: string, o: Overview): Child {
+  const p = o.profiles;
+  if (!p) return null;
+  const c = p.companies.find((x) => x.entity === entity);
+  return [
+    h("h2", {}, "What it could put together about one visitor"),
+    c
+      ? h(
+          "p",
+          {},
+          `The same identifier (${[...new Set(c.identifiers.map((i) => i.name))].join(", ")}) reached it from ` +
+            `${c.sites.length} of the ${p.listed} sites: ${c.sites.join(", ")}. `,
+          "The overview's section on profiles says how, and which pages fall under it.",
+        )
+      : h(
+          "p",
+          {},
+          "No identifier reached it from two sites: it could not link the visitor's visits, as far as the browser shows.",
+        ),
+  ];
+}
+
 export function companyView(name: string, o: Overview): HTMLElement {
   const wanted = companyEntity(name).toLowerCase();
   const company = o.companies.find((c) => c.entity.toLowerCase() === wanted);
@@ -103,6 +126,7 @@ export function companyView(name: string, o: Overview): HTMLElement {
     { class: "company-view" },
     companyHead(company, o.crawl.sites.ok),
     companySensitive(entity, o, sensitive),
+    companyProfile(entity, o),
     h("h2", {}, "Under which pixel and account IDs"),
     list(
       company.pixelIds ?? [],
