@@ -83,6 +83,10 @@ describe("one visitor across sites: profiles", () => {
     }
     // The synced value is the very one The Trade Desk holds.
     expect(new Set(rows.filter((r) => r.name === "TDID").map((r) => r.value)).size).toBe(1);
+    // `earshot analyze` recomputes them from the stored findings, the same.
+    const analysed = await runEarshot(["analyze", persistent]);
+    expect(analysed.stderr).toContain("4 identifiers link sites");
+    expect(await exportRows<ProfileRow>(persistent, "profiles")).toEqual(rows);
     // With --keep-values, the value itself (the fixture's vendors mint `HEX.TIME`).
     const kept = await runEarshot(["export", persistent, "--table", "profiles", "--keep-values"]);
     const keptRows = kept.stdout
