@@ -34,7 +34,7 @@ interface ProfileRow {
 }
 
 const [CHURCH, CLINIC, SHOP, NEWS] = PROFILE_SITES as [string, string, string, string];
-const CRAWL = ["--pages-per-site", "2", "--dwell", "1.5", "--timeout", "20"];
+const CRAWL = ["--pages-per-site", "2", "--dwell", "2", "--timeout", "20"];
 
 describe("one visitor across sites: profiles", () => {
   let web: FixtureWeb;

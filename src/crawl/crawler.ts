@@ -8,7 +8,10 @@ import { type VisitProgress, visitSite } from "./visit-site.ts";
 
 export type { CrawlOptions };
 
-/** The runs of a site in a comparison crawl: each page is tagged with its run's name. */
+/**
+ * The runs of a site visited more than once, each page tagged with its run's name: a comparison
+ * crawl's two, or a persistent crawl's first sites, seen by its visitor and then by a fresh one.
+ */
 function variantsFor(
   options: CrawlOptions,
   site: string,

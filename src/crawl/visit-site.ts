@@ -78,7 +78,8 @@ const SIMULATE_LEAVE = `(() => {
 const UNLOAD = `setTimeout(() => { location.href = "about:blank"; }, 0)`;
 
 /**
- * Visits one site in a fresh browser context: the home page, then the most sensitive-looking
+ * Visits one site in a fresh browser context (a persistent crawl's starts with the cookies and storage
+ * the sites before it left): the home page, then the most sensitive-looking
  * same-site subpages, one after another in one tab, capturing everything each page sends.
  */
 export async function visitSite(

@@ -5,16 +5,9 @@
  */
 import type { Identifier } from "../decode/types.ts";
 import type { Profile, ProfileSighting } from "../derived/types.ts";
+import { parseJson } from "../util/json.ts";
 import type { CrawlStore } from "./crawl-store.ts";
 import type { Sql, SqlTransaction } from "./sql.ts";
-
-function json<T>(text: unknown, fallback: T): T {
-  try {
-    return text === null || text === undefined ? fallback : (JSON.parse(String(text)) as T);
-  } catch {
-    return fallback;
-  }
-}
 
 interface FindingRow {
   pageId: number;
@@ -44,20 +37,20 @@ export async function readProfileSightings(store: CrawlStore): Promise<ProfileSi
   const siteOrder = new Map<string, number>();
   for (const row of rows) if (!siteOrder.has(row.site)) siteOrder.set(row.site, siteOrder.size);
   return rows.flatMap((row) =>
-    json<Identifier[]>(row.identifiers, []).map((identifier) => ({
+    parseJson<Identifier[]>(row.identifiers, []).map((identifier) => ({
       site: row.site,
       siteOrder: siteOrder.get(row.site) ?? 0,
       pageUrl: row.url,
       control: row.variant === "control",
-      sensitive: json<string[]>(row.sensitive, []),
+      sensitive: parseJson<string[]>(row.sensitive, []),
       at: Number(row.startedAt),
       entity: row.entity,
       tracker: row.tracker,
       identifier,
-      pixelIds: json<string[]>(row.pixelIds, []),
+      pixelIds: parseJson<string[]>(row.pixelIds, []),
       cookieDomain: cookies.get(`${row.pageId}\n${identifier.name}\n${identifier.value}`) ?? null,
       synced: synced.has(`${row.pageId}\n${row.entity}\n${identifier.value}`),
-      requestId: json<number[]>(row.evidence, [])[0] ?? null,
+      requestId: parseJson<number[]>(row.evidence, [])[0] ?? null,
     })),
   );
 }
@@ -108,25 +101,38 @@ async function writeProfiles(tx: SqlTransaction, profiles: readonly Profile[]): 
   }
 }
 
+/** A profiles row as read, its lists as JSON text. */
+interface ProfileRow {
+  entity: string;
+  tracker: string;
+  name: string;
+  carrier: Profile["carrier"];
+  value: string;
+  sites: string;
+  pages: number;
+  sensitive: string;
+  sensitivePages: string;
+  firstAt: number;
+  lastAt: number;
+  evidence: string;
+  control: string;
+}
+
 /** The crawl's profiles, most sites first. */
 export async function readProfiles(store: CrawlStore): Promise<Profile[]> {
-  const rows = await store.sql.all<Record<string, unknown>>(
+  const rows = await store.sql.all<ProfileRow>(
     `SELECT entity, tracker, name, carrier, value, sites, pages, sensitive, sensitive_pages AS "sensitivePages",
        first_at AS "firstAt", last_at AS "lastAt", evidence, control FROM profiles ORDER BY id`,
   );
   return rows.map((r) => ({
-    entity: String(r.entity),
-    tracker: String(r.tracker),
-    name: String(r.name),
-    carrier: String(r.carrier) as Profile["carrier"],
-    value: String(r.value),
-    sites: json<string[]>(r.sites, []),
+    ...r,
     pages: Number(r.pages),
-    sensitive: json<string[]>(r.sensitive, []),
-    sensitivePages: json<Profile["sensitivePages"]>(r.sensitivePages, []),
+    sites: parseJson<string[]>(r.sites, []),
+    sensitive: parseJson<string[]>(r.sensitive, []),
+    sensitivePages: parseJson<Profile["sensitivePages"]>(r.sensitivePages, []),
     firstAt: Number(r.firstAt),
     lastAt: Number(r.lastAt),
-    evidence: json<Profile["evidence"]>(r.evidence, []),
-    control: String(r.control) === "differs" ? "differs" : "unchecked",
+    evidence: parseJson<Profile["evidence"]>(r.evidence, []),
+    control: r.control === "differs" ? "differs" : "unchecked",
   }));
 }
