@@ -20,6 +20,7 @@ import { appendMeta, type ListRecord, readMeta, writeMeta } from "../store/meta.
 import { isPostgresUrl } from "../store/sql.ts";
 import { loadTrackerDbOption, recordTrackerDb } from "../store/tracker-db-choice.ts";
 import { sha256Hex } from "../util/bound.ts";
+import { crawlIdOption } from "./export-command.ts";
 import { UsageError } from "./usage.ts";
 import { TOOL_VERSION } from "./version.ts";
 
@@ -160,7 +161,7 @@ async function openTarget(plan: CrawlPlan): Promise<CrawlStore> {
   const fingerprint = sha256Hex(
     `${plan.listText}\n${JSON.stringify({ ...plan.options.settings, concurrency: null })}`,
   );
-  const crawlId = values.crawl === undefined ? null : crawlNumber(values.crawl);
+  const crawlId = crawlIdOption(values.crawl);
   return CrawlStore.openPostgres(url, { crawlId, fingerprint, create: crawlId === null }).catch(
     (error: unknown) => {
       throw new UsageError(`cannot open ${redact(url)}: ${error instanceof Error ? error.message : error}`);
@@ -278,13 +279,6 @@ async function crawlHere(
     );
   }
   return { exitCode: outcome.interrupted ? 130 : 0 };
-}
-
-function crawlNumber(text: string): number {
-  const id = Number(text);
-  if (!Number.isInteger(id) || id < 1)
-    throw new UsageError(`--crawl must be a crawl's id (a whole number), not "${text}"`);
-  return id;
 }
 
 function wrapUsage<T>(fn: () => T): T {
