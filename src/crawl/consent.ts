@@ -4,8 +4,10 @@ import { dirname, join } from "node:path";
 import type { BrowserContext, Frame } from "playwright-core";
 import type { ConsentRecord, PageConsent, PageEvent } from "../capture/types.ts";
 import { withTimeout } from "../util/time.ts";
+import type { CrawlSettings } from "./settings.ts";
 
-export type ConsentMode = "accept" | "reject" | "ignore";
+/** What to do with banners: the `--consent` setting's choices, declared in `settings.ts`. */
+export type ConsentMode = CrawlSettings["consent"];
 
 // DuckDuckGo's autoconsent (MPL-2.0): its Playwright content script and rules for hundreds of
 // consent platforms. The content script talks to us through a binding (see `prelude`).
