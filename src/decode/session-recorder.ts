@@ -13,8 +13,8 @@ export interface RecorderShape {
   data: RegExp;
   /** The site's project, organisation or counter ID. */
   project(url: URL, body: unknown): string | null | undefined;
-  /** The visitor's ID and the cookie the service keeps it in, when it is sent. */
-  visitor?(url: URL, body: unknown): { param: string; value: string | null | undefined; cookie?: string };
+  /** Where the visitor's ID is sent (the parameter, or the path in the body), and the cookie the service keeps it in. */
+  visitor?: { param: string; cookie?: string; value(url: URL, body: unknown): string | null | undefined };
 }
 
 /** A session-replay service's decoder, from its shape and its recorded requests (replayed by the tests). */
@@ -30,7 +30,9 @@ export function sessionRecorder(
     meaningOf: (key) =>
       key === "bodyLength"
         ? "the size of the recording sent (what the visitor did and typed on the page)"
-        : `${names.entity}'s ID for this visitor`,
+        : key === shape.visitor?.param
+          ? `${names.entity}'s ID for this visitor`
+          : null,
     decode(input: DecoderInput): Beacon | null {
       const { url } = input;
       if (!hostIs(url, ...shape.hosts)) return null;
@@ -41,8 +43,8 @@ export function sessionRecorder(
       addUnique(beacon.pixelIds, shape.project(url, body) ?? null);
       if (isLoader) return beacon;
       addUnique(beacon.events, "session_recording");
-      const visitor = shape.visitor?.(url, body);
-      if (visitor) identify(beacon, visitor.param, visitor.value, visitor.cookie);
+      const visitor = shape.visitor;
+      if (visitor) identify(beacon, visitor.param, visitor.value(url, body), visitor.cookie);
       share(beacon, "custom_data");
       detail(beacon, "bodyLength", String(input.body?.length ?? 0));
       return beacon;

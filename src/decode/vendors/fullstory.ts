@@ -9,11 +9,11 @@ export const fullstory = sessionRecorder(
     loader: /^\/s\/fs\.js$/,
     data: /^\/rec\/(bundle|page)/,
     project: (url, body) => url.searchParams.get("OrgId") ?? str(at(body, "OrgId")),
-    visitor: (url, body) => ({
+    visitor: {
       param: "UserId",
-      value: url.searchParams.get("UserId") ?? str(at(body, "UserId")),
       cookie: "fs_uid",
-    }),
+      value: (url, body) => url.searchParams.get("UserId") ?? str(at(body, "UserId")),
+    },
   },
   [
     {

@@ -8,7 +8,7 @@ export const logrocket = sessionRecorder(
     loader: /^\/(LogRocket|logger)(\.min)?\.js$/,
     data: /^\/i$/,
     project: (url) => url.searchParams.get("a"),
-    visitor: (url) => ({ param: "r", value: url.searchParams.get("r") }),
+    visitor: { param: "r", value: (url) => url.searchParams.get("r") },
   },
   [
     {

@@ -12,11 +12,11 @@ export const mouseflow = sessionRecorder(
       url.pathname.match(/^\/(?:projects|websites)\/([a-f0-9-]+)/i)?.[1] ??
       url.searchParams.get("website") ??
       str(at(body, "websiteId")),
-    visitor: (url, body) => ({
+    visitor: {
       param: "visitor",
-      value: url.searchParams.get("visitor") ?? str(at(body, "visitorId")),
       cookie: "mf_user",
-    }),
+      value: (url, body) => url.searchParams.get("visitor") ?? str(at(body, "visitorId")),
+    },
   },
   [
     {

@@ -9,7 +9,7 @@ export const smartlook = sessionRecorder(
     loader: /^\/recorder\.js$/,
     data: /^\/(rec\/|v\d+\/write)/,
     project: (url, body) => url.searchParams.get("key") ?? str(at(body, "projectKey")),
-    visitor: (url, body) => ({ param: "uid", value: url.searchParams.get("uid") ?? str(at(body, "uid")) }),
+    visitor: { param: "uid", value: (url, body) => url.searchParams.get("uid") ?? str(at(body, "uid")) },
   },
   [
     {

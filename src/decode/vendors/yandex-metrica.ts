@@ -8,11 +8,11 @@ export const yandexWebvisor = sessionRecorder(
     loader: /^\/metrika\/tag\.js$/,
     data: /^\/webvisor\/\d+/,
     project: (url) => url.pathname.match(/^\/webvisor\/(\d+)/)?.[1],
-    visitor: (url) => ({
+    visitor: {
       param: "browser-info.uid",
-      value: url.searchParams.get("browser-info")?.match(/(?:^|:)u:(\d+)/)?.[1],
       cookie: "_ym_uid",
-    }),
+      value: (url) => url.searchParams.get("browser-info")?.match(/(?:^|:)u:(\d+)/)?.[1],
+    },
   },
   [
     {
