@@ -490,3 +490,17 @@ describe("what each decoded key means", () => {
     expect(uet?.meaningOf("no-such-key")).toBeNull();
   });
 });
+
+describe("Meta relays", () => {
+  it("a relayed pixel hit whose body mentions event_name without being JSON events keeps its query's fields", () => {
+    const b = decode(
+      "https://capig.shop-example.cloud/?id=1234567890123&ev=PageView&dl=https%3A%2F%2Fshop.example%2F&rl=&if=false&ts=1733000000000&sw=1366&sh=768&v=2.9.170&r=stable&ec=0&o=4126&fbp=fb.1.1733000000000.987654321&it=1733000000000&coo=false&rqm=POST",
+      "cd[event_name]=checkout",
+    );
+    expect(b?.tracker).toBe("Meta Conversions API Gateway");
+    expect(b?.pixelIds).toEqual(["1234567890123"]);
+    expect(b?.events).toEqual(["PageView"]);
+    expect(b?.pageUrl).toBe("https://shop.example/");
+    expect(b?.details["cd.event_name"]).toBe("checkout");
+  });
+});

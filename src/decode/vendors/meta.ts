@@ -43,8 +43,8 @@ function isPixelRelay(params: Map<string, string>): boolean {
  * Signals Gateway (`POST …/events`, keys `fb.pixel_id`, `fb.fbp`, `fb.advanced_matching`) and the
  * Conversions API form a server-side container relays (`{"data":[{"event_name", "user_data"…}]}`).
  */
-function readJsonEvents(beacon: Beacon, input: DecoderInput): boolean {
-  if (!input.body || !looksLikeJson(input.body)) return false;
+function jsonEvents(input: DecoderInput): Beacon | null {
+  if (!input.body || !looksLikeJson(input.body)) return null;
   const parsed = parseJson(input.body);
   const events = (Array.isArray(parsed) ? parsed : [parsed]).flatMap((e) =>
     Array.isArray(at(e, "data")) ? (at(e, "data") as unknown[]) : [e],
@@ -53,7 +53,8 @@ function readJsonEvents(beacon: Beacon, input: DecoderInput): boolean {
   const capi = events.some(
     (e) => str(at(e, "event_name")) && at(e, "user_data") && typeof at(e, "user_data") === "object",
   );
-  if (!gateway && !capi) return false;
+  if (!gateway && !capi) return null;
+  const beacon = newBeacon(meta);
   beacon.tracker = gateway ? "Meta Signals Gateway" : "Meta Conversions API Gateway";
   const pathPixel = input.url.pathname.match(/\/(\d{10,20})\/events\b/)?.[1];
   addUnique(beacon.pixelIds, pathPixel, input.url.searchParams.get("pixel_id") || null);
@@ -80,7 +81,7 @@ function readJsonEvents(beacon: Beacon, input: DecoderInput): boolean {
     }
     if (str(at(event, "event_id"))) detail(beacon, "event_id", str(at(event, "event_id")));
   }
-  return beacon.events.length > 0;
+  return beacon.events.length > 0 ? beacon : null;
 }
 
 /** `cd[…]` (custom data) and `ud[…]` (advanced matching) parameters of a pixel hit. */
@@ -152,20 +153,21 @@ export const meta = declarePixel(
       event_id: "the event's ID, to match it with the server's copy",
     },
     read(beacon, { input, url, params }) {
-      const facebook = hostIs(url, "facebook.com");
       // /tr is the pixel; /privacy_sandbox/pixel/register/trigger/ is the same hit registered with the
       // browser's Attribution Reporting API, with the same parameters.
-      if (facebook) {
+      if (hostIs(url, "facebook.com")) {
         if (!BEACON.test(url.pathname)) return false;
-      } else if (input.body?.includes("event_name") && readJsonEvents(clear(beacon), input)) {
-        return true;
-      } else if (!url.search.includes("ev=") && !input.body?.includes("ev=")) {
-        return false;
-      } else if (isPixelRelay(params)) {
+      } else {
+        // Events relayed as JSON say everything in their body: read it alone, not the URL's query.
+        const json = input.body?.includes("event_name") ? jsonEvents(input) : null;
+        if (json) {
+          Object.assign(beacon, json);
+          return true;
+        }
+        if (!url.search.includes("ev=") && !input.body?.includes("ev=")) return false;
+        if (!isPixelRelay(params)) return false;
         // A relay on the advertiser's own or cloud host forwards the pixel's event to Meta: Meta's.
         beacon.tracker = "Meta Conversions API Gateway";
-      } else {
-        return false;
       }
       readPixelFields(beacon, params);
       return true;
@@ -219,10 +221,3 @@ export const meta = declarePixel(
     },
   ],
 );
-
-/** The beacon as the JSON reader finds it: nothing read from the query of a relay's URL. */
-function clear(beacon: Beacon): Beacon {
-  const empty = newBeacon(meta);
-  Object.assign(beacon, { ...empty, vendor: beacon.vendor });
-  return beacon;
-}
