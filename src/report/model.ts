@@ -23,7 +23,7 @@ import { profileFindings } from "./key-findings.ts";
 import { OverviewAggregate } from "./overview.ts";
 import { profilesSummary } from "./profiles-summary.ts";
 import { type DetailOptions, REPORT_DETAIL, siteDetailFrom } from "./site-detail.ts";
-import type { CrawlInfo, Overview, ProfilesSummary, ReportData, SiteDetail, SiteRow } from "./types.ts";
+import type { CrawlInfo, Overview, ReportData, SiteDetail, SiteRow } from "./types.ts";
 
 export { type DetailOptions, REPORT_DETAIL, SERVE_DETAIL } from "./site-detail.ts";
 
@@ -76,7 +76,8 @@ async function crawlInfo(store: CrawlStore): Promise<CrawlInfo> {
 export async function loadOverview(store: CrawlStore): Promise<{ overview: Overview; sites: SiteRow[] }> {
   const aggregate = new OverviewAggregate();
   // A persistent crawl's figures are its visitor's: the second visitor's pages only check constants.
-  const persistent = (await readMeta(store, "config"))?.profile === "persistent";
+  const config = await readMeta(store, "config");
+  const persistent = config?.profile === "persistent";
   const variant = persistent ? null : undefined;
   for await (const s of siteSummaries(store)) aggregate.addSite(s);
   for await (const p of sensitivePages(store, variant)) aggregate.addSensitivePage(p);
@@ -88,18 +89,12 @@ export async function loadOverview(store: CrawlStore): Promise<{ overview: Overv
   for await (const s of idSyncs(store, variant)) aggregate.addSync(s);
   for await (const f of cloakedFindings(store)) aggregate.addCloaking(f);
   const result = aggregate.result(await crawlInfo(store));
-  const profiles = await profilesOfCrawl(store, result.sites.length);
-  result.overview.profiles = profiles;
-  if (profiles)
+  if (persistent && config) {
+    const profiles = profilesSummary(await readProfiles(store), config, result.sites.length);
+    result.overview.profiles = profiles;
     result.overview.keyFindings = [...profileFindings(profiles), ...(result.overview.keyFindings ?? [])];
+  }
   return result;
-}
-
-/** A persistent crawl's profiles as the report shows them; null for a crawl of fresh contexts. */
-async function profilesOfCrawl(store: CrawlStore, listed: number): Promise<ProfilesSummary | null> {
-  const config = await readMeta(store, "config");
-  if (config?.profile !== "persistent") return null;
-  return profilesSummary(await readProfiles(store), config, listed);
 }
 
 /** One site's pages, who learned what on each, with evidence. Null when the crawl has no such site. */

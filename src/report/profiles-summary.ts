@@ -13,7 +13,11 @@ export function profilesSummary(
   listed: number,
 ): ProfilesSummary {
   const byCompany = new Map<string, Profile[]>();
-  for (const p of profiles) byCompany.set(p.entity, [...(byCompany.get(p.entity) ?? []), p]);
+  for (const p of profiles) {
+    const own = byCompany.get(p.entity);
+    if (own) own.push(p);
+    else byCompany.set(p.entity, [p]);
+  }
   const companies = [...byCompany.entries()].map(([entity, own]) => companyOf(entity, own));
   return {
     thirdPartyCookies: String(settings.thirdPartyCookies ?? "allow"),
