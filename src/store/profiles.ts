@@ -58,7 +58,9 @@ export async function readProfileSightings(store: CrawlStore): Promise<ProfileSi
 /** The domain of each page's cookie by name and value (the value's whole, as identifiers carry it). */
 async function cookieDomains(sql: Sql | SqlTransaction): Promise<Map<string, string>> {
   const rows = await sql.all<{ pageId: number; name: string; value: string; domain: string }>(
-    `SELECT page_id AS "pageId", name, value, domain FROM cookies`,
+    // Only the pages whose findings carried identifiers: the others' cookies are never looked up.
+    `SELECT page_id AS "pageId", name, value, domain FROM cookies
+     WHERE page_id IN (SELECT page_id FROM findings WHERE identifiers <> '[]')`,
   );
   return new Map(rows.map((r) => [`${r.pageId}\n${r.name}\n${r.value}`, r.domain]));
 }
