@@ -463,6 +463,10 @@ interface DeadlineInputs {
 export function siteDeadlineSec(settings: DeadlineInputs): number {
   // A persistent crawl's first sites are visited again by a second visitor.
   const runs = settings.compare || settings.profile === "persistent" ? 2 : 1;
-  const { pagesPerSite = 3, timeoutSec = 30, dwellSec = 3 } = settings;
+  const {
+    pagesPerSite = SETTINGS.pagesPerSite.default,
+    timeoutSec = SETTINGS.timeoutSec.default,
+    dwellSec = SETTINGS.dwellSec.default,
+  } = settings;
   return Math.ceil(runs * (pagesPerSite * (timeoutSec + dwellSec + 10) + 30));
 }
